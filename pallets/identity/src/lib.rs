@@ -1,0 +1,655 @@
+//! # pallet-identity
+//!
+//! What a consumer's scan resolves to: each item's GS1 Digital Link URI, mapped both ways to the
+//! item, and the statuses that matter at the shelf (sold, reported counterfeit, destroyed). The
+//! statuses themselves live in pallet-products (set through `pallet_products::set_status`); this
+//! pallet keeps the records behind them (`Sales`, `CounterfeitReports`, `Destructions`).
+//!
+//! ## Digital Link
+//! An item's URI is `https://<resolver>/01/<GTIN-14>/21/<serial>` for a serialised item and
+//! `https://<resolver>/01/<GTIN-14>/10/<lot>` for a lot ([`digital_link`]). The resolver domain
+//! is set in genesis ([`GenesisConfig`]) and must be a plain DNS name; without one, GS1's own
+//! resolver [`DEFAULT_RESOLVER_DOMAIN`] is used. Serial and lot characters outside the URI
+//! unreserved set (`A-Z a-z 0-9 - . _ ~`) are percent-encoded (`%XX`, upper-case hex), as the
+//! GS1 Digital Link standard requires.
+//!
+//! [`parse_digital_link`] accepts any resolver domain (the identity is the path, not the host;
+//! GS1 treats `id.gs1.org` and a brand's own resolver alike), `http` or `https`, and the
+//! canonical path forms `/01/<gtin>/21/<serial>`, `/01/<gtin>/10/<lot>` and
+//! `/01/<gtin>/10/<lot>/21/<serial>` (a serialised item with its lot as a qualifier); a query
+//! string (data attributes such as `?17=YYMMDD`) and a fragment are ignored. GTIN-8/12/13 are
+//! normalised to 14 digits and the check digit must verify. Percent-encoded and raw path
+//! characters are both accepted, so a link and its decoded form name the same item.
+//!
+//! The mapping is a pure function both ways: the item id is `blake2_256` of the GS1 element
+//! string the URI's path spells, so two items can never share a URI and [`item_for_uri`] needs
+//! no index. Nothing is stored per link (no `Links` map and no `register_link` hook): storing
+//! what can be recomputed would only cost state, and the resolver domain is fixed at genesis,
+//! so a link never changes.
+//!
+//! ## Rules
+//! Every call is signed by an account of a member organisation (else [`Error::NotMember`]); the
+//! permission rule is checked before the item's state.
+//!
+//! - `mark_sold` (0): by an account of the item's current custodian, which must hold the Retailer
+//!   role; the item must be movable (`pallet_products::ensure_movable`: active, not recalled, not
+//!   held or refused by customs). A sold item stays sold: a second sale is refused with
+//!   [`Error::AlreadySold`], and the first sale is kept for every later scan ([`sale`]).
+//! - `report_counterfeit` (1): by the brand's organisation (the class's registrant); at most once
+//!   per item. Sets the status to `Counterfeit` whatever it was: a code found on fakes is
+//!   compromised even after a sale.
+//! - `mark_destroyed` (2): by the item's owner organisation or a Regulator; at most once per item.
+//!   Sets the status to `Destroyed`.
+//!
+//! Events carry what an EPCIS 2.0 ObjectEvent needs: `biz_step` and `disposition` as CBV short
+//! names (`retail_selling`/`retail_sold`, `inspecting`/`non_conformant` for a counterfeit — CBV
+//! has no counterfeit disposition —, `destroying`/`destroyed`), read point and business
+//! location, the organisations, the signing agent and the block time.
+//!
+//! ## Failure
+//! Calls fail with `BadOrigin` when not signed, with [`Error`], or with pallet-products' errors
+//! from `ensure_movable`; a failed call changes nothing. [`build_genesis`] fails with
+//! [`GenesisError`] for a resolver domain that is not a plain DNS name. [`parse_digital_link`]
+//! fails with [`ParseError`].
+
+#[cfg(test)]
+mod tests;
+pub mod types;
+
+use pallet_membership::types::{Location, OrgId, Role};
+use pallet_products::{is_valid_serial, BizStep, Disposition, Gtin, Item, ItemId, ItemKind, ItemStatus};
+use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
+use serde::{Deserialize, Serialize};
+use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber, Moment};
+use tracechain_support::{
+    dispatch::{DispatchResult, Origin},
+    storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
+    weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
+    Context, PalletError,
+};
+
+pub use types::{DigitalLinkKey, Sale, StatusChange};
+
+/// The pallet's name: the first half of its storage prefixes.
+pub const PALLET_NAME: &str = "Identity";
+/// The pallet's stable index in the runtime.
+pub const PALLET_INDEX: u8 = 14;
+/// The resolver used when genesis set none: GS1's global resolver.
+pub const DEFAULT_RESOLVER_DOMAIN: &str = "id.gs1.org";
+/// The longest reason for a counterfeit report or a destruction, in bytes.
+pub const MAX_REASON_LEN: usize = 256;
+
+/// `Identity.ResolverDomain`: the Digital Link resolver's domain, lower case, set in genesis.
+pub const RESOLVER_DOMAIN: StorageValue<Vec<u8>> = StorageValue::new(PALLET_NAME, "ResolverDomain");
+/// `Identity.Sales`: item → its retail sale.
+pub const SALES: StorageMap<ItemId, Sale> = StorageMap::new(PALLET_NAME, "Sales", StorageHasher::Identity);
+/// `Identity.CounterfeitReports`: item → the brand's counterfeit report.
+pub const COUNTERFEIT_REPORTS: StorageMap<ItemId, StatusChange> =
+    StorageMap::new(PALLET_NAME, "CounterfeitReports", StorageHasher::Identity);
+/// `Identity.Destructions`: item → its destruction.
+pub const DESTRUCTIONS: StorageMap<ItemId, StatusChange> =
+    StorageMap::new(PALLET_NAME, "Destructions", StorageHasher::Identity);
+
+/// The pallet's calls. Indices are stable.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum Call {
+    /// Marks an item sold to a consumer. Signer: an account of the item's custodian, a Retailer.
+    #[codec(index = 0)]
+    mark_sold {
+        /// The item.
+        item: ItemId,
+    },
+    /// Reports that an item's code was found on counterfeits. Signer: an account of the brand.
+    #[codec(index = 1)]
+    report_counterfeit {
+        /// The item.
+        item: ItemId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
+    },
+    /// Records that an item was destroyed. Signer: an account of its owner or of a Regulator.
+    #[codec(index = 2)]
+    mark_destroyed {
+        /// The item.
+        item: ItemId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
+    },
+}
+
+/// The pallet's events. Indices are stable. Each carries the fields of an EPCIS 2.0 ObjectEvent
+/// (action OBSERVE) on the item.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum Event {
+    /// An item was sold to a consumer.
+    #[codec(index = 0)]
+    ItemSold {
+        /// The item.
+        item: ItemId,
+        /// Its class.
+        gtin: Gtin,
+        /// The selling retailer (its custodian).
+        by: OrgId,
+        /// Its owner at the sale.
+        owner: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// `readPoint`: the item's location (the store).
+        read_point: Location,
+        /// `bizLocation`: the same.
+        biz_location: Location,
+        /// `retail_selling`.
+        biz_step: BizStep,
+        /// `retail_sold`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// The brand reported the item's code found on counterfeits.
+    #[codec(index = 1)]
+    CounterfeitReported {
+        /// The item.
+        item: ItemId,
+        /// Its class.
+        gtin: Gtin,
+        /// The brand's organisation.
+        by: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the item's last known location.
+        read_point: Location,
+        /// `inspecting`.
+        biz_step: BizStep,
+        /// `non_conformant` (CBV has no counterfeit disposition).
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// An item was destroyed.
+    #[codec(index = 2)]
+    ItemDestroyed {
+        /// The item.
+        item: ItemId,
+        /// Its class.
+        gtin: Gtin,
+        /// The organisation that recorded it (owner or regulator).
+        by: OrgId,
+        /// Its owner.
+        owner: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the item's location.
+        read_point: Location,
+        /// `bizLocation`: the same.
+        biz_location: Location,
+        /// `destroying`.
+        biz_step: BizStep,
+        /// `destroyed`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+}
+
+/// The pallet's errors. Indices are stable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, thiserror::Error)]
+pub enum Error {
+    /// The signing account belongs to no member organisation.
+    #[codec(index = 0)]
+    #[error("the signer is not an account of a member organisation")]
+    NotMember,
+    /// Marking a sale needs the Retailer role.
+    #[codec(index = 1)]
+    #[error("the signer's organisation does not hold the retailer role")]
+    NotRetailer,
+    /// Only the item's current custodian may mark it sold.
+    #[codec(index = 2)]
+    #[error("the signer's organisation is not the item's custodian")]
+    NotCustodian,
+    /// The item was sold already, in block `at` at time `time` (read the whole sale with
+    /// [`sale`]). The block and time are not encoded: a module error has four bytes, and
+    /// clients look errors up by index.
+    #[codec(index = 3)]
+    #[error("the item was already sold in block {at} (time {time})")]
+    AlreadySold {
+        /// The block of the first sale.
+        #[codec(skip)]
+        at: BlockNumber,
+        /// The block time of the first sale, ms since the Unix epoch.
+        #[codec(skip)]
+        time: Moment,
+    },
+    /// Only the brand's organisation (the class's registrant) may report a counterfeit.
+    #[codec(index = 4)]
+    #[error("only the brand's organisation may report a counterfeit")]
+    NotBrandOwner,
+    /// Only the item's owner or a Regulator may record its destruction.
+    #[codec(index = 5)]
+    #[error("only the item's owner or a regulator may record its destruction")]
+    NotOwnerOrRegulator,
+    /// No item has this id.
+    #[codec(index = 6)]
+    #[error("no item has this id")]
+    ItemNotFound,
+    /// The item was already reported counterfeit.
+    #[codec(index = 7)]
+    #[error("the item was already reported counterfeit")]
+    AlreadyReported,
+    /// The item was already destroyed.
+    #[codec(index = 8)]
+    #[error("the item was already destroyed")]
+    AlreadyDestroyed,
+    /// The reason is empty, longer than 256 bytes or not UTF-8.
+    #[codec(index = 9)]
+    #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
+    InvalidReason,
+}
+
+impl PalletError for Error {
+    const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// Why a Digital Link URI was not understood.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// The URI does not start with `https://` or `http://`.
+    #[error("a Digital Link starts with https:// or http://")]
+    NotHttp,
+    /// The host is empty or has characters a host name cannot have.
+    #[error("the host {host:?} is not a host name")]
+    InvalidHost {
+        /// The host part as given.
+        host: String,
+    },
+    /// The path is not `/01/<gtin>/21/<serial>`, `/01/<gtin>/10/<lot>` or
+    /// `/01/<gtin>/10/<lot>/21/<serial>`.
+    #[error("the path {path:?} is not a canonical GS1 Digital Link path")]
+    NotCanonicalPath {
+        /// The path as given.
+        path: String,
+    },
+    /// The GTIN is not 8, 12, 13 or 14 digits.
+    #[error("the GTIN is not 8, 12, 13 or 14 digits")]
+    InvalidGtin,
+    /// The GTIN's check digit does not verify.
+    #[error("the GTIN's check digit does not verify")]
+    CheckDigitMismatch,
+    /// A `%` is not followed by two hex digits, or a character may not appear unencoded in a path.
+    #[error("bad percent-encoding or a character not allowed in a URI path")]
+    InvalidEncoding,
+    /// The serial is not 1 to 20 characters of GS1 character set 82.
+    #[error("the serial is not 1 to 20 characters of GS1 character set 82")]
+    InvalidSerial,
+    /// The lot is not 1 to 20 characters of GS1 character set 82.
+    #[error("the lot is not 1 to 20 characters of GS1 character set 82")]
+    InvalidLot,
+}
+
+/// The pallet's genesis configuration (the `identity` section of a chain spec).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisConfig {
+    /// The Digital Link resolver's domain, a plain DNS name such as `id.example.com` (no scheme,
+    /// port or path).
+    pub resolver_domain: String,
+}
+
+impl Default for GenesisConfig {
+    fn default() -> Self {
+        Self { resolver_domain: DEFAULT_RESOLVER_DOMAIN.into() }
+    }
+}
+
+/// Why a genesis configuration was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    /// The resolver domain is not a plain DNS name.
+    #[error("resolver domain {domain:?} is not a plain DNS name: {reason}")]
+    InvalidResolverDomain {
+        /// The domain as given.
+        domain: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+}
+
+/// Writes the genesis state: the resolver domain, validated and lower-cased.
+pub fn build_genesis(storage: &mut impl StorageWrite, config: &GenesisConfig) -> Result<(), GenesisError> {
+    let domain = &config.resolver_domain;
+    validate_domain(domain).map_err(|reason| GenesisError::InvalidResolverDomain { domain: domain.clone(), reason })?;
+    RESOLVER_DOMAIN.put(storage, &domain.to_ascii_lowercase().into_bytes());
+    Ok(())
+}
+
+/// Checks that `domain` is a plain DNS name (RFC 1123 host name): at most 253 characters, dot
+/// separated labels of 1 to 63 letters, digits and hyphens that neither start nor end with a
+/// hyphen, and a last label that is not all digits (which rules out IPv4 addresses).
+fn validate_domain(domain: &str) -> Result<(), &'static str> {
+    if domain.is_empty() || domain.len() > 253 {
+        return Err("it must be 1 to 253 characters");
+    }
+    for label in domain.split('.') {
+        if label.is_empty() || label.len() > 63 {
+            return Err("each label must be 1 to 63 characters");
+        }
+        if !label.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-') {
+            return Err("labels hold only letters, digits and hyphens");
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return Err("a label may not start or end with a hyphen");
+        }
+    }
+    if domain.rsplit('.').next().is_some_and(|last| last.bytes().all(|byte| byte.is_ascii_digit())) {
+        return Err("the top-level label may not be all digits");
+    }
+    Ok(())
+}
+
+/// The resolver domain: genesis's, or [`DEFAULT_RESOLVER_DOMAIN`].
+pub fn resolver_domain(storage: &impl StorageRead) -> String {
+    RESOLVER_DOMAIN
+        .get(storage)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_else(|| DEFAULT_RESOLVER_DOMAIN.into())
+}
+
+/// Percent-encodes every byte outside the URI unreserved set (`A-Z a-z 0-9 - . _ ~`).
+pub fn percent_encode(value: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(value.len());
+    for &byte in value {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+    out
+}
+
+/// Decodes a path segment: `%XX` escapes (either case), and raw characters that RFC 3986 allows
+/// unencoded in a path segment (unreserved, sub-delims, `:` and `@`).
+fn percent_decode(segment: &str) -> Result<Vec<u8>, ParseError> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte == b'%' {
+            let high = bytes.get(index + 1).and_then(|digit| char::from(*digit).to_digit(16));
+            let low = bytes.get(index + 2).and_then(|digit| char::from(*digit).to_digit(16));
+            match (high, low) {
+                // Two hex digits make a value below 256.
+                (Some(high), Some(low)) => out.push((high * 16 + low) as u8),
+                _ => return Err(ParseError::InvalidEncoding),
+            }
+            index += 3;
+        } else if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            out.push(byte);
+            index += 1;
+        } else {
+            return Err(ParseError::InvalidEncoding);
+        }
+    }
+    Ok(out)
+}
+
+/// The item's GS1 Digital Link URI on the chain's resolver.
+pub fn digital_link(storage: &impl StorageRead, item: &Item) -> String {
+    let (qualifier, value) = match &item.kind {
+        ItemKind::Serial { serial } => ("21", serial),
+        ItemKind::Lot { lot, .. } => ("10", lot),
+    };
+    format!("https://{}/01/{}/{qualifier}/{}", resolver_domain(storage), item.gtin, percent_encode(value))
+}
+
+/// A parsed Digital Link: the GTIN, the key, and the lot given as a qualifier of a serial.
+struct ParsedLink {
+    gtin: Gtin,
+    key: DigitalLinkKey,
+    lot_qualifier: Option<Vec<u8>>,
+}
+
+/// Parses a GS1 Digital Link URI into the GTIN-14 and the key it names (see the crate docs for
+/// the forms accepted).
+pub fn parse_digital_link(uri: &str) -> Result<(Gtin, DigitalLinkKey), ParseError> {
+    parse_link(uri).map(|link| (link.gtin, link.key))
+}
+
+fn parse_link(uri: &str) -> Result<ParsedLink, ParseError> {
+    let rest = strip_prefix_ignore_case(uri, "https://")
+        .or_else(|| strip_prefix_ignore_case(uri, "http://"))
+        .ok_or(ParseError::NotHttp)?;
+    // The query (data attributes) and fragment do not identify the item.
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let rest = &rest[..end];
+    let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host_ok = !host.is_empty() && host.bytes().all(|byte| byte.is_ascii_alphanumeric() || b".-:[]".contains(&byte));
+    if !host_ok {
+        return Err(ParseError::InvalidHost { host: host.into() });
+    }
+    let not_canonical = || ParseError::NotCanonicalPath { path: path.into() };
+    let segments: Vec<&str> = path.strip_prefix('/').ok_or_else(not_canonical)?.split('/').collect();
+    let (gtin, lot, serial) = match segments.as_slice() {
+        ["01", gtin, "21", serial] => (gtin, None, Some(serial)),
+        ["01", gtin, "10", lot] => (gtin, Some(lot), None),
+        ["01", gtin, "10", lot, "21", serial] => (gtin, Some(lot), Some(serial)),
+        _ => return Err(not_canonical()),
+    };
+    let gtin = Gtin::parse(gtin.as_bytes()).map_err(|error| match error {
+        pallet_products::Error::CheckDigitMismatch => ParseError::CheckDigitMismatch,
+        _ => ParseError::InvalidGtin,
+    })?;
+    let lot = match lot {
+        Some(lot) => {
+            let lot = percent_decode(lot)?;
+            if !is_valid_serial(&lot) {
+                return Err(ParseError::InvalidLot);
+            }
+            Some(lot)
+        }
+        None => None,
+    };
+    match serial {
+        Some(serial) => {
+            let serial = percent_decode(serial)?;
+            if !is_valid_serial(&serial) {
+                return Err(ParseError::InvalidSerial);
+            }
+            Ok(ParsedLink { gtin, key: DigitalLinkKey::Serial(serial), lot_qualifier: lot })
+        }
+        None => {
+            let lot = lot.ok_or_else(not_canonical)?;
+            Ok(ParsedLink { gtin, key: DigitalLinkKey::Lot(lot), lot_qualifier: None })
+        }
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// The registered item a Digital Link URI names, on any resolver domain. A serial link that
+/// also gives a lot (`/10/<lot>/21/<serial>`) must give the item's own lot.
+pub fn item_for_uri(storage: &impl StorageRead, uri: &str) -> Option<ItemId> {
+    let link = parse_link(uri).ok()?;
+    let id = link.key.item_id(&link.gtin);
+    let item = pallet_products::item(storage, &id)?;
+    match link.lot_qualifier {
+        Some(lot) if item.lot_number() != Some(lot.as_slice()) => None,
+        _ => Some(id),
+    }
+}
+
+/// The item's sale, if sold.
+pub fn sale(storage: &impl StorageRead, id: &ItemId) -> Option<Sale> {
+    SALES.get(storage, id)
+}
+
+/// The brand's counterfeit report on the item, if any.
+pub fn counterfeit_report(storage: &impl StorageRead, id: &ItemId) -> Option<StatusChange> {
+    COUNTERFEIT_REPORTS.get(storage, id)
+}
+
+/// The item's destruction, if destroyed.
+pub fn destruction(storage: &impl StorageRead, id: &ItemId) -> Option<StatusChange> {
+    DESTRUCTIONS.get(storage, id)
+}
+
+/// The status a consumer should see: the stored status, except that an active item covered by a
+/// recall (of itself, its lot or its class) shows as `Recalled`.
+pub fn status_of(storage: &impl StorageRead, item: &Item) -> ItemStatus {
+    if item.status == ItemStatus::Active && pallet_products::recall_of(storage, item).is_some() {
+        return ItemStatus::Recalled;
+    }
+    item.status
+}
+
+/// The weight of `call`: organisation and role reads, the item, the record, the status write.
+pub fn call_weight(call: &Call) -> Weight {
+    let base = Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0);
+    match call {
+        // Also the movability check: the lot and class recalls.
+        Call::mark_sold { .. } => base.saturating_add(db_reads_writes(7, 2)),
+        Call::report_counterfeit { .. } => base.saturating_add(db_reads_writes(4, 2)),
+        Call::mark_destroyed { .. } => base.saturating_add(db_reads_writes(4, 2)),
+    }
+}
+
+/// Dispatches `call` from `origin`.
+pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+    let agent = origin.ensure_signed()?;
+    match call {
+        Call::mark_sold { item } => mark_sold(ctx, agent, item),
+        Call::report_counterfeit { item, reason } => report_counterfeit(ctx, agent, item, reason),
+        Call::mark_destroyed { item, reason } => mark_destroyed(ctx, agent, item, reason),
+    }
+}
+
+fn mark_sold<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: ItemId) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    if !pallet_membership::has_role(ctx, org, &Role::Retailer) {
+        return Err(Error::NotRetailer.into());
+    }
+    let item = pallet_products::item(ctx, &id).ok_or(Error::ItemNotFound)?;
+    if item.custodian != org {
+        return Err(Error::NotCustodian.into());
+    }
+    // Before the movability check, which would only say "not active" for a sold item.
+    ensure_not_sold(ctx, &id)?;
+    let item = pallet_products::ensure_movable(ctx, &id)?;
+    let time = pallet_timestamp::now(ctx);
+    SALES.insert(ctx, &id, &Sale { by: org, at: ctx.block_number(), time });
+    pallet_products::set_status(ctx, &id, ItemStatus::Sold);
+    ctx.deposit_event(Event::ItemSold {
+        item: id,
+        gtin: item.gtin,
+        by: org,
+        owner: item.owner,
+        agent,
+        read_point: item.location.clone(),
+        biz_location: item.location,
+        biz_step: BizStep::retail_selling,
+        disposition: Disposition::retail_sold,
+        time,
+    });
+    Ok(())
+}
+
+/// `AlreadySold` with the first sale's block and time, if the item was sold.
+fn ensure_not_sold(storage: &impl StorageRead, id: &ItemId) -> Result<(), Error> {
+    match SALES.get(storage, id) {
+        Some(sale) => Err(Error::AlreadySold { at: sale.at, time: sale.time }),
+        None => Ok(()),
+    }
+}
+
+fn report_counterfeit<E: From<Event>>(
+    ctx: &mut Context<'_, E>,
+    agent: AccountId32,
+    id: ItemId,
+    reason: Vec<u8>,
+) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    let item = pallet_products::item(ctx, &id).ok_or(Error::ItemNotFound)?;
+    let brand_org = pallet_products::product_class(ctx, &item.gtin).map(|class| class.brand_org);
+    if brand_org != Some(org) {
+        return Err(Error::NotBrandOwner.into());
+    }
+    if COUNTERFEIT_REPORTS.contains(ctx, &id) {
+        return Err(Error::AlreadyReported.into());
+    }
+    ensure_reason(&reason)?;
+    let time = pallet_timestamp::now(ctx);
+    COUNTERFEIT_REPORTS.insert(
+        ctx,
+        &id,
+        &StatusChange { by: org, reason: reason.clone(), at: ctx.block_number(), time },
+    );
+    pallet_products::set_status(ctx, &id, ItemStatus::Counterfeit);
+    ctx.deposit_event(Event::CounterfeitReported {
+        item: id,
+        gtin: item.gtin,
+        by: org,
+        agent,
+        reason,
+        read_point: item.location,
+        biz_step: BizStep::inspecting,
+        disposition: Disposition::non_conformant,
+        time,
+    });
+    Ok(())
+}
+
+fn mark_destroyed<E: From<Event>>(
+    ctx: &mut Context<'_, E>,
+    agent: AccountId32,
+    id: ItemId,
+    reason: Vec<u8>,
+) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    let item = pallet_products::item(ctx, &id).ok_or(Error::ItemNotFound)?;
+    if item.owner != org && !pallet_membership::has_role(ctx, org, &Role::Regulator) {
+        return Err(Error::NotOwnerOrRegulator.into());
+    }
+    if DESTRUCTIONS.contains(ctx, &id) {
+        return Err(Error::AlreadyDestroyed.into());
+    }
+    ensure_reason(&reason)?;
+    let time = pallet_timestamp::now(ctx);
+    DESTRUCTIONS.insert(ctx, &id, &StatusChange { by: org, reason: reason.clone(), at: ctx.block_number(), time });
+    pallet_products::set_status(ctx, &id, ItemStatus::Destroyed);
+    ctx.deposit_event(Event::ItemDestroyed {
+        item: id,
+        gtin: item.gtin,
+        by: org,
+        owner: item.owner,
+        agent,
+        reason,
+        read_point: item.location.clone(),
+        biz_location: item.location,
+        biz_step: BizStep::destroying,
+        disposition: Disposition::destroyed,
+        time,
+    });
+    Ok(())
+}
+
+fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
+    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
+}
+
+fn ensure_reason(reason: &[u8]) -> Result<(), Error> {
+    if reason.is_empty() || reason.len() > MAX_REASON_LEN || std::str::from_utf8(reason).is_err() {
+        return Err(Error::InvalidReason);
+    }
+    Ok(())
+}

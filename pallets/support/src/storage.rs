@@ -1,0 +1,210 @@
+//! Typed storage items whose keys follow FRAME's layout.
+//!
+//! A pallet declares its items as constants, e.g.
+//! `pub const NUMBER: StorageValue<u32> = StorageValue::new("System", "Number");`, and reads and
+//! writes them through any [`StorageRead`] / [`StorageWrite`] (the block context or an overlay).
+//! A stored value that does not decode completely is recorded as corruption and reads as absent.
+
+use std::marker::PhantomData;
+
+use parity_scale_codec::{Decode, DecodeAll, Encode};
+use tracechain_primitives::storage_key::{double_map_key, map_key, storage_prefix, StorageHasher};
+
+pub use crate::context::{StorageRead, StorageWrite};
+
+fn decode_value<V: Decode>(storage: &impl StorageRead, pallet: &str, item: &str, bytes: Option<Vec<u8>>) -> Option<V> {
+    let bytes = bytes?;
+    match V::decode_all(&mut &bytes[..]) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            storage.note_corruption(format!("{pallet}.{item} does not decode: {error}"));
+            None
+        }
+    }
+}
+
+/// A single value.
+pub struct StorageValue<V> {
+    pallet: &'static str,
+    item: &'static str,
+    value: PhantomData<fn() -> V>,
+}
+
+impl<V: Encode + Decode> StorageValue<V> {
+    /// Declares the item `item` of pallet `pallet`.
+    pub const fn new(pallet: &'static str, item: &'static str) -> Self {
+        Self { pallet, item, value: PhantomData }
+    }
+
+    /// Its storage key: `twox_128(pallet) ++ twox_128(item)`.
+    pub fn key(&self) -> Vec<u8> {
+        storage_prefix(self.pallet, self.item).to_vec()
+    }
+
+    /// The stored value.
+    pub fn get(&self, storage: &impl StorageRead) -> Option<V> {
+        decode_value(storage, self.pallet, self.item, storage.storage_get(&self.key()))
+    }
+
+    /// Whether a value is stored.
+    pub fn exists(&self, storage: &impl StorageRead) -> bool {
+        storage.storage_get(&self.key()).is_some()
+    }
+
+    /// Stores `value`.
+    pub fn put(&self, storage: &mut impl StorageWrite, value: &V) {
+        storage.storage_set(self.key(), value.encode());
+    }
+
+    /// Removes the value.
+    pub fn kill(&self, storage: &mut impl StorageWrite) {
+        storage.storage_remove(self.key());
+    }
+
+    /// Removes and returns the value.
+    pub fn take(&self, storage: &mut impl StorageWrite) -> Option<V> {
+        let value = self.get(storage);
+        self.kill(storage);
+        value
+    }
+}
+
+impl<V: Encode + Decode + Default> StorageValue<V> {
+    /// The stored value, or the default when absent (FRAME's `ValueQuery`).
+    pub fn get_or_default(&self, storage: &impl StorageRead) -> V {
+        self.get(storage).unwrap_or_default()
+    }
+}
+
+/// A map from keys to values.
+pub struct StorageMap<K, V> {
+    pallet: &'static str,
+    item: &'static str,
+    hasher: StorageHasher,
+    types: PhantomData<fn() -> (K, V)>,
+}
+
+impl<K: Encode, V: Encode + Decode> StorageMap<K, V> {
+    /// Declares the map `item` of pallet `pallet`, hashing keys with `hasher`.
+    pub const fn new(pallet: &'static str, item: &'static str, hasher: StorageHasher) -> Self {
+        Self { pallet, item, hasher, types: PhantomData }
+    }
+
+    /// The prefix shared by all the map's keys.
+    pub fn prefix(&self) -> [u8; 32] {
+        storage_prefix(self.pallet, self.item)
+    }
+
+    /// The storage key of `key`'s entry.
+    pub fn key(&self, key: &K) -> Vec<u8> {
+        map_key(self.pallet, self.item, self.hasher, &key.encode())
+    }
+
+    /// The value at `key`.
+    pub fn get(&self, storage: &impl StorageRead, key: &K) -> Option<V> {
+        decode_value(storage, self.pallet, self.item, storage.storage_get(&self.key(key)))
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains(&self, storage: &impl StorageRead, key: &K) -> bool {
+        storage.storage_get(&self.key(key)).is_some()
+    }
+
+    /// Stores `value` at `key`.
+    pub fn insert(&self, storage: &mut impl StorageWrite, key: &K, value: &V) {
+        storage.storage_set(self.key(key), value.encode());
+    }
+
+    /// Removes `key`'s value.
+    pub fn remove(&self, storage: &mut impl StorageWrite, key: &K) {
+        storage.storage_remove(self.key(key));
+    }
+}
+
+impl<K: Encode, V: Encode + Decode + Default> StorageMap<K, V> {
+    /// The value at `key`, or the default when absent.
+    pub fn get_or_default(&self, storage: &impl StorageRead, key: &K) -> V {
+        self.get(storage, key).unwrap_or_default()
+    }
+}
+
+/// The types a double map stores, as one marker so the struct stays simple.
+type DoubleMapTypes<K1, K2, V> = fn() -> (K1, K2, V);
+
+/// A map keyed by two keys, each with its own hasher.
+pub struct StorageDoubleMap<K1, K2, V> {
+    pallet: &'static str,
+    item: &'static str,
+    hashers: (StorageHasher, StorageHasher),
+    types: PhantomData<DoubleMapTypes<K1, K2, V>>,
+}
+
+impl<K1: Encode, K2: Encode, V: Encode + Decode> StorageDoubleMap<K1, K2, V> {
+    /// Declares the double map `item` of pallet `pallet`.
+    pub const fn new(pallet: &'static str, item: &'static str, hasher1: StorageHasher, hasher2: StorageHasher) -> Self {
+        Self { pallet, item, hashers: (hasher1, hasher2), types: PhantomData }
+    }
+
+    /// The storage key of `(key1, key2)`'s entry.
+    pub fn key(&self, key1: &K1, key2: &K2) -> Vec<u8> {
+        double_map_key(self.pallet, self.item, (self.hashers.0, &key1.encode()), (self.hashers.1, &key2.encode()))
+    }
+
+    /// The value at `(key1, key2)`.
+    pub fn get(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> Option<V> {
+        decode_value(storage, self.pallet, self.item, storage.storage_get(&self.key(key1, key2)))
+    }
+
+    /// Whether `(key1, key2)` has a value.
+    pub fn contains(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> bool {
+        storage.storage_get(&self.key(key1, key2)).is_some()
+    }
+
+    /// Stores `value` at `(key1, key2)`.
+    pub fn insert(&self, storage: &mut impl StorageWrite, key1: &K1, key2: &K2, value: &V) {
+        storage.storage_set(self.key(key1, key2), value.encode());
+    }
+
+    /// Removes `(key1, key2)`'s value.
+    pub fn remove(&self, storage: &mut impl StorageWrite, key1: &K1, key2: &K2) {
+        storage.storage_remove(self.key(key1, key2));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overlay::Overlay;
+    use std::collections::BTreeMap;
+
+    const NUMBER: StorageValue<u32> = StorageValue::new("System", "Number");
+    const ACCOUNTS: StorageMap<u32, u64> = StorageMap::new("Test", "Accounts", StorageHasher::Twox64Concat);
+
+    #[test]
+    fn typed_values_round_trip_under_frame_keys() {
+        let state = BTreeMap::new();
+        let mut overlay = Overlay::new(&state);
+        NUMBER.put(&mut overlay, &7);
+        assert_eq!(NUMBER.get(&overlay), Some(7));
+        assert_eq!(hex_of(&NUMBER.key()), "26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac");
+        ACCOUNTS.insert(&mut overlay, &1, &10);
+        assert_eq!(ACCOUNTS.get(&overlay, &1), Some(10));
+        assert!(!ACCOUNTS.contains(&overlay, &2));
+        ACCOUNTS.remove(&mut overlay, &1);
+        assert_eq!(ACCOUNTS.get(&overlay, &1), None);
+        assert_eq!(NUMBER.take(&mut overlay), Some(7));
+        assert!(!NUMBER.exists(&overlay));
+    }
+
+    #[test]
+    fn undecodable_value_is_corruption() {
+        let state = BTreeMap::from([(NUMBER.key(), vec![1, 2])]);
+        let overlay = Overlay::new(&state);
+        assert_eq!(NUMBER.get(&overlay), None);
+        assert!(overlay.corruption().is_some_and(|reason| reason.contains("System.Number")));
+    }
+
+    fn hex_of(bytes: &[u8]) -> String {
+        crate::overlay::hex_key(bytes)
+    }
+}

@@ -1,0 +1,68 @@
+//! `RuntimeCall`: every pallet's calls behind the pallet's stable index.
+
+use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
+use tracechain_support::{
+    dispatch::{DispatchClass, DispatchResult, Origin},
+    weight::Weight,
+    Context,
+};
+
+use crate::RuntimeEvent;
+
+/// A call to any pallet. The variant index is the pallet index and never changes.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum RuntimeCall {
+    /// `System` (index 0).
+    #[codec(index = 0)]
+    System(pallet_system::Call),
+    /// `Timestamp` (index 1).
+    #[codec(index = 1)]
+    Timestamp(pallet_timestamp::Call),
+    /// `Membership` (index 2).
+    #[codec(index = 2)]
+    Membership(pallet_membership::Call),
+    /// `Products` (index 10).
+    #[codec(index = 10)]
+    Products(pallet_products::Call),
+    /// `Identity` (index 14).
+    #[codec(index = 14)]
+    Identity(pallet_identity::Call),
+}
+
+impl RuntimeCall {
+    /// The call's weight, before the per-extrinsic base weight.
+    pub fn weight(&self) -> Weight {
+        match self {
+            RuntimeCall::System(call) => pallet_system::call_weight(call),
+            RuntimeCall::Timestamp(call) => pallet_timestamp::call_weight(call),
+            RuntimeCall::Membership(call) => pallet_membership::call_weight(call),
+            RuntimeCall::Products(call) => pallet_products::call_weight(call),
+            RuntimeCall::Identity(call) => pallet_identity::call_weight(call),
+        }
+    }
+
+    /// Inherents are mandatory; everything else is a normal transaction.
+    pub fn class(&self) -> DispatchClass {
+        match self {
+            RuntimeCall::Timestamp(_) => DispatchClass::Mandatory,
+            _ => DispatchClass::Normal,
+        }
+    }
+
+    /// Whether the call is an inherent: unsigned, put in the block by its author.
+    pub fn is_inherent(&self) -> bool {
+        matches!(self, RuntimeCall::Timestamp(_))
+    }
+
+    /// Dispatches the call to its pallet.
+    pub fn dispatch(self, ctx: &mut Context<'_, RuntimeEvent>, origin: &Origin) -> DispatchResult {
+        match self {
+            RuntimeCall::System(call) => pallet_system::dispatch(ctx, origin, call),
+            RuntimeCall::Timestamp(call) => pallet_timestamp::dispatch(ctx, origin, call),
+            RuntimeCall::Membership(call) => pallet_membership::dispatch(ctx, origin, call),
+            RuntimeCall::Products(call) => pallet_products::dispatch(ctx, origin, call),
+            RuntimeCall::Identity(call) => pallet_identity::dispatch(ctx, origin, call),
+        }
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: formatting, lints, and all tests of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
+echo "== benchmarks compile and run once (test mode)"
+cargo test --workspace --benches --locked
+echo "all checks passed"
