@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds Tracechain and runs its main job.
+# Builds Tracechain and runs its main job: a development chain, `tracechain --dev`.
 #
-# The node (`tracechain --dev`) is not built yet. Until it is, this script builds the workspace
-# and runs the runtime demo: a development chain from its genesis spec, blocks of signed
-# supply-chain transactions built, executed and re-executed to the same roots, printed as it goes.
+# Single validator (//Alice) with the acceptance story's members (Alice the winery, Bob the
+# carrier, Charlie the importer, Dave Shanghai customs, Eve the CCIG inspector, Ferdie the Tmall
+# store); RocksDB under the data directory (default ~/.local/share/tracechain, or --base-path);
+# JSON-RPC over HTTP and WebSocket on 127.0.0.1:9944; Prometheus metrics on 127.0.0.1:9615.
+# Extra arguments are passed to the node, e.g. `./scripts/dev.sh --base-path /tmp/dev`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-cargo build --workspace --release --locked
-echo "The node is not built yet: running the runtime demo instead (tracechain-runtime/tests/demo.rs)."
-cargo test --release --locked -p tracechain-runtime --test demo -- --nocapture
+cargo build --locked -p tracechain-node
+exec "$CARGO_TARGET_DIR/debug/tracechain" --dev "$@"

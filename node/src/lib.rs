@@ -1,7 +1,27 @@
 //! # tracechain-node
 //!
-//! The binary a consortium member runs (`tracechain`): command line, RocksDB storage of blocks,
+//! The node a consortium member runs (`tracechain`): command line, RocksDB storage of blocks,
 //! state and finality certificates, the transaction pool, block production and import through a
-//! consensus engine behind one interface, peer-to-peer networking, and the JSON-RPC service.
+//! consensus engine behind one interface, the JSON-RPC server, and Prometheus metrics.
 //!
-//! Not built yet: this crate holds its place in the workspace.
+//! - [`db`]: the key-value database (RocksDB and in-memory) with atomic write batches.
+//! - [`chain`]: blocks, state and finality in the database; import by full re-execution.
+//! - [`pool`]: the transaction pool.
+//! - [`consensus`]: the engine interface and the development chain's single authority.
+//! - [`service`]: the node wiring all of it, and what the RPC server reads.
+//! - [`command`]: what each command-line subcommand does.
+//!
+//! ## Invariants
+//! - One atomic, synced write per finalized block: a crash at any moment loses no finalized block
+//!   and never leaves half a block; on restart the node resumes from its last complete block.
+//! - A database holds one chain: its genesis hash is checked at every start.
+
+pub mod blocks_file;
+pub mod chain;
+pub mod cli;
+pub mod command;
+pub mod consensus;
+pub mod db;
+pub mod metrics;
+pub mod pool;
+pub mod service;

@@ -1,6 +1,233 @@
 //! # tracechain-rpc
 //!
-//! The JSON-RPC server of a Tracechain node, HTTP and WebSocket on one port: Substrate legacy
-//! method names and JSON shapes, plus the `trace_*` domain API.
+//! The JSON-RPC server of a Tracechain node, HTTP and WebSocket on one port: Substrate's legacy
+//! method names and JSON shapes (`chain_*`, `state_*`, `author_*`, `system_*`, `rpc_methods`), so
+//! that subxt, polkadot.js and py-substrate-interface work unmodified. (The `trace_*` domain API,
+//! a product's journey as plain JSON, is to join them in its own module.)
 //!
-//! Not built yet: this crate holds its place in the workspace.
+//! - [`start`] binds [`RpcConfig::addr`] and serves until [`RpcHandle::stop`] (or until the
+//!   handle is dropped). HTTP takes `POST` with a JSON content type; WebSocket is an upgrade of the
+//!   same port and is where subscriptions live.
+//! - [`rpc_module`] is the method table alone, for embedding or in-process tests.
+//! - The server reaches the node only through [`client::NodeClient`].
+//! - Method lists and shapes: [`system`], [`chain`], [`state`], [`author`]; JSON conversions in
+//!   [`json`]; error codes in [`error`]. `rpc_methods` lists every method and alias served, and
+//!   never `chainHead_v1_*` or `archive_v1_*` (subxt would prefer those if listed).
+//!
+//! ## Limits
+//! Every limit comes from [`RpcConfig`]: request and response size, batch length (a longer
+//! batch is refused whole), open connections, and subscriptions per WebSocket connection.
+//! Beyond those, `state_getKeysPaged` returns at most 1000 keys, `chain_getBlockHash` resolves
+//! at most 1000 numbers and `state_subscribeStorage` watches at most 1000 keys per call.
+//!
+//! ## Failure
+//! Startup fails with an [`RpcError`]. A bad request gets a JSON-RPC error that says what was
+//! wrong (see [`error`]); every parameter is parsed defensively, so no request can panic the
+//! server.
+
+pub mod author;
+pub mod chain;
+pub mod client;
+pub mod error;
+pub mod json;
+pub mod state;
+pub mod system;
+
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    sync::Arc,
+};
+
+use jsonrpsee::{
+    server::{BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle},
+    RpcModule,
+};
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+
+pub use client::NodeClient;
+pub use error::RpcError;
+
+/// One mebibyte.
+const MIB: u32 = 1024 * 1024;
+/// How much larger than the largest request a response limit must be: a response echoes the
+/// request's id, and a subscription's first response must always fit.
+const RESPONSE_MARGIN: u32 = 1024;
+
+/// Where and how the server listens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RpcConfig {
+    /// The address to listen on; port 0 picks a free port (see [`RpcHandle::local_addr`]).
+    pub addr: SocketAddr,
+    /// Browser origins allowed by CORS: `None` sends no CORS headers (only same-origin pages and
+    /// non-browser clients may call), a list containing `"all"` or `"*"` allows any origin, and
+    /// any other list allows exactly those origins (e.g. `"http://localhost:3000"`).
+    pub cors: Option<Vec<String>>,
+    /// Largest request body (HTTP) or message (WebSocket), in bytes.
+    pub max_request_bytes: u32,
+    /// Largest response, in bytes; at least `max_request_bytes` + 1 KiB.
+    pub max_response_bytes: u32,
+    /// Most connections open at once (HTTP and WebSocket together).
+    pub max_connections: u32,
+    /// Most subscriptions one WebSocket connection may hold.
+    pub max_subscriptions_per_connection: u32,
+    /// Most calls in one batch; 0 refuses batches.
+    pub max_batch_len: u32,
+}
+
+impl Default for RpcConfig {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 9944),
+            cors: None,
+            max_request_bytes: 10 * MIB,
+            // A full block (5 MiB) is 10 MiB in hex, plus the JSON around it.
+            max_response_bytes: 16 * MIB,
+            max_connections: 100,
+            max_subscriptions_per_connection: 1024,
+            max_batch_len: 64,
+        }
+    }
+}
+
+impl RpcConfig {
+    /// Checks that the limits can work together.
+    pub fn validate(&self) -> Result<(), RpcError> {
+        if self.max_request_bytes == 0 {
+            return Err(RpcError::Config("max_request_bytes must be at least 1".into()));
+        }
+        if self.max_response_bytes < self.max_request_bytes.saturating_add(RESPONSE_MARGIN) {
+            return Err(RpcError::Config(format!(
+                "max_response_bytes ({}) must be at least max_request_bytes ({}) + {RESPONSE_MARGIN}: a response \
+                 echoes its request's id",
+                self.max_response_bytes, self.max_request_bytes
+            )));
+        }
+        if self.max_connections == 0 {
+            return Err(RpcError::Config("max_connections must be at least 1".into()));
+        }
+        Ok(())
+    }
+}
+
+/// A running server.
+#[derive(Debug)]
+#[must_use = "the server stops when its handle is dropped"]
+pub struct RpcHandle {
+    local_addr: SocketAddr,
+    handle: ServerHandle,
+}
+
+impl RpcHandle {
+    /// The address the server is bound to (with the real port when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// `http://<address>`.
+    pub fn http_url(&self) -> String {
+        format!("http://{}", self.local_addr)
+    }
+
+    /// `ws://<address>`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.local_addr)
+    }
+
+    /// Stops accepting connections, closes the open ones and waits until the server is down.
+    pub async fn stop(self) {
+        // An error means it was already stopped, which is what is asked.
+        let _ = self.handle.stop();
+        self.handle.stopped().await;
+    }
+}
+
+/// Starts the server for `client` on `config.addr`.
+pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<RpcHandle, RpcError> {
+    config.validate()?;
+    let module = rpc_module(client)?;
+    let batch = match config.max_batch_len {
+        0 => BatchRequestConfig::Disabled,
+        limit => BatchRequestConfig::Limit(limit),
+    };
+    let server_config = ServerConfig::builder()
+        .max_request_body_size(config.max_request_bytes)
+        .max_response_body_size(config.max_response_bytes)
+        .max_connections(config.max_connections)
+        .max_subscriptions_per_connection(config.max_subscriptions_per_connection)
+        .set_batch_request_config(batch)
+        // Substrate's subscription ids: 16 random alphanumeric characters.
+        .set_id_provider(RandomStringIdProvider::new(16))
+        .build();
+    let http_middleware = tower::ServiceBuilder::new().option_layer(cors_layer(config.cors.as_deref())?);
+    let server = Server::builder()
+        .set_config(server_config)
+        .set_http_middleware(http_middleware)
+        .build(config.addr)
+        .await
+        .map_err(|source| RpcError::Bind { addr: config.addr, source })?;
+    let local_addr = server.local_addr().map_err(RpcError::LocalAddr)?;
+    let handle = server.start(module);
+    tracing::debug!(target: "rpc", "JSON-RPC server listening on {local_addr}");
+    Ok(RpcHandle { local_addr, handle })
+}
+
+/// Every method of this server, on `client`.
+pub fn rpc_module(client: Arc<dyn NodeClient>) -> Result<RpcModule<()>, RpcError> {
+    let mut module = RpcModule::new(client);
+    system::register(&mut module)?;
+    chain::register(&mut module)?;
+    state::register(&mut module)?;
+    author::register(&mut module)?;
+    let mut module = module.remove_context();
+    let mut names: Vec<&str> = module.method_names().chain(["rpc_methods"]).collect();
+    names.sort_unstable();
+    let methods = serde_json::json!({ "methods": names });
+    module.register_method("rpc_methods", move |_, _, _| methods.clone())?;
+    Ok(module)
+}
+
+/// The CORS layer for `origins` (see [`RpcConfig::cors`]).
+fn cors_layer(origins: Option<&[String]>) -> Result<Option<CorsLayer>, RpcError> {
+    let Some(origins) = origins else { return Ok(None) };
+    let layer = CorsLayer::new().allow_methods([http::Method::POST]).allow_headers([http::header::CONTENT_TYPE]);
+    if origins.iter().any(|origin| origin == "all" || origin == "*") {
+        return Ok(Some(layer.allow_origin(Any)));
+    }
+    let values = origins
+        .iter()
+        .map(|origin| {
+            http::HeaderValue::from_str(origin)
+                .map_err(|error| RpcError::Cors { origin: origin.clone(), reason: error.to_string() })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(layer.allow_origin(AllowOrigin::list(values))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        let config = RpcConfig::default();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:9944");
+        assert_eq!(config.max_request_bytes, 10 * MIB);
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn unworkable_limits_are_refused() {
+        let tight = RpcConfig { max_response_bytes: 10 * MIB, ..RpcConfig::default() };
+        assert!(matches!(tight.validate(), Err(RpcError::Config(reason)) if reason.contains("echoes")));
+        let closed = RpcConfig { max_connections: 0, ..RpcConfig::default() };
+        assert!(closed.validate().is_err());
+    }
+
+    #[test]
+    fn cors_origins() {
+        assert!(cors_layer(None).unwrap().is_none());
+        assert!(cors_layer(Some(&["all".into()])).unwrap().is_some());
+        assert!(cors_layer(Some(&["http://localhost:3000".into()])).unwrap().is_some());
+        assert!(matches!(cors_layer(Some(&["bad\norigin".into()])), Err(RpcError::Cors { .. })));
+    }
+}

@@ -5,7 +5,7 @@ use scale_info::TypeInfo;
 use tracechain_support::{
     dispatch::{DispatchClass, DispatchResult, Origin},
     weight::Weight,
-    Context,
+    Context, StorageRead,
 };
 
 use crate::RuntimeEvent;
@@ -25,19 +25,32 @@ pub enum RuntimeCall {
     /// `Products` (index 10).
     #[codec(index = 10)]
     Products(pallet_products::Call),
+    /// `Custody` (index 11).
+    #[codec(index = 11)]
+    Custody(pallet_custody::Call),
+    /// `Customs` (index 12).
+    #[codec(index = 12)]
+    Customs(pallet_customs::Call),
+    /// `Inspection` (index 13).
+    #[codec(index = 13)]
+    Inspection(pallet_inspection::Call),
     /// `Identity` (index 14).
     #[codec(index = 14)]
     Identity(pallet_identity::Call),
 }
 
 impl RuntimeCall {
-    /// The call's weight, before the per-extrinsic base weight.
-    pub fn weight(&self) -> Weight {
+    /// The call's weight, before the per-extrinsic base weight. Some calls weigh what they
+    /// touch (an aggregate's items), so the weight is read against the state.
+    pub fn weight(&self, storage: &impl StorageRead) -> Weight {
         match self {
             RuntimeCall::System(call) => pallet_system::call_weight(call),
             RuntimeCall::Timestamp(call) => pallet_timestamp::call_weight(call),
             RuntimeCall::Membership(call) => pallet_membership::call_weight(call),
             RuntimeCall::Products(call) => pallet_products::call_weight(call),
+            RuntimeCall::Custody(call) => pallet_custody::call_weight(storage, call),
+            RuntimeCall::Customs(call) => pallet_customs::call_weight(storage, call),
+            RuntimeCall::Inspection(call) => pallet_inspection::call_weight(storage, call),
             RuntimeCall::Identity(call) => pallet_identity::call_weight(call),
         }
     }
@@ -62,6 +75,9 @@ impl RuntimeCall {
             RuntimeCall::Timestamp(call) => pallet_timestamp::dispatch(ctx, origin, call),
             RuntimeCall::Membership(call) => pallet_membership::dispatch(ctx, origin, call),
             RuntimeCall::Products(call) => pallet_products::dispatch(ctx, origin, call),
+            RuntimeCall::Custody(call) => pallet_custody::dispatch(ctx, origin, call),
+            RuntimeCall::Customs(call) => pallet_customs::dispatch(ctx, origin, call),
+            RuntimeCall::Inspection(call) => pallet_inspection::dispatch(ctx, origin, call),
             RuntimeCall::Identity(call) => pallet_identity::dispatch(ctx, origin, call),
         }
     }

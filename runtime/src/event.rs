@@ -15,6 +15,15 @@ pub enum RuntimeEvent {
     /// `Products` (index 10).
     #[codec(index = 10)]
     Products(pallet_products::Event),
+    /// `Custody` (index 11).
+    #[codec(index = 11)]
+    Custody(pallet_custody::Event),
+    /// `Customs` (index 12).
+    #[codec(index = 12)]
+    Customs(pallet_customs::Event),
+    /// `Inspection` (index 13).
+    #[codec(index = 13)]
+    Inspection(pallet_inspection::Event),
     /// `Identity` (index 14).
     #[codec(index = 14)]
     Identity(pallet_identity::Event),
@@ -35,5 +44,8 @@ runtime_event_from! {
     System => pallet_system::Event,
     Membership => pallet_membership::Event,
     Products => pallet_products::Event,
+    Custody => pallet_custody::Event,
+    Customs => pallet_customs::Event,
+    Inspection => pallet_inspection::Event,
     Identity => pallet_identity::Event,
 }

@@ -190,7 +190,7 @@ impl Runtime {
             return Err(TransactionError::Stale { nonce, expected });
         }
         ensure_member(&overlay, &signed.sender)?;
-        let weight = self.extrinsic_weight(&prepared.call);
+        let weight = self.extrinsic_weight(&overlay, &prepared.call);
         if weight.any_gt(self.limits.max_normal_weight()) {
             return Err(TransactionError::ExhaustsResources { reason: format!("weight {weight:?} exceeds a block") });
         }
@@ -303,9 +303,9 @@ impl Runtime {
         Err(BlockError::Corruption { reason: "batch signature verification disagrees with single verification".into() })
     }
 
-    /// The weight charged for an extrinsic with this call.
-    pub fn extrinsic_weight(&self, call: &RuntimeCall) -> Weight {
-        call.weight()
+    /// The weight charged for an extrinsic with this call, in the state `storage`.
+    pub fn extrinsic_weight(&self, storage: &impl StorageRead, call: &RuntimeCall) -> Weight {
+        call.weight(storage)
             .saturating_add(self.limits.extrinsic_base_weight)
             .saturating_add(pallet_system::extrinsic_bookkeeping_weight())
     }
@@ -497,7 +497,7 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
         let runtime = self.runtime;
         let limits = runtime.limits;
         let class = prepared.call.class();
-        let weight = runtime.extrinsic_weight(&prepared.call);
+        let weight = runtime.extrinsic_weight(&self.ctx, &prepared.call);
         let length = u32::try_from(prepared.length).unwrap_or(u32::MAX);
         let origin = match &prepared.signed {
             None => {

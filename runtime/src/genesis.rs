@@ -27,6 +27,9 @@ pub enum GenesisError {
     /// A development key could not be derived.
     #[error("development key: {0}")]
     Key(String),
+    /// The customs section is invalid.
+    #[error("chain spec customs: {0}")]
+    Customs(#[from] pallet_customs::GenesisError),
     /// The identity section is invalid.
     #[error("chain spec identity: {0}")]
     Identity(#[from] pallet_identity::GenesisError),
@@ -70,6 +73,9 @@ pub struct GenesisConfig {
     /// The GS1 Digital Link resolver domain of item identities.
     #[serde(default)]
     pub identity: pallet_identity::GenesisConfig,
+    /// The regulator's inspection rules by HS chapter.
+    #[serde(default)]
+    pub customs: pallet_customs::GenesisConfig,
 }
 
 /// A chain spec.
@@ -133,6 +139,7 @@ impl ChainSpec {
         pallet_timestamp::NOW.put(&mut overlay, &self.genesis.timestamp);
         pallet_membership::build_genesis(&mut overlay, &self.genesis.membership)?;
         pallet_identity::build_genesis(&mut overlay, &self.genesis.identity)?;
+        pallet_customs::build_genesis(&mut overlay, &self.genesis.customs)?;
         let storage: BTreeMap<Vec<u8>, Vec<u8>> =
             overlay.into_changes().into_iter().filter_map(|(key, value)| value.map(|value| (key, value))).collect();
         let header = Header {
@@ -157,11 +164,16 @@ impl ChainSpec {
     /// | Eve | CCIG | inspector: quarantine, quality, authenticity |
     /// | Ferdie | Tmall Global store | retailer, seller |
     /// | //Regulator | GACC | regulator, admin |
+    /// | //Warehouse | Waigaoqiao Bonded Logistics | carrier (bonded warehouse) |
     ///
     /// One validator, run by the winery, with the ed25519 key of `//Alice`.
     pub fn development() -> Result<Self, GenesisError> {
         let account = |name: &str| dev_sr25519(name).public().to_string();
         let regulator = Sr25519Pair::from_suri("//Regulator")
+            .map_err(|error| GenesisError::Key(error.to_string()))?
+            .public()
+            .to_string();
+        let warehouse = Sr25519Pair::from_suri("//Warehouse")
             .map_err(|error| GenesisError::Key(error.to_string()))?
             .public()
             .to_string();
@@ -208,6 +220,10 @@ impl ChainSpec {
                 {
                     "name": "GACC", "country": "CN", "companyPrefixes": [],
                     "locations": [], "accounts": [regulator], "roles": ["regulator", "admin"]
+                },
+                {
+                    "name": "Waigaoqiao Bonded Logistics", "country": "CN", "companyPrefixes": [],
+                    "locations": [{"unLocode": "CNSHA"}], "accounts": [warehouse], "roles": ["carrier"]
                 }
             ],
             "threshold": [1, 2],
@@ -221,7 +237,8 @@ impl ChainSpec {
             "genesis": {
                 "timestamp": 0,
                 "membership": membership,
-                "identity": {"resolverDomain": "id.tracechain.localhost"}
+                "identity": {"resolverDomain": "id.tracechain.localhost"},
+                "customs": {"inspectionRules": [{"chapters": [1, 24], "scope": "quarantine"}]}
             }
         });
         Ok(serde_json::from_value(spec)?)

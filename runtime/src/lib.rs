@@ -6,7 +6,8 @@
 //! state roots on every machine.
 //!
 //! - [`RuntimeCall`] / [`RuntimeEvent`]: the outer enums, with stable pallet indices
-//!   (System 0, Timestamp 1, Membership 2). The first byte of a call or event is the pallet
+//!   (System 0, Timestamp 1, Membership 2, Products 10, Custody 11, Customs 12, Inspection 13,
+//!   Identity 14). The first byte of a call or event is the pallet
 //!   index, the second the call or event index within the pallet.
 //! - [`executive`]: `validate_transaction` for the pool, [`executive::BlockBuilder`] to author a
 //!   block (initialize, apply extrinsics, finalize), and `execute_block` to import one by full
@@ -33,6 +34,7 @@ pub mod event;
 pub mod executive;
 pub mod genesis;
 pub mod in_memory;
+pub mod journey;
 pub mod validity;
 pub mod version;
 

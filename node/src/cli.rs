@@ -1,0 +1,204 @@
+//! The command line of `tracechain`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Tracechain: a permissioned blockchain that traces imported goods from factory to consumer.
+#[derive(Debug, Parser)]
+#[command(name = "tracechain", version, about, long_about = None)]
+pub struct Cli {
+    /// A subcommand; without one, runs the node.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Node options.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Where the chain comes from and where its data lives (shared by the node and its subcommands).
+#[derive(Debug, Clone, Args)]
+pub struct ChainArgs {
+    /// Development chain: a single validator (//Alice) and the dev accounts as consortium members.
+    #[arg(long, global = true)]
+    pub dev: bool,
+
+    /// Path of a JSON chain spec (see `build-spec`).
+    #[arg(long, value_name = "SPEC.json", global = true, conflicts_with = "dev")]
+    pub chain: Option<PathBuf>,
+
+    /// Data directory; the database goes under `<base-path>/chains/<chain id>/db`.
+    /// Default: the per-user data directory (e.g. ~/.local/share/tracechain).
+    #[arg(long, value_name = "DIR", global = true, env = "TRACECHAIN_BASE_PATH")]
+    pub base_path: Option<PathBuf>,
+}
+
+/// Options of the running node.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Chain and data directory.
+    #[command(flatten)]
+    pub chain: ChainArgs,
+
+    /// The node's name, reported to peers and by `system_name`'s neighbours.
+    #[arg(long, default_value = "tracechain-node")]
+    pub name: String,
+
+    /// JSON-RPC port (HTTP and WebSocket).
+    #[arg(long, default_value_t = 9944)]
+    pub rpc_port: u16,
+
+    /// Listen for JSON-RPC on all interfaces instead of 127.0.0.1.
+    #[arg(long)]
+    pub rpc_external: bool,
+
+    /// Origins allowed to call JSON-RPC from browsers: "all", or a comma-separated list.
+    #[arg(long, value_name = "ORIGINS")]
+    pub rpc_cors: Option<String>,
+
+    /// Prometheus metrics port; metrics are served on 127.0.0.1 unless --prometheus-external.
+    #[arg(long, default_value_t = 9615)]
+    pub prometheus_port: u16,
+
+    /// Serve metrics on all interfaces.
+    #[arg(long)]
+    pub prometheus_external: bool,
+
+    /// Do not serve metrics.
+    #[arg(long)]
+    pub no_prometheus: bool,
+
+    /// Target time between blocks, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1_000)]
+    pub block_time_ms: u64,
+
+    /// Run as a validator, signing with the key in --key-file (the dev chain uses //Alice).
+    #[arg(long)]
+    pub validator: bool,
+
+    /// File holding the validator's ed25519 secret URI or 0x-seed.
+    #[arg(long, value_name = "FILE", requires = "validator")]
+    pub key_file: Option<PathBuf>,
+
+    /// State pruning: `archive` keeps every state (auditors need it).
+    #[arg(long, default_value = "archive", value_parser = parse_pruning)]
+    pub pruning: Pruning,
+
+    /// Log filter, e.g. `info` or `node=debug,rpc=info`.
+    #[arg(long, default_value = "info", env = "RUST_LOG")]
+    pub log: String,
+}
+
+/// Which states the node keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pruning {
+    /// Every state.
+    Archive,
+    /// The states of the last N blocks.
+    Last(u32),
+}
+
+fn parse_pruning(text: &str) -> Result<Pruning, String> {
+    if text == "archive" {
+        return Ok(Pruning::Archive);
+    }
+    match text.parse::<u32>() {
+        Ok(0) | Err(_) => Err(format!("`{text}` is neither `archive` nor a positive number of blocks")),
+        Ok(blocks) => Ok(Pruning::Last(blocks)),
+    }
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Prints a chain spec as JSON (the development spec, or a new one with fresh validator keys).
+    BuildSpec(BuildSpecArgs),
+    /// Key management: generate or inspect sr25519 / ed25519 keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Writes the chain's finalized blocks, with their certificates, to a file.
+    ExportBlocks(ExportArgs),
+    /// Imports blocks from a file written by `export-blocks`, re-executing each.
+    ImportBlocks(ImportArgs),
+    /// Deletes the chain's database.
+    PurgeChain(PurgeArgs),
+}
+
+/// `build-spec` options.
+#[derive(Debug, Args)]
+pub struct BuildSpecArgs {
+    /// Start from the development spec (default).
+    #[arg(long)]
+    pub dev: bool,
+    /// Replace the validator set with N fresh ed25519 keys, one per admin organisation in turn;
+    /// their secret seeds are written next to the spec as `validator-<i>.key` in --keys-dir.
+    #[arg(long, value_name = "N")]
+    pub validators: Option<u32>,
+    /// Where to write the validators' key files.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub keys_dir: PathBuf,
+}
+
+/// `key` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generates a new key with a 12-word phrase.
+    Generate {
+        /// Signature scheme.
+        #[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+        scheme: Scheme,
+        /// SS58 prefix of the printed address.
+        #[arg(long, default_value_t = 42)]
+        ss58_prefix: u16,
+    },
+    /// Prints the public key and address of a secret URI such as `//Alice` or a phrase.
+    Inspect {
+        /// The secret URI.
+        uri: String,
+        /// Signature scheme.
+        #[arg(long, value_enum, default_value_t = Scheme::Sr25519)]
+        scheme: Scheme,
+        /// SS58 prefix of the printed address.
+        #[arg(long, default_value_t = 42)]
+        ss58_prefix: u16,
+    },
+}
+
+/// Key schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scheme {
+    /// Schnorr over Ristretto25519: accounts.
+    Sr25519,
+    /// Ed25519: consensus keys.
+    Ed25519,
+}
+
+/// `export-blocks` options.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output file.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    /// First block (default 1).
+    #[arg(long, default_value_t = 1)]
+    pub from: u32,
+    /// Last block (default: the last finalized).
+    #[arg(long)]
+    pub to: Option<u32>,
+}
+
+/// `import-blocks` options.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Input file.
+    pub input: PathBuf,
+}
+
+/// `purge-chain` options.
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Do not ask for confirmation.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+}

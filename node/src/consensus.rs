@@ -1,0 +1,117 @@
+//! The consensus interface, and the single-authority engine of development chains.
+//!
+//! An engine decides, height after height, which block is final. It talks to the node only
+//! through [`Application`]: ask for a block to propose, have a received block verified by full
+//! re-execution, and commit a decided block with its [`Certificate`]. The BFT engine of a
+//! consortium network plugs in behind the same interface.
+//!
+//! A [`Certificate`] is what makes a block final: the commit signatures (ed25519) of validators
+//! over [`commit_message`]. It is stored with the block and returned as its justification under
+//! the engine id [`ENGINE_ID`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use parity_scale_codec::{Decode, Encode};
+use tokio::sync::watch;
+use tracechain_primitives::{header::Block, keyring::Ed25519Pair, BlockNumber, H256};
+
+/// The justification engine id of Tracechain's finality certificates.
+pub const ENGINE_ID: [u8; 4] = *b"BFT0";
+
+/// Commit signatures that finalize one block.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Certificate {
+    /// The block's height.
+    pub height: BlockNumber,
+    /// The consensus round in which it was decided.
+    pub round: u32,
+    /// The block's hash.
+    pub block_hash: H256,
+    /// `(index in the validator set, ed25519 signature over commit_message)`.
+    pub signatures: Vec<(u32, [u8; 64])>,
+}
+
+/// What a validator signs to commit `block_hash` at `height` in `round` of the chain `genesis`.
+pub fn commit_message(genesis: H256, height: BlockNumber, round: u32, block_hash: H256) -> Vec<u8> {
+    (b"tracechain/commit/v1", genesis, height, round, block_hash).encode()
+}
+
+/// Why the application could not do what the engine asked.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ApplicationError(pub String);
+
+/// The node, as a consensus engine sees it.
+pub trait Application: Send + Sync + 'static {
+    /// The genesis hash (part of every commit message).
+    fn genesis_hash(&self) -> H256;
+    /// Builds a block on the best block from the pool, without committing it.
+    fn propose(&self) -> Result<Block, ApplicationError>;
+    /// Commits a decided block with its certificate (re-executing it unless this node built it).
+    fn commit(&self, block: Block, certificate: Certificate) -> Result<(), ApplicationError>;
+}
+
+/// A consensus engine.
+pub trait ConsensusEngine: Send + 'static {
+    /// Runs until `shutdown` turns true.
+    fn run(
+        self: Box<Self>,
+        application: Arc<dyn Application>,
+        shutdown: watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()>;
+}
+
+/// One authority that proposes and finalizes a block every block time (development chains).
+pub struct SingleAuthority {
+    key: Ed25519Pair,
+    block_time: Duration,
+}
+
+impl SingleAuthority {
+    /// An authority signing with `key` every `block_time`.
+    pub fn new(key: Ed25519Pair, block_time: Duration) -> Self {
+        Self { key, block_time }
+    }
+}
+
+impl ConsensusEngine for SingleAuthority {
+    fn run(
+        self: Box<Self>,
+        application: Arc<dyn Application>,
+        mut shutdown: watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(self.block_time);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = ticker.tick() => {}
+                    _ = shutdown.changed() => break,
+                }
+                if *shutdown.borrow() {
+                    break;
+                }
+                let application = application.clone();
+                let key = self.key.clone();
+                // Building and committing a block is CPU and disk work: keep it off the runtime's
+                // async workers.
+                let outcome = tokio::task::spawn_blocking(move || {
+                    let block = application.propose()?;
+                    let hash = block.hash();
+                    let height = block.header.number;
+                    let signature = key.sign(&commit_message(application.genesis_hash(), height, 0, hash));
+                    let certificate =
+                        Certificate { height, round: 0, block_hash: hash, signatures: vec![(0, signature)] };
+                    application.commit(block, certificate)
+                })
+                .await;
+                match outcome {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => tracing::error!(target: "consensus", "block production failed: {error}"),
+                    Err(error) => tracing::error!(target: "consensus", "block production task failed: {error}"),
+                }
+            }
+        })
+    }
+}

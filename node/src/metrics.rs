@@ -1,0 +1,124 @@
+//! Prometheus metrics, served as text at `http://<addr>/metrics`.
+//!
+//! Names are prefixed `tracechain_`: best and finalized height, blocks and transactions imported,
+//! block import time, pool size.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use prometheus_client::{
+    encoding::text::encode,
+    metrics::{counter::Counter, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tracechain_primitives::BlockNumber;
+
+/// The node's metrics.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    best_height: Gauge,
+    finalized_height: Gauge,
+    blocks_imported: Counter,
+    transactions_imported: Counter,
+    import_seconds: Histogram,
+    pool_size: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Fresh metrics in their own registry.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("tracechain");
+        let best_height = Gauge::default();
+        let finalized_height = Gauge::default();
+        let blocks_imported = Counter::default();
+        let transactions_imported = Counter::default();
+        // Buckets from 1 ms to about 4 s.
+        let import_seconds = Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 13));
+        let pool_size = Gauge::default();
+        registry.register("best_height", "Number of the best block", best_height.clone());
+        registry.register("finalized_height", "Number of the last finalized block", finalized_height.clone());
+        registry.register("blocks_imported", "Blocks imported", blocks_imported.clone());
+        registry.register(
+            "transactions_imported",
+            "Signed transactions in imported blocks",
+            transactions_imported.clone(),
+        );
+        registry.register("block_import_seconds", "Time to execute and store a block", import_seconds.clone());
+        registry.register("pool_transactions", "Transactions in the pool", pool_size.clone());
+        Self {
+            registry: Arc::new(registry),
+            best_height,
+            finalized_height,
+            blocks_imported,
+            transactions_imported,
+            import_seconds,
+            pool_size,
+        }
+    }
+
+    /// Records the heights.
+    pub fn set_heights(&self, best: BlockNumber, finalized: BlockNumber) {
+        self.best_height.set(i64::from(best));
+        self.finalized_height.set(i64::from(finalized));
+    }
+
+    /// Records an imported (final) block.
+    pub fn on_import(&self, number: BlockNumber, transactions: usize, took: Duration, pool_size: usize) {
+        self.set_heights(number, number);
+        self.blocks_imported.inc();
+        self.transactions_imported.inc_by(transactions as u64);
+        self.import_seconds.observe(took.as_secs_f64());
+        self.set_pool_size(pool_size);
+    }
+
+    /// Records the pool size.
+    pub fn set_pool_size(&self, size: usize) {
+        self.pool_size.set(size as i64);
+    }
+
+    /// The metrics in Prometheus' text format.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+
+    /// Serves `GET /metrics` on `addr` until the task is dropped.
+    pub async fn serve(self, addr: SocketAddr) -> std::io::Result<tokio::task::JoinHandle<()>> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!(target: "node", "Prometheus metrics on http://{}/metrics", listener.local_addr()?);
+        Ok(tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let metrics = self.clone();
+                tokio::spawn(async move {
+                    let mut request = [0u8; 1024];
+                    let Ok(Ok(read)) = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut request)).await
+                    else {
+                        return;
+                    };
+                    let is_metrics = request[..read].starts_with(b"GET /metrics ");
+                    let (status, body) = if is_metrics {
+                        ("200 OK", metrics.render())
+                    } else {
+                        ("404 Not Found", "not found\n".to_string())
+                    };
+                    let response = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                });
+            }
+        }))
+    }
+}

@@ -1,0 +1,373 @@
+//! The node service: the chain, the pool and the consensus engine wired together, and the
+//! [`NodeClient`] the RPC server reads through.
+//!
+//! Block production (as the proposer): take ready transactions from the pool in order, apply
+//! each without re-verifying its signature (the pool did), leave out what the block refuses,
+//! finalize. Commit: check the certificate against the validator set of the parent state, store
+//! the block in one atomic batch (synced: it is final), then revalidate the pool and tell
+//! subscribers.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use parity_scale_codec::{Decode, Encode};
+use parking_lot::Mutex;
+use tokio::sync::{broadcast, mpsc};
+use tracechain_primitives::{
+    header::{Block, Digest, Header},
+    keyring::verify_ed25519,
+    AccountId32, BlockNumber, Moment, Nonce, H256,
+};
+use tracechain_rpc::client::{ClientError, NodeClient, SubmitError, TransactionStatus};
+use tracechain_runtime::{
+    executive::{ExecutedBlock, SignatureCheck},
+    ChainSpec, RuntimeEvent, TransactionError, TransactionSource,
+};
+use tracechain_support::{EventRecord, Overlay};
+
+use crate::{
+    chain::{Chain, ChainError},
+    consensus::{commit_message, Application, ApplicationError, Certificate},
+    metrics::Metrics,
+    pool::{Pool, PoolError, Readiness, TxStatus},
+};
+
+/// Most transactions offered to one block.
+const MAX_BLOCK_TRANSACTIONS: usize = 20_000;
+
+/// A running node's shared state.
+pub struct Node {
+    chain: Chain,
+    pool: Pool,
+    name: String,
+    best_headers: broadcast::Sender<Header>,
+    finalized_headers: broadcast::Sender<Header>,
+    proposed: Mutex<Option<ExecutedBlock>>,
+    metrics: Metrics,
+}
+
+impl Node {
+    /// A node over `chain` with `pool`.
+    pub fn new(chain: Chain, pool: Pool, name: String, metrics: Metrics) -> Self {
+        let (best_headers, _) = broadcast::channel(256);
+        let (finalized_headers, _) = broadcast::channel(256);
+        metrics.set_heights(chain.best().number, chain.finalized().number);
+        Self { chain, pool, name, best_headers, finalized_headers, proposed: Mutex::new(None), metrics }
+    }
+
+    /// The chain.
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// The pool.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Submits a transaction from this node's RPC.
+    pub fn submit_local(&self, bytes: Vec<u8>) -> Result<(H256, Readiness), PoolError> {
+        let best = self.chain.best();
+        let state = self.chain.state_at(best.state_root);
+        let outcome = self.pool.submit(self.chain.runtime(), &state, best.hash(), TransactionSource::Local, bytes);
+        self.metrics.set_pool_size(self.pool.len());
+        outcome
+    }
+
+    fn verify_certificate(&self, block: &Block, certificate: &Certificate) -> Result<(), ApplicationError> {
+        let hash = block.hash();
+        if certificate.block_hash != hash || certificate.height != block.header.number {
+            return Err(ApplicationError(format!(
+                "certificate is for #{} {:?}, not for #{} {hash:?}",
+                certificate.height, certificate.block_hash, block.header.number
+            )));
+        }
+        let parent = self.chain.best();
+        let validators = {
+            let state = self.chain.state_at(parent.state_root);
+            let overlay = Overlay::new(&state);
+            pallet_membership::validators(&overlay)
+        };
+        let message = commit_message(self.chain.genesis().hash(), certificate.height, certificate.round, hash);
+        let mut signers = std::collections::BTreeSet::new();
+        for (index, signature) in &certificate.signatures {
+            let validator = validators
+                .get(*index as usize)
+                .ok_or_else(|| ApplicationError(format!("certificate signer index {index} is not a validator")))?;
+            if !verify_ed25519(signature, &message, &validator.consensus_key) {
+                return Err(ApplicationError(format!("certificate signature of validator {index} does not verify")));
+            }
+            signers.insert(*index);
+        }
+        // More than two thirds of the validators must have signed.
+        if signers.len() * 3 <= validators.len() * 2 {
+            return Err(ApplicationError(format!(
+                "certificate has {} of {} validator signatures; more than two thirds are needed",
+                signers.len(),
+                validators.len()
+            )));
+        }
+        Ok(())
+    }
+
+    fn after_import(&self, executed: &ExecutedBlock, started: Instant) {
+        let header = &executed.block.header;
+        let hash = header.hash();
+        let included: Vec<H256> = executed.block.extrinsics.iter().map(|extrinsic| extrinsic.hash()).collect();
+        let state = self.chain.state_at(header.state_root);
+        self.pool.on_block(self.chain.runtime(), &state, hash, &included, true);
+        let signed = included.len().saturating_sub(1);
+        self.metrics.on_import(header.number, signed, started.elapsed(), self.pool.len());
+        tracing::info!(target: "node", "Imported #{} ({}), {} tx", header.number, short(&hash), signed);
+        let _ = self.best_headers.send(header.clone());
+        let _ = self.finalized_headers.send(header.clone());
+    }
+
+    /// Imports a block received from elsewhere (sync, `import-blocks`): its certificate must
+    /// verify against the validator set, then the block is re-executed and stored.
+    pub fn import_verified(&self, block: Block, certificate: Option<Certificate>) -> Result<(), ImportError> {
+        let certificate = certificate.ok_or(ImportError::MissingCertificate)?;
+        self.verify_certificate(&block, &certificate).map_err(|error| ImportError::BadCertificate(error.0))?;
+        let started = Instant::now();
+        let executed = self.chain.import(&block, Some(certificate.encode()))?;
+        self.after_import(&executed, started);
+        Ok(())
+    }
+}
+
+/// Why a received block was not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// A final block needs its certificate.
+    #[error("the block has no finality certificate")]
+    MissingCertificate,
+    /// The certificate does not finalize this block.
+    #[error("bad finality certificate: {0}")]
+    BadCertificate(String),
+    /// The chain refused the block.
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+}
+
+/// `0x12ab…cdef` for logs.
+pub fn short(hash: &H256) -> String {
+    let hex = hex::encode(hash.as_bytes());
+    format!("0x{}…{}", &hex[..4], &hex[60..])
+}
+
+/// The wall clock in milliseconds since the Unix epoch: used only to choose a block's timestamp.
+fn wall_clock_ms() -> Moment {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis() as Moment).unwrap_or(0)
+}
+
+impl Application for Node {
+    fn genesis_hash(&self) -> H256 {
+        self.chain.genesis().hash()
+    }
+
+    fn propose(&self) -> Result<Block, ApplicationError> {
+        let error = |error: &dyn std::fmt::Display| ApplicationError(error.to_string());
+        let runtime = self.chain.runtime();
+        let best = self.chain.best();
+        let state = self.chain.state_at(best.state_root);
+        let previous_time = pallet_timestamp::now(&Overlay::new(&state));
+        let now = wall_clock_ms().max(previous_time + pallet_timestamp::MINIMUM_PERIOD_MS);
+        let mut builder = runtime.block_builder(&state, &best, Digest::default()).map_err(|e| error(&e))?;
+        builder.apply_timestamp(now).map_err(|e| error(&e))?;
+        let ready = self.pool.ready(|account| runtime.account_nonce(&state, account), MAX_BLOCK_TRANSACTIONS);
+        let mut refused = Vec::new();
+        for (hash, bytes) in ready {
+            match builder.apply_extrinsic(&bytes, SignatureCheck::AlreadyVerified) {
+                Ok(_) => {}
+                // Full: the rest waits for the next block.
+                Err(TransactionError::ExhaustsResources { .. }) => break,
+                // An earlier nonce of the sender was refused: wait for it.
+                Err(TransactionError::Future { .. }) => {}
+                Err(reason) => {
+                    tracing::debug!(target: "node", "leaving out {}: {reason}", short(&hash));
+                    refused.push(hash);
+                }
+            }
+        }
+        self.pool.remove_invalid(&refused);
+        let executed = builder.finalize().map_err(|e| error(&e))?;
+        let block = executed.block.clone();
+        *self.proposed.lock() = Some(executed);
+        Ok(block)
+    }
+
+    fn commit(&self, block: Block, certificate: Certificate) -> Result<(), ApplicationError> {
+        let started = Instant::now();
+        self.verify_certificate(&block, &certificate)?;
+        let hash = block.hash();
+        let own = self.proposed.lock().take().filter(|executed| executed.block.hash() == hash);
+        let executed = match own {
+            Some(executed) => {
+                self.chain
+                    .commit(&executed, Some(certificate.encode()))
+                    .map_err(|e| ApplicationError(e.to_string()))?;
+                executed
+            }
+            None => {
+                self.chain.import(&block, Some(certificate.encode())).map_err(|e| ApplicationError(e.to_string()))?
+            }
+        };
+        self.after_import(&executed, started);
+        Ok(())
+    }
+}
+
+fn client_error(error: impl std::fmt::Display) -> ClientError {
+    ClientError(error.to_string())
+}
+
+fn status(readiness: Readiness) -> TransactionStatus {
+    match readiness {
+        Readiness::Ready => TransactionStatus::Ready,
+        Readiness::Future => TransactionStatus::Future,
+    }
+}
+
+fn submit_error(error: PoolError) -> SubmitError {
+    match error {
+        PoolError::Invalid(error) => SubmitError::Invalid(error),
+        PoolError::AlreadyImported { hash } => SubmitError::AlreadyImported(hash),
+        taken @ PoolError::NonceTaken { .. } => SubmitError::TooLowPriority(taken.to_string()),
+        PoolError::Full { reason } => SubmitError::PoolFull(reason),
+    }
+}
+
+impl NodeClient for Node {
+    fn spec(&self) -> &ChainSpec {
+        self.chain.spec()
+    }
+
+    fn node_name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn peer_count(&self) -> usize {
+        0
+    }
+
+    fn is_syncing(&self) -> bool {
+        false
+    }
+
+    fn genesis_hash(&self) -> H256 {
+        self.chain.genesis().hash()
+    }
+
+    fn best_header(&self) -> Header {
+        self.chain.best()
+    }
+
+    fn finalized_header(&self) -> Header {
+        self.chain.finalized()
+    }
+
+    fn header(&self, hash: &H256) -> Result<Option<Header>, ClientError> {
+        self.chain.header(hash).map_err(client_error)
+    }
+
+    fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ClientError> {
+        self.chain.hash_of(number).map_err(client_error)
+    }
+
+    fn block(&self, hash: &H256) -> Result<Option<(Block, Option<Vec<u8>>)>, ClientError> {
+        let Some(block) = self.chain.block(hash).map_err(client_error)? else { return Ok(None) };
+        let justification = self.chain.justification(hash).map_err(client_error)?;
+        Ok(Some((block, justification)))
+    }
+
+    fn events(&self, hash: &H256) -> Result<Vec<EventRecord<RuntimeEvent>>, ClientError> {
+        self.chain.events(hash).map_err(client_error)
+    }
+
+    fn storage(&self, state_root: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ClientError> {
+        self.chain.state_at(state_root).get(key).map_err(client_error)
+    }
+
+    fn storage_keys(
+        &self,
+        state_root: H256,
+        prefix: &[u8],
+        count: usize,
+        start_after: Option<&[u8]>,
+    ) -> Result<Vec<Vec<u8>>, ClientError> {
+        self.chain.state_at(state_root).keys_paged(prefix, count, start_after).map_err(client_error)
+    }
+
+    fn read_proof(&self, state_root: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ClientError> {
+        self.chain.state_at(state_root).read_proof(keys).map_err(client_error)
+    }
+
+    fn next_nonce(&self, account: &AccountId32) -> Result<Nonce, ClientError> {
+        let best = self.chain.best();
+        let state_nonce = self.chain.runtime().account_nonce(&self.chain.state_at(best.state_root), account);
+        Ok(self.pool.next_nonce(account, state_nonce))
+    }
+
+    fn account_nonce(&self, state_root: H256, account: &AccountId32) -> Result<Nonce, ClientError> {
+        Ok(self.chain.runtime().account_nonce(&self.chain.state_at(state_root), account))
+    }
+
+    fn validate_transaction(&self, bytes: &[u8]) -> Result<Result<Vec<u8>, Vec<u8>>, ClientError> {
+        let best = self.chain.best();
+        let state = self.chain.state_at(best.state_root);
+        Ok(self
+            .chain
+            .runtime()
+            .validate_transaction(&state, best.hash(), TransactionSource::External, bytes, SignatureCheck::Verify)
+            .map(|valid| valid.encode())
+            .map_err(|error| error.to_substrate()))
+    }
+
+    fn submit(&self, bytes: Vec<u8>) -> Result<(H256, TransactionStatus), SubmitError> {
+        let (hash, readiness) = self.submit_local(bytes).map_err(submit_error)?;
+        Ok((hash, status(readiness)))
+    }
+
+    fn submit_and_watch(&self, bytes: Vec<u8>) -> Result<(H256, mpsc::Receiver<TransactionStatus>), SubmitError> {
+        let (hash, readiness) = self.submit_local(bytes).map_err(submit_error)?;
+        let mut statuses = self.pool.watch(hash, readiness);
+        let (sender, receiver) = mpsc::channel(16);
+        tokio::spawn(async move {
+            while let Some(update) = statuses.recv().await {
+                let update = match update {
+                    TxStatus::Ready => TransactionStatus::Ready,
+                    TxStatus::Future => TransactionStatus::Future,
+                    TxStatus::InBlock(block) => TransactionStatus::InBlock(block),
+                    TxStatus::Finalized(block) => TransactionStatus::Finalized(block),
+                    TxStatus::Invalid => TransactionStatus::Invalid,
+                    TxStatus::Dropped => TransactionStatus::Dropped,
+                };
+                if sender.send(update).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok((hash, receiver))
+    }
+
+    fn pending(&self) -> Vec<Vec<u8>> {
+        self.pool.pending()
+    }
+
+    fn subscribe_best(&self) -> broadcast::Receiver<Header> {
+        self.best_headers.subscribe()
+    }
+
+    fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
+        self.finalized_headers.subscribe()
+    }
+}
+
+/// Decodes a stored certificate.
+pub fn decode_certificate(bytes: &[u8]) -> Option<Certificate> {
+    Certificate::decode(&mut &bytes[..]).ok()
+}

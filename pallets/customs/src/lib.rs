@@ -1,0 +1,1193 @@
+//! # pallet-customs
+//!
+//! Import declarations and the customs decisions on them. An importer declares goods (items, or
+//! aggregates by SSCC) at a port of entry; the customs authority of **that** port, and no other,
+//! holds them, requires inspections, clears them or refuses them. Clearance checks that every
+//! inspection required — by the officer, or by the regulator's rules by HS chapter — has passed
+//! for every declared item (pallet-inspection's [`pallet_inspection::passed`]). The items'
+//! customs state lives in pallet-products (`set_customs_state`), whose `ensure_movable` keeps
+//! goods that are on hold, pending inspection or refused from changing custody, ownership or
+//! aggregation.
+//!
+//! ## Rules
+//! Every call is signed by an account of a member organisation (else [`Error::NotMember`]); the
+//! permission rule is checked before anything else about the arguments.
+//!
+//! - `declare` (0): the signer's organisation must hold the Importer role
+//!   ([`Error::NotImporter`]). The importer of record need not own or hold the goods (a customs
+//!   broker files for the consignee); customs, not the filer, decides what happens to them.
+//!   Subjects are items or aggregates (valid SSCC, existing); the aggregates are expanded to
+//!   the items they hold at every depth (pallet-custody's `items_of`) and the declaration
+//!   records those items: decisions apply to exactly them, whatever is repacked later. At most
+//!   [`MAX_DECLARATION_ITEMS`] items after expansion, none twice ([`Error::DuplicateItem`]),
+//!   none already under an open declaration ([`Error::AlreadyDeclared`]), each movable
+//!   (`pallet_products::ensure_movable`, whose errors pass through). HS code 6 to 10 ASCII
+//!   digits whose chapter (first two digits) is 01..=99; declared origin an ISO country code;
+//!   currency ISO 4217 (three ASCII upper-case letters); port a UN/LOCODE; at most
+//!   [`MAX_DOCUMENTS`] document hashes. The items become `Declared`.
+//! - **Origin check**: for every product class among the items whose registered origin differs
+//!   from the declared origin, the declaration and the `Declared` event list `(GTIN, registered
+//!   origin)` in `origin_mismatch`. A mismatch is flagged, not refused: deciding what it means
+//!   (a re-export, a false declaration) is the customs officer's job.
+//! - `hold` (1), `require_inspection` (2), `clear` (3), `refuse` (4): only by an organisation
+//!   holding `CustomsAuthority { port }` for exactly the declaration's port: an organisation
+//!   with no customs role gets [`Error::NotCustomsAuthority`], the customs of another port
+//!   [`Error::NotJurisdiction`]. A cleared or refused declaration is closed: any further
+//!   decision is [`Error::DeclarationClosed`]. `hold` → items `OnHold`; `require_inspection`
+//!   (1..=8 distinct valid scopes) → `InspectionRequired`, and the scopes are added to the
+//!   declaration's required scopes; `clear` → `Cleared`; `refuse` → `Refused`. Reasons are
+//!   1..=256 bytes of UTF-8, the clearance's certificate reference 1..=128 bytes of printable
+//!   ASCII. A declaration records at most [`MAX_DECISIONS`] decisions.
+//! - **Clearance** is refused with [`Error::InspectionMissing`] while some required scope has
+//!   not passed for some declared item. The required scopes are the union of the scopes of
+//!   `require_inspection` and of the regulator's rules whose chapter range contains the HS
+//!   chapter of the declared HS code **or of any declared item's registered product class**:
+//!   mis-declaring the HS code does not avoid an inspection. [`required_scopes`] computes them.
+//! - `set_inspection_rule` (5) / `remove_inspection_rule` (6): only by a Regulator
+//!   ([`Error::NotRegulator`]). Chapters are an inclusive range within 1..=99; a rule is a
+//!   (chapter range, scope) pair, set once; at most [`MAX_RULES`]. Rule changes apply to every
+//!   later clearance, open declarations included.
+//!
+//! ## Events
+//! Every declaration and decision carries what an EPCIS 2.0 ObjectEvent (action OBSERVE) needs:
+//! the subjects (EPCs and SSCCs), `biz_step` and `disposition` as CBV short names,
+//! `read_point` and `biz_location` = the port as `Location::UnLocode`, the importer and the
+//! customs organisation, the signing agent and the block time. CBV has no customs steps; its
+//! own examples use `holding` and `inspecting`, so: declared `arriving` / `in_progress`, held
+//! `holding` / `non_sellable_other`, inspection required `inspecting` / `in_progress`, cleared
+//! `accepting` / `active` (accepted into the territory), refused `holding` / `non_conformant`.
+//! Rule changes are master data and carry no business step.
+//!
+//! ## Weights
+//! [`call_weight`] reads state, as pallet-custody's does: a declaration is priced by its items
+//! (an aggregate by the item and aggregate counts custody stores for it), and a decision by the
+//! items of the stored declaration it decides on (clearance also by the inspection look-ups per
+//! item).
+//!
+//! ## Failure
+//! Calls fail with `BadOrigin` when not signed, with [`Error`], or with pallet-products' errors
+//! from `ensure_movable`. Every check runs before the first write, so a failed call changes
+//! nothing. [`build_genesis`] fails with [`GenesisError`] for an invalid or duplicate rule.
+
+#[cfg(test)]
+mod tests;
+pub mod types;
+
+use std::collections::{btree_map::Entry, BTreeMap, BTreeSet};
+
+use pallet_custody::types::{is_valid_sscc, Subject};
+use pallet_inspection::PassChecker;
+use pallet_membership::types::{CountryCode, Location, OrgId, Role, Scope, UnLocode};
+use pallet_products::{BizStep, CustomsState, Disposition, Gtin, ItemId};
+use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
+use serde::{Deserialize, Serialize};
+use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
+use tracechain_support::{
+    dispatch::{DispatchResult, Origin},
+    storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
+    weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
+    Context, PalletError,
+};
+
+pub use types::{hs_chapter, Decision, DecisionKind, Declaration, DeclarationId, DeclarationStatus, InspectionRule};
+
+/// The pallet's name: the first half of its storage prefixes.
+pub const PALLET_NAME: &str = "Customs";
+/// The pallet's stable index in the runtime.
+pub const PALLET_INDEX: u8 = 12;
+/// The most items one declaration may cover, aggregates expanded.
+pub const MAX_DECLARATION_ITEMS: usize = 1_000;
+/// The most document hashes a declaration may list.
+pub const MAX_DOCUMENTS: usize = 8;
+/// The most scopes one `require_inspection` may name.
+pub const MAX_SCOPES: usize = 8;
+/// The most decisions a declaration records.
+pub const MAX_DECISIONS: usize = 16;
+/// The most inspection rules.
+pub const MAX_RULES: usize = 64;
+/// The most open declarations per port (the index read by customs officers' worklists).
+pub const MAX_OPEN_PER_PORT: usize = 1_024;
+/// The most declarations remembered per item.
+pub const MAX_DECLARATIONS_PER_ITEM: usize = 64;
+/// The longest reason for a hold or a refusal, in bytes.
+pub const MAX_REASON_LEN: usize = 256;
+/// The longest certificate reference of a clearance, in bytes.
+pub const MAX_CERTIFICATE_REF_LEN: usize = 128;
+
+/// `Customs.Declarations`: id → declaration.
+pub const DECLARATIONS: StorageMap<DeclarationId, Declaration> =
+    StorageMap::new(PALLET_NAME, "Declarations", StorageHasher::Twox64Concat);
+/// `Customs.NextDeclarationId`: the id the next declaration gets.
+pub const NEXT_DECLARATION_ID: StorageValue<DeclarationId> = StorageValue::new(PALLET_NAME, "NextDeclarationId");
+/// `Customs.OpenByPort`: port → the ids of its open declarations, oldest first, at most
+/// [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal.
+pub const OPEN_BY_PORT: StorageMap<UnLocode, Vec<DeclarationId>> =
+    StorageMap::new(PALLET_NAME, "OpenByPort", StorageHasher::Blake2_128Concat);
+/// `Customs.ItemDeclarations`: item → the ids of the declarations that covered it, oldest
+/// first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not
+/// hashed again.
+pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>> =
+    StorageMap::new(PALLET_NAME, "ItemDeclarations", StorageHasher::Identity);
+/// `Customs.InspectionRules`: the regulator's rules, sorted by chapter range, then scope.
+pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>> = StorageValue::new(PALLET_NAME, "InspectionRules");
+
+/// The pallet's calls. Indices are stable.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum Call {
+    /// Files an import declaration. Signer: an account of an Importer.
+    #[codec(index = 0)]
+    declare {
+        /// Items and aggregates, at most 1,000 items once the aggregates are expanded.
+        subjects: Vec<Subject>,
+        /// HS code, 6 to 10 ASCII digits, chapter 01..=99.
+        hs_code: Vec<u8>,
+        /// Declared country of origin.
+        declared_origin: CountryCode,
+        /// Declared customs value, in minor units of `currency`.
+        declared_value: u128,
+        /// ISO 4217 currency code, three ASCII upper-case letters.
+        currency: [u8; 3],
+        /// Port of entry.
+        port_of_entry: UnLocode,
+        /// Hashes of the supporting documents, at most 8.
+        documents: Vec<H256>,
+    },
+    /// Holds the declared goods. Signer: an account of the customs authority of the port.
+    #[codec(index = 1)]
+    hold {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
+    },
+    /// Holds the declared goods until inspections of these scopes pass. Signer: an account of
+    /// the customs authority of the port.
+    #[codec(index = 2)]
+    require_inspection {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// 1..=8 distinct inspection scopes.
+        scopes: Vec<Scope>,
+    },
+    /// Clears the declared goods. Signer: an account of the customs authority of the port.
+    #[codec(index = 3)]
+    clear {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// The customs release reference, 1..=128 bytes of printable ASCII.
+        certificate_ref: Vec<u8>,
+    },
+    /// Refuses entry to the declared goods. Signer: an account of the customs authority of the
+    /// port.
+    #[codec(index = 4)]
+    refuse {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
+    },
+    /// Requires an inspection of `scope` for goods of HS chapters `chapters`. Signer: an account
+    /// of a Regulator.
+    #[codec(index = 5)]
+    set_inspection_rule {
+        /// First and last HS chapter, inclusive, within 1..=99.
+        chapters: (u8, u8),
+        /// The inspection scope required.
+        scope: Scope,
+    },
+    /// Removes a rule. Signer: an account of a Regulator.
+    #[codec(index = 6)]
+    remove_inspection_rule {
+        /// The rule's chapter range.
+        chapters: (u8, u8),
+        /// The rule's scope.
+        scope: Scope,
+    },
+}
+
+/// The pallet's events. Indices are stable. See the crate docs for their EPCIS reading.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum Event {
+    /// A declaration was filed.
+    #[codec(index = 0)]
+    Declared {
+        /// Its id.
+        declaration: DeclarationId,
+        /// What was declared (EPCs and SSCCs).
+        subjects: Vec<Subject>,
+        /// How many items, aggregates expanded.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// The declared HS code.
+        hs_code: Vec<u8>,
+        /// The declared origin.
+        declared_origin: CountryCode,
+        /// The declared value, in minor units.
+        declared_value: u128,
+        /// ISO 4217 currency code.
+        currency: [u8; 3],
+        /// Document hashes.
+        documents: Vec<H256>,
+        /// The classes whose registered origin differs from the declared one, with that origin.
+        origin_mismatch: Vec<(Gtin, CountryCode)>,
+        /// `readPoint`: the port of entry.
+        read_point: Location,
+        /// `bizLocation`: the port of entry.
+        biz_location: Location,
+        /// `arriving`.
+        biz_step: BizStep,
+        /// `in_progress`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs held the goods.
+    #[codec(index = 1)]
+    Held {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `holding`.
+        biz_step: BizStep,
+        /// `non_sellable_other`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs required inspections before clearance.
+    #[codec(index = 2)]
+    InspectionRequired {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// The scopes this decision named.
+        scopes: Vec<Scope>,
+        /// Every scope clearance now requires (this and earlier decisions, and the regulator's
+        /// rules), sorted.
+        required: Vec<Scope>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `inspecting`.
+        biz_step: BizStep,
+        /// `in_progress`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs cleared the goods.
+    #[codec(index = 3)]
+    Cleared {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// The customs release reference.
+        certificate_ref: Vec<u8>,
+        /// The inspection scopes that were required and had passed for every item, sorted.
+        inspections: Vec<Scope>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `accepting`.
+        biz_step: BizStep,
+        /// `active`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs refused entry to the goods.
+    #[codec(index = 4)]
+    Refused {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `holding`.
+        biz_step: BizStep,
+        /// `non_conformant`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// A regulator set an inspection rule (master data).
+    #[codec(index = 5)]
+    InspectionRuleSet {
+        /// First and last HS chapter.
+        chapters: (u8, u8),
+        /// The scope required.
+        scope: Scope,
+        /// The regulator.
+        by: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Block time.
+        time: Moment,
+    },
+    /// A regulator removed an inspection rule (master data).
+    #[codec(index = 6)]
+    InspectionRuleRemoved {
+        /// First and last HS chapter.
+        chapters: (u8, u8),
+        /// The scope no longer required.
+        scope: Scope,
+        /// The regulator.
+        by: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Block time.
+        time: Moment,
+    },
+}
+
+/// The pallet's errors. Indices are stable.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, thiserror::Error)]
+pub enum Error {
+    /// The signing account belongs to no member organisation.
+    #[codec(index = 0)]
+    #[error("the signer is not an account of a member organisation")]
+    NotMember,
+    /// Filing a declaration needs the Importer role.
+    #[codec(index = 1)]
+    #[error("the signer's organisation does not hold the importer role")]
+    NotImporter,
+    /// Customs decisions need a customs authority role, which the organisation does not hold
+    /// for any port.
+    #[codec(index = 2)]
+    #[error("the signer's organisation is not a customs authority")]
+    NotCustomsAuthority,
+    /// The organisation is a customs authority, but not for the declaration's port.
+    #[codec(index = 3)]
+    #[error("the signer's organisation has no customs jurisdiction over the declaration's port")]
+    NotJurisdiction,
+    /// Inspection rules are set and removed by a Regulator only.
+    #[codec(index = 4)]
+    #[error("the signer's organisation does not hold the regulator role")]
+    NotRegulator,
+    /// The declaration names no items (no subjects, or aggregates holding no items).
+    #[codec(index = 5)]
+    #[error("the declaration names no items")]
+    NoItems,
+    /// More than 1,000 items (or subjects), aggregates expanded.
+    #[codec(index = 6)]
+    #[error("a declaration covers at most {MAX_DECLARATION_ITEMS} items")]
+    TooManyItems,
+    /// An item is named twice (directly, or inside a declared aggregate).
+    #[codec(index = 7)]
+    #[error("an item is declared twice")]
+    DuplicateItem,
+    /// An SSCC is not 18 digits with a valid check digit.
+    #[codec(index = 8)]
+    #[error("an SSCC is not 18 digits with a valid check digit")]
+    InvalidSscc,
+    /// No aggregate has this SSCC.
+    #[codec(index = 9)]
+    #[error("no aggregate has this SSCC")]
+    AggregateNotFound,
+    /// An item is already under an open declaration.
+    #[codec(index = 10)]
+    #[error("an item is already under an open declaration")]
+    AlreadyDeclared,
+    /// The HS code is not 6 to 10 ASCII digits with a chapter in 01..=99.
+    #[codec(index = 11)]
+    #[error("an HS code is 6 to 10 ASCII digits, chapter 01 to 99")]
+    InvalidHsCode,
+    /// The declared origin is not two ASCII upper-case letters.
+    #[codec(index = 12)]
+    #[error("the declared origin is not an ISO 3166-1 alpha-2 code")]
+    InvalidCountry,
+    /// The currency is not three ASCII upper-case letters.
+    #[codec(index = 13)]
+    #[error("the currency is not an ISO 4217 code (three upper-case letters)")]
+    InvalidCurrency,
+    /// The port of entry is not a UN/LOCODE.
+    #[codec(index = 14)]
+    #[error("the port of entry is not a UN/LOCODE")]
+    InvalidPort,
+    /// More than 8 document hashes.
+    #[codec(index = 15)]
+    #[error("a declaration lists at most {MAX_DOCUMENTS} documents")]
+    TooManyDocuments,
+    /// No declaration has this id.
+    #[codec(index = 16)]
+    #[error("no declaration has this id")]
+    DeclarationNotFound,
+    /// The declaration was cleared or refused: no more decisions.
+    #[codec(index = 17)]
+    #[error("the declaration is closed (cleared or refused)")]
+    DeclarationClosed,
+    /// The reason is empty, longer than 256 bytes or not UTF-8.
+    #[codec(index = 18)]
+    #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
+    InvalidReason,
+    /// The certificate reference is empty, longer than 128 bytes or not printable ASCII.
+    #[codec(index = 19)]
+    #[error("a certificate reference is 1 to {MAX_CERTIFICATE_REF_LEN} bytes of printable ASCII")]
+    InvalidCertificateRef,
+    /// `require_inspection` names no scope.
+    #[codec(index = 20)]
+    #[error("name at least one inspection scope")]
+    NoScopes,
+    /// `require_inspection` names more than 8 scopes.
+    #[codec(index = 21)]
+    #[error("name at most {MAX_SCOPES} inspection scopes")]
+    TooManyScopes,
+    /// A scope is not 1 to 32 of `a-z`, `0-9`, `_` and `-`.
+    #[codec(index = 22)]
+    #[error("an inspection scope is 1 to 32 of a-z, 0-9, '_' and '-'")]
+    InvalidScope,
+    /// A scope is named twice.
+    #[codec(index = 23)]
+    #[error("an inspection scope is named twice")]
+    DuplicateScope,
+    /// Clearance needs a passed inspection of `scope` for `item`, which it does not have (no
+    /// attestation, or only failed, revoked, superseded or expired ones). The scope and item
+    /// are not encoded: a module error has four bytes, and clients look errors up by index;
+    /// [`required_scopes`] and `pallet_inspection::covering_attestations` tell the rest.
+    #[codec(index = 24)]
+    #[error("inspection {} has not passed for item {item:?}", String::from_utf8_lossy(.scope))]
+    InspectionMissing {
+        /// The scope missing, as bytes.
+        #[codec(skip)]
+        scope: Vec<u8>,
+        /// The first item without it.
+        #[codec(skip)]
+        item: ItemId,
+    },
+    /// The chapter range is not within 1..=99, or its first chapter is after its last.
+    #[codec(index = 25)]
+    #[error("a chapter range is within 1..=99, first before last")]
+    InvalidChapterRange,
+    /// The same rule (chapter range and scope) is already set.
+    #[codec(index = 26)]
+    #[error("this inspection rule is already set")]
+    RuleExists,
+    /// No rule has this chapter range and scope.
+    #[codec(index = 27)]
+    #[error("no inspection rule has this chapter range and scope")]
+    RuleNotFound,
+    /// There are 64 rules already.
+    #[codec(index = 28)]
+    #[error("at most {MAX_RULES} inspection rules")]
+    TooManyRules,
+    /// The port has 1,024 open declarations already.
+    #[codec(index = 29)]
+    #[error("a port has at most {MAX_OPEN_PER_PORT} open declarations")]
+    TooManyOpenDeclarations,
+    /// An item was declared 64 times already.
+    #[codec(index = 30)]
+    #[error("an item is declared at most {MAX_DECLARATIONS_PER_ITEM} times")]
+    TooManyDeclarations,
+    /// The declaration has 16 decisions already.
+    #[codec(index = 31)]
+    #[error("a declaration records at most {MAX_DECISIONS} decisions")]
+    TooManyDecisions,
+    /// Declaration ids are exhausted.
+    #[codec(index = 32)]
+    #[error("declaration ids are exhausted")]
+    IdsExhausted,
+}
+
+impl PalletError for Error {
+    const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet's genesis configuration (the `customs` section of a chain spec).
+///
+/// JSON: `{"inspectionRules":[{"chapters":[1,24],"scope":"quarantine"}]}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisConfig {
+    /// The initial inspection rules.
+    #[serde(default)]
+    pub inspection_rules: Vec<InspectionRule>,
+}
+
+/// Why a genesis configuration was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    /// A rule's chapter range is not within 1..=99, first before last.
+    #[error("inspection rule {index}: chapters {first}..={last} are not a range within 1..=99")]
+    InvalidChapterRange {
+        /// The rule's position in the list.
+        index: usize,
+        /// Its first chapter.
+        first: u8,
+        /// Its last chapter.
+        last: u8,
+    },
+    /// A rule appears twice.
+    #[error("inspection rule {index} repeats an earlier rule")]
+    DuplicateRule {
+        /// The second occurrence's position.
+        index: usize,
+    },
+    /// More rules than [`MAX_RULES`].
+    #[error("{count} inspection rules; at most {MAX_RULES}")]
+    TooManyRules {
+        /// How many were given.
+        count: usize,
+    },
+}
+
+/// Writes the initial inspection rules, validated as `set_inspection_rule` would (scopes are
+/// validated when the JSON is parsed).
+pub fn build_genesis(storage: &mut impl StorageWrite, config: &GenesisConfig) -> Result<(), GenesisError> {
+    let rules = &config.inspection_rules;
+    if rules.len() > MAX_RULES {
+        return Err(GenesisError::TooManyRules { count: rules.len() });
+    }
+    let mut sorted: Vec<InspectionRule> = Vec::with_capacity(rules.len());
+    for (index, rule) in rules.iter().enumerate() {
+        if !rule.has_valid_chapters() {
+            let (first, last) = rule.chapters;
+            return Err(GenesisError::InvalidChapterRange { index, first, last });
+        }
+        match sorted.binary_search_by(|held| rule_order(held, rule)) {
+            Ok(_) => return Err(GenesisError::DuplicateRule { index }),
+            Err(slot) => sorted.insert(slot, rule.clone()),
+        }
+    }
+    if !sorted.is_empty() {
+        INSPECTION_RULES.put(storage, &sorted);
+    }
+    Ok(())
+}
+
+/// The order of the stored rules: chapter range, then scope bytes.
+fn rule_order(a: &InspectionRule, b: &InspectionRule) -> std::cmp::Ordering {
+    a.chapters.cmp(&b.chapters).then_with(|| a.scope.as_bytes().cmp(b.scope.as_bytes()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights
+// ---------------------------------------------------------------------------------------------
+
+/// Signer, roles, the id counter, the declaration, the port's index; hashing and encoding.
+const BASE_WEIGHT: Weight =
+    db_reads_writes(5, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+
+/// Declaring one item: movability (the item, its lot's and class's recalls), its class's origin,
+/// its declaration index; writing the index and its customs state.
+const PER_DECLARED_ITEM_WEIGHT: Weight =
+    db_reads_writes(5, 2).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
+
+/// A decision on one item: reading and writing its customs state.
+const PER_DECIDED_ITEM_WEIGHT: Weight = db_reads_writes(1, 1);
+
+/// Clearing one item: its class (HS rules), and what covers it: its own, its lot's and its
+/// aggregates' attestation lists and, amortised, the attestations.
+const PER_CLEARED_ITEM_WEIGHT: Weight =
+    db_reads_writes(6, 0).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
+
+/// The weight of `call` in the current state: a declaration costs in proportion to its items
+/// (an aggregate by the item count custody stores for it), a decision in proportion to the
+/// declaration's items, which only the stored declaration tells.
+pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
+    let decided_items =
+        |id: &DeclarationId| DECLARATIONS.get(storage, id).map_or(0, |declaration| declaration.items.len() as u64);
+    match call {
+        Call::declare { subjects, documents, .. } => {
+            // A call with too many subjects fails before looking at them; only the first
+            // `MAX_DECLARATION_ITEMS` + 1 are worth pricing.
+            let items = subjects.iter().take(MAX_DECLARATION_ITEMS + 1).fold(0u64, |items, subject| {
+                let units = match subject {
+                    Subject::Item(_) => 1,
+                    Subject::Aggregate(sscc) => {
+                        pallet_custody::aggregate(storage, sscc).map_or(1, |aggregate| aggregate.units())
+                    }
+                };
+                items.saturating_add(units)
+            });
+            BASE_WEIGHT.saturating_add(PER_DECLARED_ITEM_WEIGHT.saturating_mul(items)).saturating_add(
+                Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(documents.len() as u64),
+            )
+        }
+        Call::hold { declaration, .. } | Call::refuse { declaration, .. } => {
+            BASE_WEIGHT.saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
+        }
+        Call::require_inspection { declaration, scopes } => BASE_WEIGHT
+            .saturating_add(db_reads_writes(1, 0))
+            .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
+            .saturating_add(Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(scopes.len() as u64)),
+        Call::clear { declaration, .. } => {
+            let items = decided_items(declaration);
+            BASE_WEIGHT
+                .saturating_add(db_reads_writes(1, 0))
+                .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(items))
+                .saturating_add(PER_CLEARED_ITEM_WEIGHT.saturating_mul(items))
+        }
+        Call::set_inspection_rule { .. } | Call::remove_inspection_rule { .. } => {
+            db_reads_writes(3, 1).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch
+// ---------------------------------------------------------------------------------------------
+
+/// Dispatches `call` from `origin`.
+pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+    let agent = origin.ensure_signed()?;
+    match call {
+        Call::declare { subjects, hs_code, declared_origin, declared_value, currency, port_of_entry, documents } => {
+            let filing =
+                Filing { subjects, hs_code, declared_origin, declared_value, currency, port: port_of_entry, documents };
+            declare(ctx, agent, filing)
+        }
+        Call::hold { declaration, reason } => decide(ctx, agent, declaration, Ruling::Hold(reason)),
+        Call::require_inspection { declaration, scopes } => {
+            decide(ctx, agent, declaration, Ruling::RequireInspection(scopes))
+        }
+        Call::clear { declaration, certificate_ref } => decide(ctx, agent, declaration, Ruling::Clear(certificate_ref)),
+        Call::refuse { declaration, reason } => decide(ctx, agent, declaration, Ruling::Refuse(reason)),
+        Call::set_inspection_rule { chapters, scope } => set_rule(ctx, agent, InspectionRule { chapters, scope }),
+        Call::remove_inspection_rule { chapters, scope } => remove_rule(ctx, agent, InspectionRule { chapters, scope }),
+    }
+}
+
+/// What an importer files.
+struct Filing {
+    subjects: Vec<Subject>,
+    hs_code: Vec<u8>,
+    declared_origin: CountryCode,
+    declared_value: u128,
+    currency: [u8; 3],
+    port: UnLocode,
+    documents: Vec<H256>,
+}
+
+impl Filing {
+    /// The checks that need no state.
+    fn validate(&self) -> Result<(), Error> {
+        if self.subjects.is_empty() {
+            return Err(Error::NoItems);
+        }
+        if self.subjects.len() > MAX_DECLARATION_ITEMS {
+            return Err(Error::TooManyItems);
+        }
+        if !is_valid_hs_code(&self.hs_code) {
+            return Err(Error::InvalidHsCode);
+        }
+        // Decoding accepts any bytes; only the shape checks make them codes.
+        if !self.declared_origin.is_valid() {
+            return Err(Error::InvalidCountry);
+        }
+        if !self.currency.iter().all(u8::is_ascii_uppercase) {
+            return Err(Error::InvalidCurrency);
+        }
+        if !self.port.is_valid() {
+            return Err(Error::InvalidPort);
+        }
+        if self.documents.len() > MAX_DOCUMENTS {
+            return Err(Error::TooManyDocuments);
+        }
+        Ok(())
+    }
+}
+
+/// Whether `hs_code` is 6 to 10 ASCII digits with a chapter in 01..=99.
+fn is_valid_hs_code(hs_code: &[u8]) -> bool {
+    (6..=10).contains(&hs_code.len())
+        && hs_code.iter().all(u8::is_ascii_digit)
+        && hs_chapter(hs_code).is_some_and(|chapter| chapter >= 1)
+}
+
+/// The items the subjects name, aggregates expanded, each once, in order.
+fn expand_subjects(storage: &impl StorageRead, subjects: &[Subject]) -> Result<Vec<ItemId>, Error> {
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::new();
+    for subject in subjects {
+        let found = match subject {
+            Subject::Item(id) => vec![*id],
+            Subject::Aggregate(sscc) => {
+                if !is_valid_sscc(sscc) {
+                    return Err(Error::InvalidSscc);
+                }
+                let aggregate = pallet_custody::aggregate(storage, sscc).ok_or(Error::AggregateNotFound)?;
+                // Refuse an oversized aggregate from its stored count, before reading it all.
+                if items.len().saturating_add(aggregate.item_count as usize) > MAX_DECLARATION_ITEMS {
+                    return Err(Error::TooManyItems);
+                }
+                pallet_custody::items_of(storage, subject)
+            }
+        };
+        for id in found {
+            if !seen.insert(id) {
+                return Err(Error::DuplicateItem);
+            }
+            items.push(id);
+        }
+        if items.len() > MAX_DECLARATION_ITEMS {
+            return Err(Error::TooManyItems);
+        }
+    }
+    if items.is_empty() {
+        return Err(Error::NoItems);
+    }
+    Ok(items)
+}
+
+fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing: Filing) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    if !pallet_membership::has_role(ctx, org, &Role::Importer) {
+        return Err(Error::NotImporter.into());
+    }
+    filing.validate()?;
+    let items = expand_subjects(ctx, &filing.subjects)?;
+    let mut origins: BTreeMap<Gtin, CountryCode> = BTreeMap::new();
+    let mut histories = Vec::with_capacity(items.len());
+    for id in &items {
+        let item = pallet_products::ensure_movable(ctx, id)?;
+        // Declared is set only here and left only by a decision: an item in that state is under
+        // an open declaration (on hold and pending inspection, ensure_movable refused already).
+        if item.customs == CustomsState::Declared {
+            return Err(Error::AlreadyDeclared.into());
+        }
+        let history = ITEM_DECLARATIONS.get_or_default(ctx, id);
+        if history.len() >= MAX_DECLARATIONS_PER_ITEM {
+            return Err(Error::TooManyDeclarations.into());
+        }
+        histories.push(history);
+        if let Entry::Vacant(slot) = origins.entry(item.gtin) {
+            // Every item's class exists: products commissions items only into registered classes.
+            if let Some(class) = pallet_products::product_class(ctx, &item.gtin) {
+                slot.insert(class.origin);
+            }
+        }
+    }
+    let origin_mismatch: Vec<(Gtin, CountryCode)> =
+        origins.into_iter().filter(|(_, registered)| *registered != filing.declared_origin).collect();
+    let mut open = OPEN_BY_PORT.get_or_default(ctx, &filing.port);
+    if open.len() >= MAX_OPEN_PER_PORT {
+        return Err(Error::TooManyOpenDeclarations.into());
+    }
+    let id = NEXT_DECLARATION_ID.get_or_default(ctx);
+    let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
+    let time = pallet_timestamp::now(ctx);
+    // At most MAX_DECLARATION_ITEMS, checked by the expansion.
+    let item_count = items.len() as u32;
+    let declaration = Declaration {
+        id,
+        importer: org,
+        agent,
+        subjects: filing.subjects.clone(),
+        items,
+        hs_code: filing.hs_code.clone(),
+        declared_origin: filing.declared_origin.clone(),
+        declared_value: filing.declared_value,
+        currency: filing.currency,
+        port: filing.port.clone(),
+        documents: filing.documents.clone(),
+        origin_mismatch: origin_mismatch.clone(),
+        status: DeclarationStatus::Declared,
+        required_scopes: Vec::new(),
+        decisions: Vec::new(),
+        declared_at: ctx.block_number(),
+        declared_time: time,
+    };
+    NEXT_DECLARATION_ID.put(ctx, &next);
+    for (item, mut history) in declaration.items.iter().zip(histories) {
+        history.push(id);
+        ITEM_DECLARATIONS.insert(ctx, item, &history);
+        pallet_products::set_customs_state(ctx, item, CustomsState::Declared);
+    }
+    DECLARATIONS.insert(ctx, &id, &declaration);
+    open.push(id);
+    OPEN_BY_PORT.insert(ctx, &filing.port, &open);
+    let port = Location::UnLocode(filing.port);
+    ctx.deposit_event(Event::Declared {
+        declaration: id,
+        subjects: filing.subjects,
+        item_count,
+        importer: org,
+        agent,
+        hs_code: filing.hs_code,
+        declared_origin: filing.declared_origin,
+        declared_value: filing.declared_value,
+        currency: filing.currency,
+        documents: filing.documents,
+        origin_mismatch,
+        read_point: port.clone(),
+        biz_location: port,
+        biz_step: BizStep::arriving,
+        disposition: Disposition::in_progress,
+        time,
+    });
+    Ok(())
+}
+
+/// A customs decision as called.
+enum Ruling {
+    Hold(Vec<u8>),
+    RequireInspection(Vec<Scope>),
+    Clear(Vec<u8>),
+    Refuse(Vec<u8>),
+}
+
+fn decide<E: From<Event>>(
+    ctx: &mut Context<'_, E>,
+    agent: AccountId32,
+    id: DeclarationId,
+    ruling: Ruling,
+) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    let roles = pallet_membership::roles(ctx, org);
+    if !roles.iter().any(|role| matches!(role, Role::CustomsAuthority { .. })) {
+        return Err(Error::NotCustomsAuthority.into());
+    }
+    let mut declaration = DECLARATIONS.get(ctx, &id).ok_or(Error::DeclarationNotFound)?;
+    if !roles.contains(&Role::CustomsAuthority { port: declaration.port.clone() }) {
+        return Err(Error::NotJurisdiction.into());
+    }
+    if !declaration.status.is_open() {
+        return Err(Error::DeclarationClosed.into());
+    }
+    if declaration.decisions.len() >= MAX_DECISIONS {
+        return Err(Error::TooManyDecisions.into());
+    }
+    let now = pallet_timestamp::now(ctx);
+    // Validate the arguments and find the new status and the decision, writing nothing yet.
+    let mut required = Vec::new();
+    let (status, kind) = match ruling {
+        Ruling::Hold(reason) => {
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            (DeclarationStatus::OnHold, DecisionKind::Hold { reason })
+        }
+        Ruling::RequireInspection(scopes) => {
+            let scopes = validate_scopes(scopes)?;
+            for scope in &scopes {
+                insert_sorted(&mut declaration.required_scopes, scope.clone());
+            }
+            required = required_scopes(ctx, &declaration);
+            (DeclarationStatus::InspectionRequired, DecisionKind::RequireInspection { scopes })
+        }
+        Ruling::Clear(certificate_ref) => {
+            let reference_ok = !certificate_ref.is_empty()
+                && certificate_ref.len() <= MAX_CERTIFICATE_REF_LEN
+                && certificate_ref.iter().all(u8::is_ascii_graphic);
+            if !reference_ok {
+                return Err(Error::InvalidCertificateRef.into());
+            }
+            required = required_scopes(ctx, &declaration);
+            ensure_inspections_passed(ctx, &declaration.items, &required, now)?;
+            (DeclarationStatus::Cleared, DecisionKind::Clear { certificate_ref })
+        }
+        Ruling::Refuse(reason) => {
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            (DeclarationStatus::Refused, DecisionKind::Refuse { reason })
+        }
+    };
+    declaration.status = status;
+    declaration.decisions.push(Decision { kind: kind.clone(), by: org, agent, at: ctx.block_number(), time: now });
+    for item in &declaration.items {
+        pallet_products::set_customs_state(ctx, item, status.customs_state());
+    }
+    if !status.is_open() {
+        let mut open = OPEN_BY_PORT.get_or_default(ctx, &declaration.port);
+        open.retain(|held| *held != id);
+        if open.is_empty() {
+            OPEN_BY_PORT.remove(ctx, &declaration.port);
+        } else {
+            OPEN_BY_PORT.insert(ctx, &declaration.port, &open);
+        }
+    }
+    DECLARATIONS.insert(ctx, &id, &declaration);
+    let port = Location::UnLocode(declaration.port);
+    let (subjects, importer) = (declaration.subjects, declaration.importer);
+    // At most MAX_DECLARATION_ITEMS.
+    let item_count = declaration.items.len() as u32;
+    let event = match kind {
+        DecisionKind::Hold { reason } => Event::Held {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            reason,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::holding,
+            disposition: Disposition::non_sellable_other,
+            time: now,
+        },
+        DecisionKind::RequireInspection { scopes } => Event::InspectionRequired {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            scopes,
+            required,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::inspecting,
+            disposition: Disposition::in_progress,
+            time: now,
+        },
+        DecisionKind::Clear { certificate_ref } => Event::Cleared {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            certificate_ref,
+            inspections: required,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::accepting,
+            disposition: Disposition::active,
+            time: now,
+        },
+        DecisionKind::Refuse { reason } => Event::Refused {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            reason,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::holding,
+            disposition: Disposition::non_conformant,
+            time: now,
+        },
+    };
+    ctx.deposit_event(event);
+    Ok(())
+}
+
+/// The scopes of a `require_inspection`, checked, sorted.
+fn validate_scopes(scopes: Vec<Scope>) -> Result<Vec<Scope>, Error> {
+    if scopes.is_empty() {
+        return Err(Error::NoScopes);
+    }
+    if scopes.len() > MAX_SCOPES {
+        return Err(Error::TooManyScopes);
+    }
+    let mut sorted = Vec::with_capacity(scopes.len());
+    for scope in scopes {
+        if !scope.is_valid() {
+            return Err(Error::InvalidScope);
+        }
+        if !insert_sorted(&mut sorted, scope) {
+            return Err(Error::DuplicateScope);
+        }
+    }
+    Ok(sorted)
+}
+
+/// Inserts `scope` into the list sorted by bytes; `false` if it was there already.
+fn insert_sorted(scopes: &mut Vec<Scope>, scope: Scope) -> bool {
+    match scopes.binary_search_by(|held| held.as_bytes().cmp(scope.as_bytes())) {
+        Ok(_) => false,
+        Err(slot) => {
+            scopes.insert(slot, scope);
+            true
+        }
+    }
+}
+
+/// `InspectionMissing` for the first item (in declaration order) and scope (in byte order)
+/// without a passed inspection in force at `now`.
+fn ensure_inspections_passed(
+    storage: &impl StorageRead,
+    items: &[ItemId],
+    scopes: &[Scope],
+    now: Moment,
+) -> Result<(), Error> {
+    if scopes.is_empty() {
+        return Ok(());
+    }
+    let mut checker = PassChecker::new(storage, now);
+    for item in items {
+        let passed = checker.passed_scopes(item);
+        if let Some(missing) = scopes.iter().find(|scope| !passed.contains(scope)) {
+            return Err(Error::InspectionMissing { scope: missing.as_bytes().to_vec(), item: *item });
+        }
+    }
+    Ok(())
+}
+
+fn ensure_regulator(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
+    let org = member_org(storage, agent)?;
+    if pallet_membership::has_role(storage, org, &Role::Regulator) {
+        Ok(org)
+    } else {
+        Err(Error::NotRegulator)
+    }
+}
+
+fn set_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: InspectionRule) -> DispatchResult {
+    let org = ensure_regulator(ctx, &agent)?;
+    if !rule.has_valid_chapters() {
+        return Err(Error::InvalidChapterRange.into());
+    }
+    if !rule.scope.is_valid() {
+        return Err(Error::InvalidScope.into());
+    }
+    let mut rules = INSPECTION_RULES.get_or_default(ctx);
+    let slot = match rules.binary_search_by(|held| rule_order(held, &rule)) {
+        Ok(_) => return Err(Error::RuleExists.into()),
+        Err(slot) => slot,
+    };
+    if rules.len() >= MAX_RULES {
+        return Err(Error::TooManyRules.into());
+    }
+    rules.insert(slot, rule.clone());
+    INSPECTION_RULES.put(ctx, &rules);
+    let time = pallet_timestamp::now(ctx);
+    ctx.deposit_event(Event::InspectionRuleSet { chapters: rule.chapters, scope: rule.scope, by: org, agent, time });
+    Ok(())
+}
+
+fn remove_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: InspectionRule) -> DispatchResult {
+    let org = ensure_regulator(ctx, &agent)?;
+    let mut rules = INSPECTION_RULES.get_or_default(ctx);
+    let slot = rules.binary_search_by(|held| rule_order(held, &rule)).map_err(|_| Error::RuleNotFound)?;
+    rules.remove(slot);
+    if rules.is_empty() {
+        INSPECTION_RULES.kill(ctx);
+    } else {
+        INSPECTION_RULES.put(ctx, &rules);
+    }
+    let time = pallet_timestamp::now(ctx);
+    ctx.deposit_event(Event::InspectionRuleRemoved {
+        chapters: rule.chapters,
+        scope: rule.scope,
+        by: org,
+        agent,
+        time,
+    });
+    Ok(())
+}
+
+fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
+    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
+}
+
+fn ensure_text(text: &[u8], max_len: usize, error: Error) -> Result<(), Error> {
+    if text.is_empty() || text.len() > max_len || std::str::from_utf8(text).is_err() {
+        return Err(error);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads, for the RPC
+// ---------------------------------------------------------------------------------------------
+
+/// The declaration with this id.
+pub fn declaration(storage: &impl StorageRead, id: DeclarationId) -> Option<Declaration> {
+    DECLARATIONS.get(storage, &id)
+}
+
+/// The open declarations (declared, on hold, pending inspection) at `port`, oldest first: a
+/// customs office's worklist.
+pub fn open_declarations_by_port(storage: &impl StorageRead, port: &UnLocode) -> Vec<(DeclarationId, Declaration)> {
+    OPEN_BY_PORT
+        .get_or_default(storage, port)
+        .into_iter()
+        .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
+        .collect()
+}
+
+/// Every declaration that covered `item`, oldest first (at most one of them open).
+pub fn declarations_of_item(storage: &impl StorageRead, item: &ItemId) -> Vec<(DeclarationId, Declaration)> {
+    ITEM_DECLARATIONS
+        .get_or_default(storage, item)
+        .into_iter()
+        .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
+        .collect()
+}
+
+/// The regulator's inspection rules, sorted by chapter range, then scope.
+pub fn inspection_rules(storage: &impl StorageRead) -> Vec<InspectionRule> {
+    INSPECTION_RULES.get_or_default(storage)
+}
+
+/// The inspection scopes clearing `declaration` requires now, sorted: those customs required,
+/// and those of the rules covering the HS chapter of the declared HS code or of any declared
+/// item's registered product class.
+pub fn required_scopes(storage: &impl StorageRead, declaration: &Declaration) -> Vec<Scope> {
+    let mut scopes = declaration.required_scopes.clone();
+    let rules = inspection_rules(storage);
+    if rules.is_empty() {
+        return scopes;
+    }
+    let mut chapters = BTreeSet::new();
+    chapters.extend(hs_chapter(&declaration.hs_code));
+    let mut classes = BTreeSet::new();
+    for item in &declaration.items {
+        if let Some(record) = pallet_products::item(storage, item) {
+            if classes.insert(record.gtin) {
+                let class = pallet_products::product_class(storage, &record.gtin);
+                chapters.extend(class.and_then(|class| hs_chapter(&class.hs_code)));
+            }
+        }
+    }
+    for rule in rules {
+        if chapters.iter().any(|chapter| rule.covers(*chapter)) {
+            insert_sorted(&mut scopes, rule.scope);
+        }
+    }
+    scopes
+}

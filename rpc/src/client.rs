@@ -1,0 +1,116 @@
+//! What the RPC server needs from a node, as one trait the node implements.
+//!
+//! Keeping this boundary lets the server be tested against any implementation and keeps the
+//! node's storage, pool and consensus out of this crate.
+
+use tokio::sync::{broadcast, mpsc};
+use tracechain_primitives::{
+    header::{Block, Header},
+    AccountId32, BlockNumber, Nonce, H256,
+};
+use tracechain_runtime::{ChainSpec, RuntimeEvent, TransactionError};
+use tracechain_support::EventRecord;
+
+/// A transaction's life as reported to `author_submitAndWatchExtrinsic` subscribers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransactionStatus {
+    /// In the pool, ready for a block.
+    Ready,
+    /// In the pool, waiting for an earlier nonce.
+    Future,
+    /// Included in a block.
+    InBlock(H256),
+    /// Included in a finalized block.
+    Finalized(H256),
+    /// No longer valid.
+    Invalid,
+    /// Removed from the pool.
+    Dropped,
+}
+
+/// Why a submission was refused. Each variant maps to its own Substrate author error code, so
+/// the node should use the most specific one (`Pool` is the fallback).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    /// The runtime refuses the transaction (codes 1001, 1010 or 1011).
+    #[error("{0}")]
+    Invalid(TransactionError),
+    /// The same transaction is already in the pool (code 1013).
+    #[error("transaction {0:?} is already in the pool")]
+    AlreadyImported(H256),
+    /// Another pooled transaction of the same sender has the same nonce and is not replaced
+    /// (code 1014); the text says which.
+    #[error("{0}")]
+    TooLowPriority(String),
+    /// The pool has no room (code 1016); the text says which limit.
+    #[error("{0}")]
+    PoolFull(String),
+    /// Any other refusal by the pool (code 1040).
+    #[error("{0}")]
+    Pool(String),
+}
+
+/// A block and its finality certificate, if the node has one.
+pub type BlockWithJustification = (Block, Option<Vec<u8>>);
+
+/// A failure of the node while answering.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("node error: {0}")]
+pub struct ClientError(pub String);
+
+/// The node, as the RPC server sees it. All reads are consistent with one block's state, named
+/// by that block's state root.
+pub trait NodeClient: Send + Sync + 'static {
+    /// The chain spec (`system_chain`, `system_chainType`, `system_properties`).
+    fn spec(&self) -> &ChainSpec;
+    /// The node's name (`system_name` is the implementation; this is `--name`).
+    fn node_name(&self) -> String;
+    /// Connected peers.
+    fn peer_count(&self) -> usize;
+    /// Whether the node is syncing.
+    fn is_syncing(&self) -> bool;
+    /// The genesis hash.
+    fn genesis_hash(&self) -> H256;
+    /// The best block's header.
+    fn best_header(&self) -> Header;
+    /// The last finalized block's header.
+    fn finalized_header(&self) -> Header;
+    /// The header with hash `hash`.
+    fn header(&self, hash: &H256) -> Result<Option<Header>, ClientError>;
+    /// The canonical block hash at `number`.
+    fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ClientError>;
+    /// The block with hash `hash` and its finality certificate.
+    fn block(&self, hash: &H256) -> Result<Option<BlockWithJustification>, ClientError>;
+    /// The events of block `hash`.
+    fn events(&self, hash: &H256) -> Result<Vec<EventRecord<RuntimeEvent>>, ClientError>;
+    /// The value at `key` in the state with root `state_root`.
+    fn storage(&self, state_root: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ClientError>;
+    /// Up to `count` keys with `prefix` after `start_after`, in the state with root `state_root`.
+    fn storage_keys(
+        &self,
+        state_root: H256,
+        prefix: &[u8],
+        count: usize,
+        start_after: Option<&[u8]>,
+    ) -> Result<Vec<Vec<u8>>, ClientError>;
+    /// The trie nodes proving `keys` in the state with root `state_root`.
+    fn read_proof(&self, state_root: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ClientError>;
+    /// The next nonce of `account` counting pooled transactions (`system_accountNextIndex`).
+    fn next_nonce(&self, account: &AccountId32) -> Result<Nonce, ClientError>;
+    /// The account's nonce in the state with root `state_root` (`AccountNonceApi_account_nonce`).
+    fn account_nonce(&self, state_root: H256, account: &AccountId32) -> Result<Nonce, ClientError>;
+    /// The runtime's verdict on a transaction (`TaggedTransactionQueue_validate_transaction`).
+    fn validate_transaction(&self, bytes: &[u8]) -> Result<Result<Vec<u8>, Vec<u8>>, ClientError>;
+    /// Submits a length-prefixed extrinsic to the pool.
+    fn submit(&self, bytes: Vec<u8>) -> Result<(H256, TransactionStatus), SubmitError>;
+    /// Submits and returns a stream of the transaction's statuses. The stream starts with the
+    /// status the pool gave on admission (`Ready` or `Future`); the server forwards every status
+    /// and ends the subscription after `Finalized`, `Invalid` or `Dropped`, or when the stream ends.
+    fn submit_and_watch(&self, bytes: Vec<u8>) -> Result<(H256, mpsc::Receiver<TransactionStatus>), SubmitError>;
+    /// Every pooled extrinsic.
+    fn pending(&self) -> Vec<Vec<u8>>;
+    /// New best blocks.
+    fn subscribe_best(&self) -> broadcast::Receiver<Header>;
+    /// New finalized blocks.
+    fn subscribe_finalized(&self) -> broadcast::Receiver<Header>;
+}

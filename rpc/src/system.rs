@@ -1,0 +1,123 @@
+//! `system_*`: what the node is, which chain it follows, and its health.
+//!
+//! | method | result |
+//! |---|---|
+//! | `system_name` | the implementation's name, `"Tracechain Node"` |
+//! | `system_version` | this crate's version |
+//! | `system_chain` | the chain spec's name |
+//! | `system_chainType` | `"Development"`, `"Local"` or `"Live"` |
+//! | `system_properties` | `{"ss58Format", "tokenDecimals", "tokenSymbol"}` from the spec |
+//! | `system_health` | `{"peers", "isSyncing", "shouldHavePeers"}` |
+//! | `system_peers` | `[{"peerId", "roles", "bestHash", "bestNumber"}]`; empty until the node reports peer details |
+//! | `system_accountNextIndex` (alias `account_nextIndex`) | the account's next nonce, counting pooled transactions |
+
+use std::sync::Arc;
+
+use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
+use serde::Serialize;
+use serde_json::Value;
+use tracechain_primitives::{AccountId32, Nonce, H256};
+use tracechain_runtime::genesis::ChainType;
+
+use crate::{
+    client::NodeClient,
+    error::{internal_error, invalid_params, RpcError},
+    json::{decode_hex, Args},
+};
+
+/// The implementation name `system_name` reports.
+pub const IMPLEMENTATION_NAME: &str = "Tracechain Node";
+
+/// `system_health`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// Connected peers.
+    pub peers: usize,
+    /// Whether the node is catching up with the chain.
+    pub is_syncing: bool,
+    /// Whether the node is expected to have peers: every chain but a development one.
+    pub should_have_peers: bool,
+}
+
+/// One entry of `system_peers`, in Substrate's shape.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerInfo {
+    /// The peer's id.
+    pub peer_id: String,
+    /// Its roles (`"FULL"`, `"AUTHORITY"`).
+    pub roles: String,
+    /// Its best block's hash.
+    pub best_hash: H256,
+    /// Its best block's number.
+    pub best_number: u32,
+}
+
+/// Registers the `system_*` methods.
+pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<(), RpcError> {
+    module.register_method("system_name", |_, _, _| IMPLEMENTATION_NAME)?;
+    module.register_method("system_version", |_, _, _| env!("CARGO_PKG_VERSION"))?;
+    module.register_method("system_chain", |_, client, _| client.spec().name.clone())?;
+    module.register_method("system_chainType", |_, client, _| chain_type(client.spec().chain_type))?;
+    module.register_method("system_properties", |_, client, _| {
+        serde_json::to_value(&client.spec().properties)
+            .map_err(|error| invalid_params(format!("chain spec properties: {error}")))
+    })?;
+    module.register_method("system_health", |_, client, _| {
+        Ok::<_, ErrorObjectOwned>(Health {
+            peers: client.peer_count(),
+            is_syncing: client.is_syncing(),
+            should_have_peers: client.spec().chain_type != ChainType::Development,
+        })
+    })?;
+    // The node reports only a peer count so far; an empty list has the right shape.
+    module.register_method("system_peers", |_, _, _| Vec::<PeerInfo>::new())?;
+    module.register_blocking_method(
+        "system_accountNextIndex",
+        |params, client, _| -> Result<Nonce, ErrorObjectOwned> {
+            let args = Args::parse(&params, "system_accountNextIndex", &["account"])?;
+            let text = args.required_str(0)?;
+            let account = parse_account(text).map_err(|reason| args.error(0, reason))?;
+            client.next_nonce(&account).map_err(internal_error)
+        },
+    )?;
+    module.register_alias("account_nextIndex", "system_accountNextIndex")?;
+    Ok(())
+}
+
+fn chain_type(chain_type: ChainType) -> Value {
+    let name = match chain_type {
+        ChainType::Development => "Development",
+        ChainType::Local => "Local",
+        ChainType::Live => "Live",
+    };
+    Value::from(name)
+}
+
+/// An account as SS58 (any prefix) or as 32 bytes of hex.
+fn parse_account(text: &str) -> Result<AccountId32, String> {
+    if text.starts_with("0x") {
+        let bytes = decode_hex(text)?;
+        let key: [u8; 32] =
+            bytes.as_slice().try_into().map_err(|_| format!("must be 32 bytes of hex, got {} bytes", bytes.len()))?;
+        return Ok(AccountId32(key));
+    }
+    AccountId32::from_ss58(text)
+        .map(|(account, _prefix)| account)
+        .map_err(|error| format!("is not an SS58 address: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_as_ss58_or_hex() {
+        let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+        let account = parse_account(alice).unwrap();
+        assert_eq!(parse_account(&format!("0x{}", hex::encode(account.0))).unwrap(), account);
+        assert!(parse_account("0x1234").unwrap_err().contains("32 bytes"));
+        assert!(parse_account("not-an-address").unwrap_err().contains("SS58"));
+    }
+}

@@ -1,0 +1,162 @@
+//! Bad requests and limits: malformed JSON, unknown methods, sizes, batches, connections,
+//! subscriptions, CORS, and stopping.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_json_and_unknown_methods() {
+    let (_node, server) = serve().await;
+    let url = server.http_url();
+    let (status, body) = post_raw(&url, "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ".into()).await;
+    assert_eq!(status, 200);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["error"]["code"], json!(-32700), "{response}");
+
+    let unknown = error(&url, "chain_getNothing", json!([])).await;
+    assert_eq!(unknown["code"], json!(-32601));
+    assert_eq!(unknown["message"], json!("Method not found"));
+
+    let (_, body) = post_raw(&url, r#"{"jsonrpc": "2.0", "id": 1, "method": "system_name", "params": 5}"#.into()).await;
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["result"], json!("Tracechain Node"), "{response}");
+    let (_, body) =
+        post_raw(&url, r#"{"jsonrpc": "2.0", "id": 1, "method": "state_getStorage", "params": 5}"#.into()).await;
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert!(response["error"]["data"].as_str().unwrap().contains("array or an object"), "{response}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_requests_and_responses_are_refused() {
+    let (node, server) = serve_with(|config| {
+        config.max_request_bytes = 4096;
+        config.max_response_bytes = 4096 + 1024;
+    })
+    .await;
+    let url = server.http_url();
+    let big_key = hex0x(&[7u8; 4096]);
+    let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "state_getStorage", "params": [big_key] }).to_string();
+    let (status, body) = post_raw(&url, body).await;
+    assert_eq!(status, 413);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["error"]["code"], json!(-32007), "{response}");
+
+    // Over WebSocket an oversized message gets the same error (with a null id: the message was
+    // not read), and the connection stays usable.
+    let mut ws = Ws::connect(server.local_addr()).await;
+    let message = json!({ "jsonrpc": "2.0", "id": 1, "method": "state_getStorage", "params": [hex0x(&[7u8; 4096])] });
+    ws.send_text(&message.to_string()).await;
+    let response = ws.next_message().await;
+    assert_eq!(response["error"]["code"], json!(-32007), "{response}");
+    assert_eq!(ws.call("system_name", json!([])).await["result"], json!("Tracechain Node"));
+
+    // A block whose body is larger than the response limit, from requests within theirs.
+    for nonce in 0..2 {
+        let tx = node.sign(&dev("Alice"), remark(&[1u8; 1500]), nonce);
+        result(&url, "author_submitExtrinsic", json!([hex0x(&tx)])).await;
+    }
+    let block = node.produce_block();
+    let too_big = error(&url, "chain_getBlock", json!([block.hash()])).await;
+    assert_eq!(too_big["code"], json!(-32008), "{too_big}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batches_up_to_the_limit() {
+    let (_node, server) = serve_with(|config| config.max_batch_len = 4).await;
+    let url = server.http_url();
+    let batch = |length: usize| {
+        Value::Array(
+            (0..length)
+                .map(|id| json!({ "jsonrpc": "2.0", "id": id, "method": "system_name", "params": [] }))
+                .collect(),
+        )
+        .to_string()
+    };
+    let (_, body) = post_raw(&url, batch(4)).await;
+    let responses: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(responses.as_array().map(Vec::len), Some(4), "{responses}");
+    let (_, body) = post_raw(&url, batch(5)).await;
+    let refused: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(refused["error"]["code"], json!(-32010), "{refused}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_and_subscriptions_are_bounded() {
+    let (_node, server) = serve_with(|config| {
+        config.max_connections = 2;
+        config.max_subscriptions_per_connection = 2;
+    })
+    .await;
+    let mut first = Ws::connect(server.local_addr()).await;
+    let _second = Ws::connect(server.local_addr()).await;
+    match Ws::try_connect(server.local_addr()).await {
+        Handshake::Rejected(status) => assert_eq!(status, 429),
+        Handshake::Accepted(_) => panic!("a third connection was accepted over the limit of 2"),
+    }
+
+    first.subscribe("chain_subscribeNewHeads", json!([])).await;
+    first.subscribe("chain_subscribeFinalizedHeads", json!([])).await;
+    let third = first.call("chain_subscribeAllHeads", json!([])).await;
+    assert_eq!(third["error"]["code"], json!(-32006), "{third}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_allows_only_configured_origins() {
+    let (_node, server) = serve_with(|config| config.cors = Some(vec!["http://allowed.example".into()])).await;
+    let url = server.http_url();
+    let origin_header = |origin: &'static str| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            let response = ureq::post(&url)
+                .set("Content-Type", "application/json")
+                .set("Origin", origin)
+                .send_string(r#"{"jsonrpc":"2.0","id":1,"method":"system_name"}"#)
+                .expect("call");
+            response.header("access-control-allow-origin").map(str::to_string)
+        })
+    };
+    assert_eq!(origin_header("http://allowed.example").await.unwrap().as_deref(), Some("http://allowed.example"));
+    assert_eq!(origin_header("http://other.example").await.unwrap(), None);
+    server.stop().await;
+
+    let (_node, open) = serve_with(|config| config.cors = Some(vec!["all".into()])).await;
+    let url = open.http_url();
+    let header = tokio::task::spawn_blocking(move || {
+        let response = ureq::post(&url)
+            .set("Content-Type", "application/json")
+            .set("Origin", "http://anyone.example")
+            .send_string(r#"{"jsonrpc":"2.0","id":1,"method":"system_name"}"#)
+            .expect("call");
+        response.header("access-control-allow-origin").map(str::to_string)
+    })
+    .await
+    .unwrap();
+    assert_eq!(header.as_deref(), Some("*"));
+    open.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_configuration_and_stop() {
+    let node = TestNode::new();
+    let taken = serve().await.1;
+    let config = tracechain_rpc::RpcConfig { addr: taken.local_addr(), ..Default::default() };
+    let error = tracechain_rpc::start(config, node.clone()).await.expect_err("address in use");
+    assert!(matches!(error, tracechain_rpc::RpcError::Bind { .. }), "{error}");
+    let config = tracechain_rpc::RpcConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        max_response_bytes: 1024,
+        ..Default::default()
+    };
+    assert!(matches!(tracechain_rpc::start(config, node).await, Err(tracechain_rpc::RpcError::Config(_))));
+
+    let addr = taken.local_addr();
+    taken.stop().await;
+    let refused = tokio::net::TcpStream::connect(addr).await;
+    assert!(refused.is_err(), "the server still accepts connections after stop");
+}

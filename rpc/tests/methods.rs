@@ -1,0 +1,350 @@
+//! Every method over real HTTP against a real-runtime node: results and their JSON shapes.
+
+mod common;
+
+use common::*;
+use parity_scale_codec::Decode;
+use serde_json::{json, Value};
+use tracechain_primitives::{hashing::blake2_256_h, trie::verify_read_proof, H256};
+use tracechain_runtime::{RuntimeVersion, ValidTransaction, VERSION};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn system_methods_describe_node_and_chain() {
+    let (_node, server) = serve().await;
+    let url = server.http_url();
+    assert_eq!(result(&url, "system_name", json!([])).await, json!("Tracechain Node"));
+    assert_eq!(result(&url, "system_version", json!([])).await, json!(env!("CARGO_PKG_VERSION")));
+    assert_eq!(result(&url, "system_chain", json!([])).await, json!("Tracechain Development"));
+    assert_eq!(result(&url, "system_chainType", json!([])).await, json!("Development"));
+    assert_eq!(
+        result(&url, "system_properties", json!([])).await,
+        json!({ "ss58Format": 42, "tokenDecimals": 0, "tokenSymbol": "TRACE" })
+    );
+    assert_eq!(
+        result(&url, "system_health", json!([])).await,
+        json!({ "peers": 0, "isSyncing": false, "shouldHavePeers": false })
+    );
+    assert_eq!(result(&url, "system_peers", json!([])).await, json!([]));
+    let alice = dev("Alice").public();
+    assert_eq!(result(&url, "system_accountNextIndex", json!([alice.to_string()])).await, json!(0));
+    assert_eq!(result(&url, "account_nextIndex", json!([hex0x(alice.as_bytes())])).await, json!(0));
+    let bad = error(&url, "system_accountNextIndex", json!(["5Grwva"])).await;
+    assert_eq!(bad["code"], json!(-32602));
+    assert!(bad["data"].as_str().unwrap().contains("SS58"), "{bad}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rpc_methods_lists_the_legacy_api_only() {
+    let (_node, server) = serve().await;
+    let methods = result(&server.http_url(), "rpc_methods", json!([])).await;
+    let names: Vec<&str> = methods["methods"].as_array().unwrap().iter().map(|name| name.as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    assert_eq!(names, sorted);
+    for expected in [
+        "rpc_methods",
+        "system_name",
+        "system_accountNextIndex",
+        "chain_getBlockHash",
+        "chain_getHead",
+        "chain_getHeader",
+        "chain_getBlock",
+        "chain_getFinalizedHead",
+        "chain_getFinalisedHead",
+        "chain_subscribeNewHeads",
+        "chain_subscribeNewHead",
+        "chain_unsubscribeNewHeads",
+        "chain_subscribeFinalizedHeads",
+        "chain_subscribeAllHeads",
+        "state_getStorage",
+        "state_getStorageAt",
+        "state_getKeysPaged",
+        "state_queryStorageAt",
+        "state_getReadProof",
+        "state_getRuntimeVersion",
+        "chain_getRuntimeVersion",
+        "state_call",
+        "state_subscribeStorage",
+        "state_subscribeRuntimeVersion",
+        "author_submitExtrinsic",
+        "author_submitAndWatchExtrinsic",
+        "author_unwatchExtrinsic",
+        "author_pendingExtrinsics",
+    ] {
+        assert!(names.contains(&expected), "rpc_methods lacks {expected}");
+    }
+    assert!(!names.iter().any(|name| name.starts_with("chainHead_v1_") || name.starts_with("archive_v1_")));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn block_hash_in_every_parameter_form() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let genesis = json!(node.genesis());
+    assert_eq!(result(&url, "chain_getBlockHash", json!([0])).await, genesis);
+    assert_eq!(result(&url, "chain_getBlockHash", json!(["0x0"])).await, genesis);
+    let first = node.produce_block().hash();
+    assert_eq!(result(&url, "chain_getBlockHash", json!([])).await, json!(first));
+    assert_eq!(result(&url, "chain_getBlockHash", json!(null)).await, json!(first));
+    assert_eq!(result(&url, "chain_getBlockHash", json!([null])).await, json!(first));
+    assert_eq!(result(&url, "chain_getHead", json!([])).await, json!(first));
+    assert_eq!(result(&url, "chain_getBlockHash", json!([[0, "0x1", 2]])).await, json!([genesis, first, null]));
+    assert_eq!(result(&url, "chain_getBlockHash", json!([99])).await, Value::Null);
+    assert_eq!(result(&url, "chain_getBlockHash", json!({ "hash": 1 })).await, json!(first));
+    let too_big = error(&url, "chain_getBlockHash", json!([4_294_967_296u64])).await;
+    assert_eq!(too_big["code"], json!(-32602));
+    assert!(too_big["data"].as_str().unwrap().contains("exceeds the largest block number"), "{too_big}");
+    let bad = error(&url, "chain_getBlockHash", json!(["12"])).await;
+    assert!(bad["data"].as_str().unwrap().contains("0x-prefixed hex"), "{bad}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_and_block_have_substrates_shape() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let genesis = node.genesis();
+    let block = node.produce_block();
+    let hash = block.hash();
+
+    let header = result(&url, "chain_getHeader", json!([hash])).await;
+    assert_eq!(header["parentHash"], json!(genesis));
+    assert_eq!(header["number"], json!("0x1"));
+    assert_eq!(header["stateRoot"], json!(block.header.state_root));
+    assert_eq!(header["extrinsicsRoot"], json!(block.header.extrinsics_root));
+    assert_eq!(header["digest"], json!({ "logs": [] }));
+    assert_eq!(header.as_object().unwrap().len(), 5);
+    assert_eq!(result(&url, "chain_getHeader", json!([])).await, header);
+    let genesis_header = result(&url, "chain_getHeader", json!([genesis])).await;
+    assert_eq!(genesis_header["number"], json!("0x0"));
+    assert_eq!(genesis_header["parentHash"], json!(H256::zero()));
+    assert_eq!(result(&url, "chain_getHeader", json!([H256::repeat_byte(9)])).await, Value::Null);
+
+    let signed = result(&url, "chain_getBlock", json!([hash])).await;
+    assert_eq!(signed["block"]["header"], header);
+    let extrinsics: Vec<Value> = block.extrinsics.iter().map(|xt| json!(hex0x(&xt.encoded()))).collect();
+    assert_eq!(signed["block"]["extrinsics"], json!(extrinsics));
+    assert_eq!(extrinsics.len(), 1, "the timestamp inherent");
+    let engine: Vec<u8> = b"BFT0".to_vec();
+    assert_eq!(signed["justifications"], json!([[engine, CERTIFICATE]]));
+    assert_eq!(result(&url, "chain_getBlock", json!([])).await, signed);
+    let genesis_block = result(&url, "chain_getBlock", json!([genesis])).await;
+    assert_eq!(genesis_block["justifications"], Value::Null);
+    assert_eq!(genesis_block["block"]["extrinsics"], json!([]));
+    assert_eq!(result(&url, "chain_getBlock", json!([H256::repeat_byte(9)])).await, Value::Null);
+
+    assert_eq!(result(&url, "chain_getFinalizedHead", json!([])).await, json!(hash));
+    assert_eq!(result(&url, "chain_getFinalisedHead", json!([])).await, json!(hash));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_reads_at_blocks_and_key_pages() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let genesis = node.genesis();
+    let first = node.produce_block().hash();
+
+    assert_eq!(result(&url, "state_getStorage", json!([SYSTEM_NUMBER_KEY])).await, json!("0x01000000"));
+    assert_eq!(result(&url, "state_getStorage", json!([SYSTEM_NUMBER_KEY, first])).await, json!("0x01000000"));
+    assert_eq!(result(&url, "state_getStorageAt", json!([SYSTEM_NUMBER_KEY, genesis])).await, json!("0x00000000"));
+    assert_eq!(result(&url, "state_getStorage", json!(["0x1234"])).await, Value::Null);
+    assert_eq!(
+        result(&url, "state_getStorageHash", json!([SYSTEM_NUMBER_KEY])).await,
+        json!(blake2_256_h(&[1, 0, 0, 0]))
+    );
+    assert_eq!(result(&url, "state_getStorageSize", json!([SYSTEM_NUMBER_KEY])).await, json!(4));
+
+    let all = result(&url, "state_getKeysPaged", json!([SYSTEM_PREFIX, 1000])).await;
+    let all: Vec<String> = all.as_array().unwrap().iter().map(|key| key.as_str().unwrap().to_string()).collect();
+    assert!(all.len() >= 3, "{all:?}");
+    assert!(all.iter().all(|key| key.starts_with(SYSTEM_PREFIX)));
+    assert!(all.contains(&SYSTEM_NUMBER_KEY.to_string()));
+    assert!(all.windows(2).all(|pair| pair[0] < pair[1]), "keys in order");
+    let page = result(&url, "state_getKeysPaged", json!([SYSTEM_PREFIX, 2])).await;
+    assert_eq!(page, json!(all[..2]));
+    let next = result(&url, "state_getKeysPaged", json!([SYSTEM_PREFIX, 2, all[1], first])).await;
+    assert_eq!(next, json!(all[2..all.len().min(4)]));
+    let at_alias = result(&url, "state_getKeysPagedAt", json!([SYSTEM_PREFIX, 2, null, genesis])).await;
+    assert_eq!(at_alias.as_array().unwrap().len(), 2);
+
+    let changes = result(&url, "state_queryStorageAt", json!([[SYSTEM_NUMBER_KEY, "0x1234"], genesis])).await;
+    assert_eq!(
+        changes,
+        json!([{ "block": genesis, "changes": [[SYSTEM_NUMBER_KEY, "0x00000000"], ["0x1234", null]] }])
+    );
+    let best = result(&url, "state_queryStorageAt", json!([[SYSTEM_NUMBER_KEY]])).await;
+    assert_eq!(best[0]["block"], json!(first));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_proof_verifies_against_the_state_root() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let block = node.produce_block();
+    let keys = [SYSTEM_NUMBER_KEY.to_string(), "0x26aa394eea5630e07c48ae0c9558cef7ffff".to_string()];
+    let proof = result(&url, "state_getReadProof", json!([keys, block.hash()])).await;
+    assert_eq!(proof["at"], json!(block.hash()));
+    let nodes: Vec<Vec<u8>> = proof["proof"].as_array().unwrap().iter().map(unhex).collect();
+    assert!(!nodes.is_empty());
+    let keys: Vec<Vec<u8>> = keys.iter().map(|key| unhex(&json!(key))).collect();
+    let proven = verify_read_proof(&block.header.state_root, &nodes, &keys).expect("proof verifies");
+    assert_eq!(proven, vec![(keys[0].clone(), Some(vec![1, 0, 0, 0])), (keys[1].clone(), None)]);
+    let best = result(&url, "state_getReadProof", json!([[SYSTEM_NUMBER_KEY]])).await;
+    assert_eq!(best["at"], json!(block.hash()));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runtime_version_and_runtime_calls() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let genesis = node.genesis();
+
+    let version = result(&url, "state_getRuntimeVersion", json!([])).await;
+    assert_eq!(version["specName"], json!("tracechain"));
+    assert_eq!(version["implName"], json!(VERSION.impl_name));
+    assert_eq!(version["specVersion"], json!(VERSION.spec_version));
+    assert_eq!(version["transactionVersion"], json!(VERSION.transaction_version));
+    assert_eq!(version["authoringVersion"], json!(VERSION.authoring_version));
+    assert_eq!(version["implVersion"], json!(VERSION.impl_version));
+    assert_eq!(version["systemVersion"], json!(1));
+    assert_eq!(
+        version["apis"],
+        json!([
+            ["0xdf6acb689907609b", 5],
+            ["0x37e397fc7c91f5e4", 2],
+            ["0xbc9d89904f5b923f", 1],
+            ["0xd2bc9897eed08f15", 3]
+        ])
+    );
+    assert_eq!(result(&url, "chain_getRuntimeVersion", json!([genesis])).await, version);
+
+    let encoded = unhex(&result(&url, "state_call", json!(["Core_version", "0x", genesis])).await);
+    assert_eq!(RuntimeVersion::decode(&mut &encoded[..]).unwrap(), *VERSION);
+
+    let alice = dev("Alice");
+    let nonce =
+        result(&url, "state_call", json!(["AccountNonceApi_account_nonce", hex0x(alice.public().as_bytes())])).await;
+    assert_eq!(nonce, json!("0x00000000"));
+
+    let remark_tx = node.sign(&alice, remark(b"validate me"), 0);
+    let mut input = vec![2u8];
+    input.extend(&remark_tx);
+    input.extend(genesis.as_bytes());
+    let verdict =
+        unhex(&result(&url, "state_call", json!(["TaggedTransactionQueue_validate_transaction", hex0x(&input)])).await);
+    assert_eq!(verdict[0], 0, "Ok(ValidTransaction)");
+    let valid = ValidTransaction::decode(&mut &verdict[1..]).expect("ValidTransaction");
+    assert!(valid.longevity > 0);
+    let mut tampered = remark_tx.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let mut input = vec![2u8];
+    input.extend(&tampered);
+    input.extend(genesis.as_bytes());
+    let verdict =
+        unhex(&result(&url, "state_call", json!(["TaggedTransactionQueue_validate_transaction", hex0x(&input)])).await);
+    assert_eq!(verdict[..2], [1, 0], "Err(Invalid(..))");
+
+    let metadata = error(&url, "state_call", json!(["Metadata_metadata", "0x"])).await;
+    assert_eq!(metadata["code"], json!(4003));
+    assert!(metadata["message"].as_str().unwrap().contains("not available"), "{metadata}");
+    let unknown = error(&url, "state_call", json!(["Foo_bar", "0x"])).await;
+    assert!(unknown["message"].as_str().unwrap().contains("Core_version"), "{unknown}");
+    let bad_nonce = error(&url, "state_call", json!(["AccountNonceApi_account_nonce", "0x0102"])).await;
+    assert!(bad_nonce["data"].as_str().unwrap().contains("32-byte"), "{bad_nonce}");
+    let unknown_at = error(&url, "state_call", json!(["Core_version", "0x", H256::repeat_byte(7)])).await;
+    assert_eq!(unknown_at["code"], json!(-32602));
+    assert!(unknown_at["data"].as_str().unwrap().contains("unknown block"), "{unknown_at}");
+    let get_metadata = error(&url, "state_getMetadata", json!([])).await;
+    assert!(get_metadata["message"].as_str().unwrap().contains("not available"), "{get_metadata}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn submit_returns_the_hash_and_pending_lists_it() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let alice = dev("Alice");
+    let tx = node.sign(&alice, remark(b"hello"), 0);
+    let hash = result(&url, "author_submitExtrinsic", json!([hex0x(&tx)])).await;
+    assert_eq!(hash, json!(blake2_256_h(&tx)));
+    assert_eq!(result(&url, "author_pendingExtrinsics", json!([])).await, json!([hex0x(&tx)]));
+    assert_eq!(result(&url, "system_accountNextIndex", json!([alice.public().to_string()])).await, json!(1));
+
+    let again = error(&url, "author_submitExtrinsic", json!([hex0x(&tx)])).await;
+    assert_eq!(again["code"], json!(1013));
+
+    let block = node.produce_block();
+    assert!(block.extrinsics.iter().any(|xt| xt.encoded() == tx));
+    assert_eq!(result(&url, "author_pendingExtrinsics", json!([])).await, json!([]));
+    let signed = result(&url, "chain_getBlock", json!([block.hash()])).await;
+    assert!(signed["block"]["extrinsics"].as_array().unwrap().contains(&json!(hex0x(&tx))));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_extrinsics_get_substrates_author_codes() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let alice = dev("Alice");
+
+    let mut tampered = node.sign(&alice, remark(b"hello"), 0);
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let bad_proof = error(&url, "author_submitExtrinsic", json!([hex0x(&tampered)])).await;
+    assert_eq!(bad_proof["code"], json!(1010));
+    assert_eq!(bad_proof["message"], json!("Invalid Transaction"));
+    assert!(bad_proof["data"].as_str().unwrap().starts_with("bad signature"), "{bad_proof}");
+
+    let stranger = tracechain_primitives::keyring::Sr25519Pair::from_suri("//Stranger").unwrap();
+    let outsider = error(&url, "author_submitExtrinsic", json!([hex0x(&node.sign(&stranger, remark(b"hi"), 0))])).await;
+    assert_eq!(outsider["code"], json!(1010));
+    assert!(outsider["data"].as_str().unwrap().contains("not an account of a consortium member"), "{outsider}");
+
+    let garbage = error(&url, "author_submitExtrinsic", json!(["0x0c0501"])).await;
+    assert_eq!(garbage["code"], json!(1001));
+    assert!(garbage["message"].as_str().unwrap().contains("invalid format"), "{garbage}");
+
+    let not_hex = error(&url, "author_submitExtrinsic", json!(["0xnothex"])).await;
+    assert_eq!(not_hex["code"], json!(-32602));
+    assert!(not_hex["data"].as_str().unwrap().contains("not valid hex"), "{not_hex}");
+    let missing = error(&url, "author_submitExtrinsic", json!([])).await;
+    assert!(missing["data"].as_str().unwrap().contains("`extrinsic` (position 0) is required"), "{missing}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_parameters_say_what_is_wrong() {
+    let (_node, server) = serve().await;
+    let url = server.http_url();
+    let cases = [
+        ("state_getStorage", json!(["0xzz"]), "not valid hex"),
+        ("state_getStorage", json!(["0x123"]), "Odd number of digits"),
+        ("state_getStorage", json!([SYSTEM_NUMBER_KEY, "0x1234"]), "32-byte hash, got 2 bytes"),
+        ("state_getStorage", json!([SYSTEM_NUMBER_KEY, H256::repeat_byte(3)]), "unknown block"),
+        ("state_getStorage", json!([7]), "must be a 0x-prefixed hex string, got a number"),
+        ("state_getStorage", json!([SYSTEM_NUMBER_KEY, null, 3]), "at most 2"),
+        ("chain_getHeader", json!(["0x1234"]), "32-byte hash"),
+        ("state_getKeysPaged", json!([SYSTEM_PREFIX]), "`count` (position 1) is required"),
+        ("state_queryStorageAt", json!(["0x01"]), "must be an array"),
+        ("state_getReadProof", json!([[SYSTEM_NUMBER_KEY], H256::repeat_byte(3)]), "unknown block"),
+        ("state_getRuntimeVersion", json!([H256::repeat_byte(3)]), "unknown block"),
+        ("state_call", json!(["Core_version", "0x00"]), "takes no arguments"),
+        ("state_call", json!(["TaggedTransactionQueue_validate_transaction", "0x05"]), "transaction source"),
+    ];
+    for (method, params, expected) in cases {
+        let error = error(&url, method, params.clone()).await;
+        assert_eq!(error["code"], json!(-32602), "{method}({params}): {error}");
+        let data = error["data"].as_str().unwrap_or_default();
+        assert!(data.contains(expected), "{method}({params}): expected {expected:?} in {error}");
+    }
+    let count = error(&url, "state_getKeysPaged", json!([SYSTEM_PREFIX, 1001])).await;
+    assert_eq!(count["code"], json!(4002));
+    assert_eq!(count["message"], json!("count exceeds maximum value. value: 1001, max: 1000"));
+    server.stop().await;
+}

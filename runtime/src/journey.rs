@@ -1,0 +1,492 @@
+//! A product's journey assembled from the chain's state, as plain data for integrators, the
+//! consumer page and EPCIS export.
+//!
+//! Everything here is read from pallet storage (never from logs or events), so the same journey
+//! can be proven with storage proofs against a finalized block's state root. Steps are ordered by
+//! block, then by the order in which the pallets record them.
+
+use serde::Serialize;
+use tracechain_primitives::{BlockNumber, Moment};
+use tracechain_support::StorageRead;
+
+use pallet_custody::types::StepAction;
+use pallet_customs::types::DecisionKind;
+use pallet_inspection::types::{AttestationStatus, InspectionResult};
+use pallet_membership::types::{Location, OrgId, Role};
+use pallet_products::types::{CustomsState, ItemId, ItemKind, ItemStatus};
+
+/// An organisation as shown in a journey.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Party {
+    /// Its id in the membership pallet.
+    pub id: OrgId,
+    /// Its registered name.
+    pub name: String,
+    /// Its country (ISO 3166-1 alpha-2).
+    pub country: String,
+    /// Its roles, e.g. `manufacturer`, `customs authority (CNSHA)`.
+    pub roles: Vec<String>,
+}
+
+/// The product class of an item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    /// Product name.
+    pub name: String,
+    /// Brand name.
+    pub brand: String,
+    /// HS code.
+    pub hs_code: String,
+    /// Registered country of origin.
+    pub origin: String,
+    /// The brand's organisation.
+    pub brand_organisation: Party,
+    /// Off-chain documents: `(0x-hash, uri)`.
+    pub documents: Vec<(String, String)>,
+}
+
+/// A dated notice on an item: a recall, a sale, a counterfeit report, a destruction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    /// Who.
+    pub by: Party,
+    /// Why, when a reason is recorded.
+    pub reason: Option<String>,
+    /// The block.
+    pub block: BlockNumber,
+    /// The block time (ms since the Unix epoch).
+    pub time: Moment,
+}
+
+/// One step of the journey.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// The block that recorded it.
+    pub block: BlockNumber,
+    /// The block time, when known.
+    pub time: Option<Moment>,
+    /// GS1 CBV business step (`commissioning`, `shipping`, `receiving`, …).
+    pub biz_step: String,
+    /// GS1 CBV disposition after the step, when it has one.
+    pub disposition: Option<String>,
+    /// A short human description.
+    pub action: String,
+    /// The organisation that acted.
+    pub party: Party,
+    /// The other organisation, for transfers.
+    pub counterparty: Option<Party>,
+    /// Where (GLN or UN/LOCODE).
+    pub location: Option<String>,
+    /// The aggregate (SSCC) involved, if any.
+    pub aggregate: Option<String>,
+}
+
+/// An item's identity, current state and history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Journey {
+    /// The item id (`0x` + blake2-256 of its GS1 element string).
+    pub item: String,
+    /// Its GS1 Digital Link.
+    pub digital_link: String,
+    /// GTIN-14.
+    pub gtin: String,
+    /// Serial number (AI 21), for serialised items.
+    pub serial: Option<String>,
+    /// Lot number (AI 10).
+    pub lot: Option<String>,
+    /// Quantity, for lot items.
+    pub quantity: Option<u32>,
+    /// Production date, YYYYMMDD.
+    pub production_date: u32,
+    /// Expiry date, YYYYMMDD.
+    pub expiry_date: Option<u32>,
+    /// The product class.
+    pub product: Option<Product>,
+    /// What a consumer should see: `active`, `sold`, `recalled`, `destroyed`, `counterfeit`.
+    pub status: String,
+    /// Current owner.
+    pub owner: Party,
+    /// Current custodian.
+    pub custodian: Party,
+    /// Current location.
+    pub location: String,
+    /// Customs state: `none`, `declared`, `on_hold`, `inspection_required`, `cleared`, `refused`.
+    pub customs: String,
+    /// The aggregate (SSCC) the item is packed in now.
+    pub packed_in: Option<String>,
+    /// A recall of the item, its lot or its class.
+    pub recall: Option<Notice>,
+    /// The retail sale.
+    pub sale: Option<Notice>,
+    /// A counterfeit report by the brand.
+    pub counterfeit: Option<Notice>,
+    /// A recorded destruction.
+    pub destroyed: Option<Notice>,
+    /// Customs declarations covering the item, with their decisions.
+    pub declarations: Vec<DeclarationView>,
+    /// Inspections covering the item (directly, by lot or by aggregate).
+    pub inspections: Vec<InspectionView>,
+    /// What happened, in order.
+    pub steps: Vec<Step>,
+}
+
+/// A customs declaration as shown in a journey.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeclarationView {
+    /// Its id.
+    pub id: u64,
+    /// The declaring importer.
+    pub importer: Party,
+    /// Port of entry (UN/LOCODE).
+    pub port: String,
+    /// Declared HS code.
+    pub hs_code: String,
+    /// Declared origin.
+    pub declared_origin: String,
+    /// Whether the declared origin differs from the product registry.
+    pub origin_mismatch: bool,
+    /// `declared`, `on_hold`, `inspection_required`, `cleared` or `refused`.
+    pub status: String,
+    /// Inspection scopes required before clearance.
+    pub required_scopes: Vec<String>,
+    /// Supporting documents (`0x` hashes).
+    pub documents: Vec<String>,
+}
+
+/// An inspection attestation as shown in a journey.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionView {
+    /// Its id.
+    pub id: u64,
+    /// The inspection body.
+    pub inspector: Party,
+    /// Scope, e.g. `quarantine`.
+    pub scope: String,
+    /// `pass`, `fail` or `conditional`.
+    pub result: String,
+    /// `in_force`, `expired`, `revoked` or `superseded`, at the state's time.
+    pub status: String,
+    /// The lab report's hash (`0x`) and URI.
+    pub report_hash: String,
+    /// Where the report is kept.
+    pub report_uri: String,
+    /// Valid until (ms since the Unix epoch).
+    pub valid_until: Option<Moment>,
+    /// The block and time of the attestation.
+    pub block: BlockNumber,
+    /// Block time.
+    pub time: Moment,
+}
+
+/// The journey of item `id`, or `None` if no such item exists. `block_time` gives the timestamp
+/// of a past block, for steps whose pallet records only the block number.
+pub fn journey(
+    storage: &impl StorageRead,
+    id: &ItemId,
+    block_time: &dyn Fn(BlockNumber) -> Option<Moment>,
+) -> Option<Journey> {
+    let item = pallet_products::item(storage, id)?;
+    let class = pallet_products::product_class(storage, &item.gtin);
+    let party = |org: OrgId| party(storage, org);
+    let notice = |by: OrgId, reason: Option<&[u8]>, block: BlockNumber, time: Moment| Notice {
+        by: party(by),
+        reason: reason.map(text),
+        block,
+        time,
+    };
+
+    let mut steps = Vec::new();
+    if let Some(class) = &class {
+        steps.push(Step {
+            block: item.commissioned_at,
+            time: block_time(item.commissioned_at),
+            biz_step: "commissioning".into(),
+            disposition: Some("active".into()),
+            action: format!("commissioned by {}", text(&class.brand)),
+            party: party(class.brand_org),
+            counterparty: None,
+            location: None,
+            aggregate: None,
+        });
+    }
+    for step in pallet_custody::history(storage, id) {
+        steps.push(custody_step(storage, &step));
+    }
+    let recall = pallet_products::recall_of(storage, &item).map(|r| notice(r.by, Some(&r.reason), r.at, r.time));
+    if let Some(recall) = &recall {
+        steps.push(notice_step(recall, "recalling", "recalled", "recalled"));
+    }
+    let sale = pallet_identity::sale(storage, id).map(|sale| notice(sale.by, None, sale.at, sale.time));
+    if let Some(sale) = &sale {
+        steps.push(notice_step(sale, "retail_selling", "retail_sold", "sold to a consumer"));
+    }
+    let counterfeit = pallet_identity::counterfeit_report(storage, id)
+        .map(|report| notice(report.by, Some(&report.reason), report.at, report.time));
+    if let Some(report) = &counterfeit {
+        steps.push(notice_step(report, "inspecting", "non_conformant", "reported counterfeit by the brand"));
+    }
+    let destroyed = pallet_identity::destruction(storage, id)
+        .map(|destruction| notice(destruction.by, Some(&destruction.reason), destruction.at, destruction.time));
+    if let Some(destruction) = &destroyed {
+        steps.push(notice_step(destruction, "destroying", "destroyed", "destroyed"));
+    }
+    let now = pallet_timestamp::now(storage);
+    let declarations: Vec<DeclarationView> = pallet_customs::declarations_of_item(storage, id)
+        .into_iter()
+        .map(|(declaration_id, declaration)| {
+            let port = declaration.port.to_string();
+            steps.push(Step {
+                block: declaration.declared_at,
+                time: Some(declaration.declared_time),
+                biz_step: "arriving".into(),
+                disposition: Some("in_progress".into()),
+                action: format!("customs declaration #{declaration_id} filed for {port}"),
+                party: party(declaration.importer),
+                counterparty: None,
+                location: Some(port.clone()),
+                aggregate: None,
+            });
+            for decision in &declaration.decisions {
+                let (biz_step, disposition, action) = decision_words(&decision.kind);
+                steps.push(Step {
+                    block: decision.at,
+                    time: Some(decision.time),
+                    biz_step: biz_step.into(),
+                    disposition: Some(disposition.into()),
+                    action: format!("customs {action} (declaration #{declaration_id})"),
+                    party: party(decision.by),
+                    counterparty: None,
+                    location: Some(port.clone()),
+                    aggregate: None,
+                });
+            }
+            DeclarationView {
+                id: declaration_id,
+                importer: party(declaration.importer),
+                port,
+                hs_code: text(&declaration.hs_code),
+                declared_origin: declaration.declared_origin.to_string(),
+                origin_mismatch: !declaration.origin_mismatch.is_empty(),
+                status: customs_name(declaration.status.customs_state()).into(),
+                required_scopes: declaration.required_scopes.iter().map(ToString::to_string).collect(),
+                documents: declaration.documents.iter().map(|hash| format!("{hash:?}")).collect(),
+            }
+        })
+        .collect();
+    let inspections: Vec<InspectionView> = pallet_inspection::covering_attestations(storage, id)
+        .into_iter()
+        .map(|attestation| {
+            let result = match attestation.result {
+                InspectionResult::Pass => "pass",
+                InspectionResult::Fail => "fail",
+                InspectionResult::Conditional => "conditional",
+            };
+            steps.push(Step {
+                block: attestation.issued_at,
+                time: Some(attestation.issued_time),
+                biz_step: "inspecting".into(),
+                disposition: Some(
+                    if attestation.result.counts_as_pass() { "conformant" } else { "non_conformant" }.into(),
+                ),
+                action: format!("{} inspection: {result}", attestation.scope),
+                party: party(attestation.issuer),
+                counterparty: None,
+                location: None,
+                aggregate: None,
+            });
+            InspectionView {
+                id: attestation.id,
+                inspector: party(attestation.issuer),
+                scope: attestation.scope.to_string(),
+                result: result.into(),
+                status: match attestation.status(now) {
+                    AttestationStatus::InForce => "in_force",
+                    AttestationStatus::Expired => "expired",
+                    AttestationStatus::Revoked => "revoked",
+                    AttestationStatus::Superseded => "superseded",
+                }
+                .into(),
+                report_hash: format!("{:?}", attestation.report_hash),
+                report_uri: text(&attestation.report_uri),
+                valid_until: attestation.valid_until,
+                block: attestation.issued_at,
+                time: attestation.issued_time,
+            }
+        })
+        .collect();
+    // A stable sort keeps each pallet's own order within a block.
+    steps.sort_by_key(|step| step.block);
+
+    let (serial, lot, quantity) = match &item.kind {
+        ItemKind::Serial { serial } => (Some(text(serial)), item.lot.as_deref().map(text), None),
+        ItemKind::Lot { lot, quantity } => (None, Some(text(lot)), Some(*quantity)),
+    };
+    Some(Journey {
+        item: format!("{id:?}"),
+        digital_link: pallet_identity::digital_link(storage, &item),
+        gtin: item.gtin.to_string(),
+        serial,
+        lot,
+        quantity,
+        production_date: item.production_date,
+        expiry_date: item.expiry_date,
+        product: class.map(|class| Product {
+            name: text(&class.name),
+            brand: text(&class.brand),
+            hs_code: text(&class.hs_code),
+            origin: class.origin.to_string(),
+            brand_organisation: party(class.brand_org),
+            documents: class
+                .documents
+                .iter()
+                .map(|document| (format!("{:?}", document.hash), text(&document.uri)))
+                .collect(),
+        }),
+        status: status_name(pallet_identity::status_of(storage, &item)).into(),
+        owner: party(item.owner),
+        custodian: party(item.custodian),
+        location: location_name(&item.location),
+        customs: customs_name(item.customs).into(),
+        packed_in: item.parent.map(|sscc| text(&sscc)),
+        recall,
+        sale,
+        counterfeit,
+        destroyed,
+        declarations,
+        inspections,
+        steps,
+    })
+}
+
+fn decision_words(kind: &DecisionKind) -> (&'static str, &'static str, String) {
+    match kind {
+        DecisionKind::Hold { reason } => ("holding", "in_progress", format!("hold: {}", text(reason))),
+        DecisionKind::RequireInspection { scopes } => (
+            "inspecting",
+            "in_progress",
+            format!("requires inspection: {}", scopes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+        ),
+        DecisionKind::Clear { certificate_ref } => {
+            ("accepting", "active", format!("cleared, certificate {}", text(certificate_ref)))
+        }
+        DecisionKind::Refuse { reason } => ("holding", "non_conformant", format!("refused: {}", text(reason))),
+    }
+}
+
+fn notice_step(notice: &Notice, biz_step: &str, disposition: &str, action: &str) -> Step {
+    Step {
+        block: notice.block,
+        time: Some(notice.time),
+        biz_step: biz_step.into(),
+        disposition: Some(disposition.into()),
+        action: match &notice.reason {
+            Some(reason) => format!("{action}: {reason}"),
+            None => action.into(),
+        },
+        party: notice.by.clone(),
+        counterparty: None,
+        location: None,
+        aggregate: None,
+    }
+}
+
+fn custody_step(storage: &impl StorageRead, step: &pallet_custody::types::JourneyStep) -> Step {
+    let sscc_text = |sscc: &[u8; 18]| text(sscc);
+    let (biz_step, disposition, action, counterparty, aggregate) = match &step.action {
+        StepAction::CustodyProposed { to, aggregate, .. } => {
+            ("shipping", "in_transit", "custody handed over", Some(*to), aggregate.as_ref().map(sscc_text))
+        }
+        StepAction::CustodyAccepted { from, aggregate, .. } => {
+            ("receiving", "in_progress", "custody accepted", Some(*from), aggregate.as_ref().map(sscc_text))
+        }
+        StepAction::OwnershipAccepted { from, aggregate, .. } => {
+            ("accepting", "in_progress", "ownership accepted", Some(*from), aggregate.as_ref().map(sscc_text))
+        }
+        StepAction::Packed { sscc, .. } => ("packing", "in_progress", "packed", None, Some(sscc_text(sscc))),
+        StepAction::Unpacked { sscc, .. } => ("unpacking", "in_progress", "unpacked", None, Some(sscc_text(sscc))),
+        StepAction::Formed { .. } => ("packing", "in_progress", "aggregate formed", None, None),
+        StepAction::Dissolved => ("unpacking", "in_progress", "aggregate dissolved", None, None),
+    };
+    Step {
+        block: step.block,
+        time: Some(step.time),
+        biz_step: biz_step.into(),
+        disposition: Some(disposition.into()),
+        action: action.into(),
+        party: party(storage, step.org),
+        counterparty: counterparty.map(|org| party(storage, org)),
+        location: Some(location_name(&step.location)),
+        aggregate,
+    }
+}
+
+/// An organisation with its name and roles; an unknown (removed) one keeps its id.
+pub fn party(storage: &impl StorageRead, org: OrgId) -> Party {
+    match pallet_membership::organisation(storage, org) {
+        Some(organisation) => Party {
+            id: org,
+            name: text(&organisation.name),
+            country: organisation.country.to_string(),
+            roles: pallet_membership::roles(storage, org).iter().map(role_name).collect(),
+        },
+        None => {
+            Party { id: org, name: format!("organisation #{org} (removed)"), country: String::new(), roles: Vec::new() }
+        }
+    }
+}
+
+/// A role in words.
+pub fn role_name(role: &Role) -> String {
+    match role {
+        Role::Manufacturer => "manufacturer".into(),
+        Role::Seller => "seller".into(),
+        Role::Carrier => "carrier".into(),
+        Role::Importer => "importer".into(),
+        Role::CustomsAuthority { port } => format!("customs authority ({port})"),
+        Role::Inspector { scope } => format!("inspector ({scope})"),
+        Role::Retailer => "retailer".into(),
+        Role::Regulator => "regulator".into(),
+        Role::Admin => "consortium admin".into(),
+    }
+}
+
+/// A GLN or UN/LOCODE as text.
+pub fn location_name(location: &Location) -> String {
+    match location {
+        Location::Gln(gln) => format!("GLN {gln}"),
+        Location::UnLocode(code) => code.to_string(),
+    }
+}
+
+fn status_name(status: ItemStatus) -> &'static str {
+    match status {
+        ItemStatus::Active => "active",
+        ItemStatus::Sold => "sold",
+        ItemStatus::Recalled => "recalled",
+        ItemStatus::Destroyed => "destroyed",
+        ItemStatus::Counterfeit => "counterfeit",
+    }
+}
+
+fn customs_name(state: CustomsState) -> &'static str {
+    match state {
+        CustomsState::None => "none",
+        CustomsState::Declared => "declared",
+        CustomsState::OnHold => "on_hold",
+        CustomsState::InspectionRequired => "inspection_required",
+        CustomsState::Cleared => "cleared",
+        CustomsState::Refused => "refused",
+    }
+}
+
+/// Bytes that should be UTF-8 text, shown lossily.
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
