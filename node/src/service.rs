@@ -9,7 +9,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use parity_scale_codec::{Decode, Encode};
+use parity_scale_codec::Encode;
 use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc};
 use tracechain_primitives::{
@@ -365,9 +365,4 @@ impl NodeClient for Node {
     fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
         self.finalized_headers.subscribe()
     }
-}
-
-/// Decodes a stored certificate.
-pub fn decode_certificate(bytes: &[u8]) -> Option<Certificate> {
-    Certificate::decode(&mut &bytes[..]).ok()
 }

@@ -157,12 +157,7 @@ impl InMemoryChain {
 
     /// Imports a block built elsewhere on a known parent by full re-execution.
     pub fn import_block(&mut self, block: &Block) -> Result<(), BlockError> {
-        let parent = self
-            .headers
-            .get(&block.header.parent_hash)
-            .ok_or(BlockError::NotNextBlock { number: block.header.number, parent_number: self.head.number })?;
-        let state = self.state_at(parent.state_root);
-        let executed = self.runtime.execute_block(&state, block)?;
+        let executed = self.re_execute(block)?;
         self.store_block(executed);
         Ok(())
     }

@@ -59,7 +59,7 @@ mod tests {
 
     #[test]
     fn api_ids_are_substrates() {
-        let ids: Vec<String> = VERSION.apis.iter().map(|(id, _)| hex_of(id)).collect();
+        let ids: Vec<String> = VERSION.apis.iter().map(|(id, _)| hex::encode(id)).collect();
         assert_eq!(ids, ["df6acb689907609b", "37e397fc7c91f5e4", "bc9d89904f5b923f", "d2bc9897eed08f15"]);
     }
 
@@ -68,9 +68,5 @@ mod tests {
         let bytes = VERSION.encode();
         assert_eq!(&bytes[..11], b"\x28tracechain");
         assert_eq!(RuntimeVersion::decode(&mut &bytes[..]).unwrap(), *VERSION);
-    }
-
-    fn hex_of(bytes: &[u8]) -> String {
-        bytes.iter().map(|byte| format!("{byte:02x}")).collect()
     }
 }
