@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::chain::Pruning;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Tracechain: a permissioned blockchain that traces imported goods from factory to consumer.
@@ -81,22 +82,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", requires = "validator")]
     pub key_file: Option<PathBuf>,
 
-    /// State pruning: `archive` keeps every state (auditors need it).
-    #[arg(long, default_value = "archive", value_parser = parse_pruning)]
-    pub pruning: Pruning,
+    /// State pruning: `archive` keeps every state (auditors need it), a number N keeps the states
+    /// of the last N blocks (blocks themselves are always kept). Chosen when the database is
+    /// created (default archive); an existing database keeps its mode and refuses another.
+    #[arg(long, value_name = "archive|N", value_parser = parse_pruning)]
+    pub pruning: Option<Pruning>,
 
     /// Log filter, e.g. `info` or `node=debug,rpc=info`.
     #[arg(long, default_value = "info", env = "RUST_LOG")]
     pub log: String,
-}
-
-/// Which states the node keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pruning {
-    /// Every state.
-    Archive,
-    /// The states of the last N blocks.
-    Last(u32),
 }
 
 fn parse_pruning(text: &str) -> Result<Pruning, String> {

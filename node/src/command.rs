@@ -11,7 +11,7 @@ use tracechain_runtime::ChainSpec;
 
 use crate::{
     blocks_file,
-    chain::Chain,
+    chain::{Chain, Pruning},
     cli::{BuildSpecArgs, ChainArgs, Cli, Command, ExportArgs, ImportArgs, KeyCommand, PurgeArgs, RunArgs, Scheme},
     consensus::{Certificate, ConsensusEngine, SingleAuthority},
     db::{rocks::RocksDatabase, Database},
@@ -92,12 +92,13 @@ pub fn database_path(args: &ChainArgs, spec: &ChainSpec) -> Result<PathBuf, Comm
     Ok(base.join("chains").join(&spec.id).join("db"))
 }
 
-fn open_chain(args: &ChainArgs) -> Result<(Chain, PathBuf), CommandError> {
+/// Opens the chain of `args`; a new database keeps the states `pruning` says (archive if None).
+fn open_chain(args: &ChainArgs, pruning: Option<Pruning>) -> Result<(Chain, PathBuf), CommandError> {
     let spec = load_spec(args)?;
     let path = database_path(args, &spec)?;
     std::fs::create_dir_all(&path).map_err(io_error(&path))?;
     let db: Arc<dyn Database> = Arc::new(RocksDatabase::open(&path)?);
-    Ok((Chain::open(db, spec)?, path))
+    Ok((Chain::open(db, spec, pruning)?, path))
 }
 
 fn init_logging(filter: &str) {
@@ -122,7 +123,7 @@ fn validator_key(args: &RunArgs) -> Result<Option<Ed25519Pair>, CommandError> {
 
 fn run_node(args: RunArgs) -> Result<(), CommandError> {
     init_logging(&args.log);
-    let (chain, path) = open_chain(&args.chain)?;
+    let (chain, path) = open_chain(&args.chain, args.pruning)?;
     let key = validator_key(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -131,7 +132,7 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
     runtime.block_on(async move {
         let best = chain.best();
         tracing::info!(target: "node", "Tracechain {} — chain \"{}\" ({:?})", env!("CARGO_PKG_VERSION"), chain.spec().name, chain.spec().chain_type);
-        tracing::info!(target: "node", "Database: {} (archive)", path.display());
+        tracing::info!(target: "node", "Database: {} (keeps {})", path.display(), chain.pruning());
         tracing::info!(target: "node", "Genesis {} · best #{} ({})", short(&chain.genesis().hash()), best.number, short(&best.hash()));
         let metrics = Metrics::new();
         let node = Arc::new(Node::new(chain, Pool::new(PoolLimits::default()), args.name.clone(), metrics.clone()));
@@ -302,7 +303,7 @@ fn print_public(scheme: &str, public: &[u8; 32], prefix: u16) {
 }
 
 fn export_blocks(chain_args: &ChainArgs, args: ExportArgs) -> Result<(), CommandError> {
-    let (chain, _) = open_chain(chain_args)?;
+    let (chain, _) = open_chain(chain_args, None)?;
     let to = args.to.unwrap_or(chain.finalized().number).min(chain.finalized().number);
     let file = std::fs::File::create(&args.output).map_err(io_error(&args.output))?;
     let mut out = std::io::BufWriter::new(file);
@@ -323,7 +324,7 @@ fn export_blocks(chain_args: &ChainArgs, args: ExportArgs) -> Result<(), Command
 
 fn import_blocks(chain_args: &ChainArgs, args: ImportArgs) -> Result<(), CommandError> {
     init_logging("warn");
-    let (chain, _) = open_chain(chain_args)?;
+    let (chain, _) = open_chain(chain_args, None)?;
     let file = std::fs::File::open(&args.input).map_err(io_error(&args.input))?;
     let mut input = std::io::BufReader::new(file);
     let genesis = blocks_file::read_header(&mut input)?;

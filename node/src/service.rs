@@ -15,6 +15,7 @@ use tokio::sync::{broadcast, mpsc};
 use tracechain_primitives::{
     header::{Block, Digest, Header},
     keyring::verify_ed25519,
+    trie::TrieError,
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
 use tracechain_rpc::client::{ClientError, NodeClient, SubmitError, TransactionStatus};
@@ -25,7 +26,7 @@ use tracechain_runtime::{
 use tracechain_support::{EventRecord, Overlay};
 
 use crate::{
-    chain::{Chain, ChainError},
+    chain::{Chain, ChainError, Pruning},
     consensus::{commit_message, Application, ApplicationError, Certificate},
     metrics::Metrics,
     pool::{Pool, PoolError, Readiness, TxStatus},
@@ -221,6 +222,20 @@ impl Application for Node {
     }
 }
 
+impl Node {
+    /// A state read failure; a missing root on a pruning node is most likely a pruned state.
+    fn state_error(&self, error: TrieError) -> ClientError {
+        match (error, self.chain.pruning()) {
+            (TrieError::MissingNode { hash }, Pruning::Last(_)) => ClientError(format!(
+                "state unavailable (trie node {hash:?} missing): this node keeps {}, from block #{} on; ask an archive node",
+                self.chain.pruning(),
+                self.chain.oldest_state()
+            )),
+            (error, _) => client_error(error),
+        }
+    }
+}
+
 fn client_error(error: impl std::fmt::Display) -> ClientError {
     ClientError(error.to_string())
 }
@@ -289,7 +304,7 @@ impl NodeClient for Node {
     }
 
     fn storage(&self, state_root: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ClientError> {
-        self.chain.state_at(state_root).get(key).map_err(client_error)
+        self.chain.state_at(state_root).get(key).map_err(|error| self.state_error(error))
     }
 
     fn storage_keys(
@@ -299,11 +314,11 @@ impl NodeClient for Node {
         count: usize,
         start_after: Option<&[u8]>,
     ) -> Result<Vec<Vec<u8>>, ClientError> {
-        self.chain.state_at(state_root).keys_paged(prefix, count, start_after).map_err(client_error)
+        self.chain.state_at(state_root).keys_paged(prefix, count, start_after).map_err(|error| self.state_error(error))
     }
 
     fn read_proof(&self, state_root: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ClientError> {
-        self.chain.state_at(state_root).read_proof(keys).map_err(client_error)
+        self.chain.state_at(state_root).read_proof(keys).map_err(|error| self.state_error(error))
     }
 
     fn next_nonce(&self, account: &AccountId32) -> Result<Nonce, ClientError> {

@@ -98,7 +98,7 @@ fn kill_9_during_import_loses_no_finalized_block() {
 
         let db_path = base.join("chains").join(&spec.id).join("db");
         let db: Arc<dyn Database> = Arc::new(RocksDatabase::open(&db_path).unwrap());
-        let chain = Chain::open(db, spec.clone()).unwrap();
+        let chain = Chain::open(db, spec.clone(), None).unwrap();
         let finalized = chain.finalized();
         assert!(finalized.number >= last_finalized, "round {round}: finalized went back");
         assert_eq!(chain.best(), finalized, "every block is final at once on a dev chain");
@@ -131,11 +131,11 @@ fn a_database_of_another_chain_is_refused() {
     let db_path = dir.path().join("db");
     {
         let db: Arc<dyn Database> = Arc::new(RocksDatabase::open(&db_path).unwrap());
-        Chain::open(db, spec.clone()).unwrap();
+        Chain::open(db, spec.clone(), None).unwrap();
     }
     let mut other = spec;
     other.genesis.timestamp = 1;
     let db: Arc<dyn Database> = Arc::new(RocksDatabase::open(&db_path).unwrap());
-    let error = Chain::open(db, other).err().expect("refused");
+    let error = Chain::open(db, other, None).err().expect("refused");
     assert!(error.to_string().contains("genesis"), "{error}");
 }

@@ -22,7 +22,8 @@
 //! - Nothing iterates a hash map: updates, proofs and key lists come out sorted.
 //! - The store is content-addressed and not reference-counted, so [`TrieUpdate::removed`] lists
 //!   the nodes this update stopped referencing from the old root; other roots (or other parts of
-//!   the new state with identical content) may still use them. Pruning needs reference counts.
+//!   the new state with identical content) may still use them. A pruning store counts references
+//!   with [`TrieUpdate::reference_changes`].
 //!
 //! ## Failure
 //! Nothing here panics on bad data. A node missing from the store is
@@ -171,6 +172,11 @@ impl MemoryNodeStore {
         self.nodes.extend(nodes);
     }
 
+    /// Drops the node with hash `hash`, if held.
+    pub fn remove_node(&mut self, hash: &H256) {
+        self.nodes.remove(hash);
+    }
+
     /// Number of nodes held.
     pub fn len(&self) -> usize {
         self.nodes.len()
@@ -198,6 +204,11 @@ pub struct TrieUpdate {
     /// Hashes of nodes of the old state that the update dereferenced, sorted. They may still be
     /// used by other states: the store is not reference-counted.
     pub removed: Vec<H256>,
+    /// The net change in the number of references to each node this update touched (positive:
+    /// new references, negative: dropped ones), sorted by hash. An identical node can sit at
+    /// several places of one state, so a store that reference-counts (a pruning node) needs
+    /// these counts, not just `inserted` and `removed`.
+    pub reference_changes: Vec<(H256, i32)>,
 }
 
 /// Key/value pairs in key order.
@@ -412,9 +423,13 @@ impl<'a, S: NodeStore + ?Sized> TrieView<'a, S> {
 
         let mut inserted = BTreeMap::new();
         let mut removed = BTreeSet::new();
+        let mut reference_changes = BTreeMap::new();
         for (hash, (node, references)) in overlay.writes.drain() {
             if hash == EMPTY_TRIE_ROOT.0 {
                 continue;
+            }
+            if references != 0 {
+                reference_changes.insert(H256(hash), references);
             }
             match references.cmp(&0) {
                 std::cmp::Ordering::Greater => {
@@ -430,6 +445,7 @@ impl<'a, S: NodeStore + ?Sized> TrieView<'a, S> {
             root: H256(root),
             inserted: inserted.into_iter().collect(),
             removed: removed.into_iter().collect(),
+            reference_changes: reference_changes.into_iter().collect(),
         })
     }
 

@@ -79,7 +79,10 @@ fn empty_trie_fixture() {
     assert!(view.pairs().unwrap().is_empty());
     assert!(view.keys_paged(b"", 10, None).unwrap().is_empty());
     let update = view.apply_changes(Vec::new()).unwrap();
-    assert_eq!(update, TrieUpdate { root: EMPTY_TRIE_ROOT, inserted: vec![], removed: vec![] });
+    assert_eq!(
+        update,
+        TrieUpdate { root: EMPTY_TRIE_ROOT, inserted: vec![], removed: vec![], reference_changes: vec![] }
+    );
     // An empty proof proves absence in the empty trie.
     assert_eq!(verify_read_proof(&EMPTY_TRIE_ROOT, &[], &[b"k".to_vec()]).unwrap(), vec![(b"k".to_vec(), None)]);
 }
@@ -283,7 +286,11 @@ fn removing_an_absent_prefix_key_changes_nothing() {
     let view = TrieView::new(&store, built.root);
     for absent in [&[0xff][..], &[], &[0xfe], &[0xff, 0xff, 0xff, 0xff]] {
         let update = view.apply_changes([(absent, None)]).unwrap();
-        assert_eq!(update, TrieUpdate { root: built.root, inserted: vec![], removed: vec![] }, "{absent:?}");
+        assert_eq!(
+            update,
+            TrieUpdate { root: built.root, inserted: vec![], removed: vec![], reference_changes: vec![] },
+            "{absent:?}"
+        );
     }
     // Within one batch: a key deleted twice, after the keys below it were added (the case
     // proptest found).
@@ -487,6 +494,50 @@ proptest! {
         for (key, value) in proven {
             prop_assert_eq!(value, expected.get(&key).cloned());
         }
+    }
+
+    /// A store that counts references with `reference_changes` and drops a node at zero holds,
+    /// after any sequence of updates, exactly the nodes of the latest state, and that state reads
+    /// back whole. Values repeat on purpose so that identical nodes sit at several places.
+    #[test]
+    fn reference_counting_keeps_exactly_the_live_nodes(
+        steps in prop::collection::vec(
+            prop::collection::btree_map(arb_key(), prop::option::of(prop::sample::select(vec![
+                vec![1u8; 40], vec![2u8; 40], vec![3u8; 3], Vec::new(),
+            ])), 0..12),
+            1..8,
+        ),
+    ) {
+        let mut store = MemoryNodeStore::new();
+        let mut counts: BTreeMap<H256, i64> = BTreeMap::new();
+        let mut root = EMPTY_TRIE_ROOT;
+        let mut expected: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        for step in &steps {
+            let update = TrieView::new(&store, root)
+                .apply_changes(step.iter().map(|(key, value)| (key.as_slice(), value.as_deref())))
+                .unwrap();
+            store.insert_nodes(update.inserted.clone());
+            for (hash, change) in &update.reference_changes {
+                let count = counts.entry(*hash).or_insert(0);
+                *count += i64::from(*change);
+                prop_assert!(*count >= 0, "negative count for {:?}", hash);
+                if *count == 0 {
+                    counts.remove(hash);
+                    store.remove_node(hash);
+                }
+            }
+            for (key, value) in step {
+                match value {
+                    Some(value) => expected.insert(key.clone(), value.clone()),
+                    None => expected.remove(key),
+                };
+            }
+            root = update.root;
+            let view = TrieView::new(&store, root);
+            prop_assert_eq!(view.pairs().unwrap(), expected.clone().into_iter().collect::<Vec<_>>());
+        }
+        let (fresh, _) = build(&expected.clone().into_iter().collect::<Vec<_>>());
+        prop_assert_eq!(store.len(), fresh.len());
     }
 
     #[test]

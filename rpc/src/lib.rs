@@ -2,8 +2,8 @@
 //!
 //! The JSON-RPC server of a Tracechain node, HTTP and WebSocket on one port: Substrate's legacy
 //! method names and JSON shapes (`chain_*`, `state_*`, `author_*`, `system_*`, `rpc_methods`), so
-//! that subxt, polkadot.js and py-substrate-interface work unmodified. (The `trace_*` domain API,
-//! a product's journey as plain JSON, is to join them in its own module.)
+//! that subxt, polkadot.js and py-substrate-interface work unmodified; and the `trace_*` domain
+//! API ([`trace`]): products, items, journeys, customs and inspections as plain JSON.
 //!
 //! - [`start`] binds [`RpcConfig::addr`] and serves until [`RpcHandle::stop`] (or until the
 //!   handle is dropped). HTTP takes `POST` with a JSON content type; WebSocket is an upgrade of the
@@ -32,6 +32,7 @@ pub mod error;
 pub mod json;
 pub mod state;
 pub mod system;
+pub mod trace;
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
@@ -178,6 +179,7 @@ pub fn rpc_module(client: Arc<dyn NodeClient>) -> Result<RpcModule<()>, RpcError
     chain::register(&mut module)?;
     state::register(&mut module)?;
     author::register(&mut module)?;
+    trace::register(&mut module)?;
     let mut module = module.remove_context();
     let mut names: Vec<&str> = module.method_names().chain(["rpc_methods"]).collect();
     names.sort_unstable();

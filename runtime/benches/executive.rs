@@ -9,11 +9,20 @@
 //! - `block/author_1000`: applying 1,000 pool-verified extrinsics into a block and finalizing it;
 //! - `block/validate_and_apply_1000`: admission check of each plus authoring: the author's whole path;
 //! - `block/import_1000`: a received block of 1,000 re-executed, signatures verified in parallel.
+//! - `supply_chain/author_mix`, `supply_chain/validate_and_author_mix`, `supply_chain/import_mix`:
+//!   the same three paths for the supply-chain workload (`tracechain_runtime::workload`): 1,000
+//!   items commissioned, proposed and accepted into the carrier's custody, declared at CNSHA,
+//!   attested by the inspector and cleared by customs — six blocks of 1,000 signed extrinsics,
+//!   throughput counted over the 6,000.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
 use tracechain_primitives::keyring::{verify_sr25519, verify_sr25519_batch};
-use tracechain_runtime::{in_memory::load_test_spec, InMemoryChain, RuntimeCall, SignatureCheck};
+use tracechain_runtime::{
+    in_memory::load_test_spec,
+    workload::{supply_chain_workload, SupplyChainWorkload},
+    ChainSpec, InMemoryChain, RuntimeCall, SignatureCheck,
+};
 
 const BLOCK_SIZE: usize = 1000;
 
@@ -85,5 +94,57 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(executive, benches);
+/// The chain after the workload's set-up block, ready for its load phases.
+fn after_setup(spec: &ChainSpec, workload: &SupplyChainWorkload) -> InMemoryChain {
+    let mut chain = InMemoryChain::new(spec).expect("genesis");
+    chain.import_block(&workload.phases[0].block).expect("set-up block");
+    chain
+}
+
+fn supply_chain_benches(c: &mut Criterion) {
+    let spec = ChainSpec::development().expect("development spec");
+    let workload = supply_chain_workload(&spec, BLOCK_SIZE, 1_700_000_000_000).expect("workload");
+    let mut group = c.benchmark_group("supply_chain");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(workload.load_extrinsics() as u64));
+    group.bench_function("author_mix", |b| {
+        b.iter_batched(
+            || after_setup(&spec, &workload),
+            |mut chain| {
+                for phase in workload.load_phases() {
+                    chain.build_block(phase.time, &phase.extrinsics, SignatureCheck::AlreadyVerified).expect("block");
+                }
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("validate_and_author_mix", |b| {
+        b.iter_batched(
+            || after_setup(&spec, &workload),
+            |mut chain| {
+                for phase in workload.load_phases() {
+                    for bytes in &phase.extrinsics {
+                        chain.validate(bytes).expect("valid");
+                    }
+                    chain.build_block(phase.time, &phase.extrinsics, SignatureCheck::AlreadyVerified).expect("block");
+                }
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("import_mix", |b| {
+        b.iter_batched(
+            || after_setup(&spec, &workload),
+            |mut chain| {
+                for phase in workload.load_phases() {
+                    chain.import_block(black_box(&phase.block)).expect("valid block");
+                }
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(executive, benches, supply_chain_benches);
 criterion_main!(executive);

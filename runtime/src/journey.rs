@@ -10,10 +10,10 @@ use tracechain_primitives::{BlockNumber, Moment};
 use tracechain_support::StorageRead;
 
 use pallet_custody::types::StepAction;
-use pallet_customs::types::DecisionKind;
-use pallet_inspection::types::{AttestationStatus, InspectionResult};
+use pallet_customs::types::{DecisionKind, Declaration};
+use pallet_inspection::types::{Attestation, AttestationStatus, InspectionResult};
 use pallet_membership::types::{Location, OrgId, Role};
-use pallet_products::types::{CustomsState, ItemId, ItemKind, ItemStatus};
+use pallet_products::types::{CustomsState, ItemId, ItemKind, ItemStatus, ProductClass, Recall};
 
 /// An organisation as shown in a journey.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -185,6 +185,69 @@ pub struct InspectionView {
     pub time: Moment,
 }
 
+/// A product class as shown to integrators and consumers.
+pub fn product_view(storage: &impl StorageRead, class: &ProductClass) -> Product {
+    Product {
+        name: text(&class.name),
+        brand: text(&class.brand),
+        hs_code: text(&class.hs_code),
+        origin: class.origin.to_string(),
+        brand_organisation: party(storage, class.brand_org),
+        documents: class
+            .documents
+            .iter()
+            .map(|document| (format!("{:?}", document.hash), text(&document.uri)))
+            .collect(),
+    }
+}
+
+/// Customs declaration `id` as shown to integrators and consumers.
+pub fn declaration_view(storage: &impl StorageRead, id: u64, declaration: &Declaration) -> DeclarationView {
+    DeclarationView {
+        id,
+        importer: party(storage, declaration.importer),
+        port: declaration.port.to_string(),
+        hs_code: text(&declaration.hs_code),
+        declared_origin: declaration.declared_origin.to_string(),
+        origin_mismatch: !declaration.origin_mismatch.is_empty(),
+        status: customs_name(declaration.status.customs_state()).into(),
+        required_scopes: declaration.required_scopes.iter().map(ToString::to_string).collect(),
+        documents: declaration.documents.iter().map(|hash| format!("{hash:?}")).collect(),
+    }
+}
+
+/// An attestation as shown to integrators and consumers; its status is judged at time `now`.
+pub fn inspection_view(storage: &impl StorageRead, attestation: &Attestation, now: Moment) -> InspectionView {
+    let result = match attestation.result {
+        InspectionResult::Pass => "pass",
+        InspectionResult::Fail => "fail",
+        InspectionResult::Conditional => "conditional",
+    };
+    InspectionView {
+        id: attestation.id,
+        inspector: party(storage, attestation.issuer),
+        scope: attestation.scope.to_string(),
+        result: result.into(),
+        status: match attestation.status(now) {
+            AttestationStatus::InForce => "in_force",
+            AttestationStatus::Expired => "expired",
+            AttestationStatus::Revoked => "revoked",
+            AttestationStatus::Superseded => "superseded",
+        }
+        .into(),
+        report_hash: format!("{:?}", attestation.report_hash),
+        report_uri: text(&attestation.report_uri),
+        valid_until: attestation.valid_until,
+        block: attestation.issued_at,
+        time: attestation.issued_time,
+    }
+}
+
+/// A recall as shown to integrators and consumers.
+pub fn recall_view(storage: &impl StorageRead, recall: &Recall) -> Notice {
+    Notice { by: party(storage, recall.by), reason: Some(text(&recall.reason)), block: recall.at, time: recall.time }
+}
+
 /// The journey of item `id`, or `None` if no such item exists. `block_time` gives the timestamp
 /// of a past block, for steps whose pallet records only the block number.
 pub fn journey(
@@ -219,7 +282,7 @@ pub fn journey(
     for step in pallet_custody::history(storage, id) {
         steps.push(custody_step(storage, &step));
     }
-    let recall = pallet_products::recall_of(storage, &item).map(|r| notice(r.by, Some(&r.reason), r.at, r.time));
+    let recall = pallet_products::recall_of(storage, &item).map(|recall| recall_view(storage, &recall));
     if let Some(recall) = &recall {
         steps.push(notice_step(recall, "recalling", "recalled", "recalled"));
     }
@@ -267,27 +330,13 @@ pub fn journey(
                     aggregate: None,
                 });
             }
-            DeclarationView {
-                id: declaration_id,
-                importer: party(declaration.importer),
-                port,
-                hs_code: text(&declaration.hs_code),
-                declared_origin: declaration.declared_origin.to_string(),
-                origin_mismatch: !declaration.origin_mismatch.is_empty(),
-                status: customs_name(declaration.status.customs_state()).into(),
-                required_scopes: declaration.required_scopes.iter().map(ToString::to_string).collect(),
-                documents: declaration.documents.iter().map(|hash| format!("{hash:?}")).collect(),
-            }
+            declaration_view(storage, declaration_id, &declaration)
         })
         .collect();
     let inspections: Vec<InspectionView> = pallet_inspection::covering_attestations(storage, id)
         .into_iter()
         .map(|attestation| {
-            let result = match attestation.result {
-                InspectionResult::Pass => "pass",
-                InspectionResult::Fail => "fail",
-                InspectionResult::Conditional => "conditional",
-            };
+            let view = inspection_view(storage, &attestation, now);
             steps.push(Step {
                 block: attestation.issued_at,
                 time: Some(attestation.issued_time),
@@ -295,30 +344,13 @@ pub fn journey(
                 disposition: Some(
                     if attestation.result.counts_as_pass() { "conformant" } else { "non_conformant" }.into(),
                 ),
-                action: format!("{} inspection: {result}", attestation.scope),
-                party: party(attestation.issuer),
+                action: format!("{} inspection: {}", attestation.scope, view.result),
+                party: view.inspector.clone(),
                 counterparty: None,
                 location: None,
                 aggregate: None,
             });
-            InspectionView {
-                id: attestation.id,
-                inspector: party(attestation.issuer),
-                scope: attestation.scope.to_string(),
-                result: result.into(),
-                status: match attestation.status(now) {
-                    AttestationStatus::InForce => "in_force",
-                    AttestationStatus::Expired => "expired",
-                    AttestationStatus::Revoked => "revoked",
-                    AttestationStatus::Superseded => "superseded",
-                }
-                .into(),
-                report_hash: format!("{:?}", attestation.report_hash),
-                report_uri: text(&attestation.report_uri),
-                valid_until: attestation.valid_until,
-                block: attestation.issued_at,
-                time: attestation.issued_time,
-            }
+            view
         })
         .collect();
     // A stable sort keeps each pallet's own order within a block.
@@ -337,18 +369,7 @@ pub fn journey(
         quantity,
         production_date: item.production_date,
         expiry_date: item.expiry_date,
-        product: class.map(|class| Product {
-            name: text(&class.name),
-            brand: text(&class.brand),
-            hs_code: text(&class.hs_code),
-            origin: class.origin.to_string(),
-            brand_organisation: party(class.brand_org),
-            documents: class
-                .documents
-                .iter()
-                .map(|document| (format!("{:?}", document.hash), text(&document.uri)))
-                .collect(),
-        }),
+        product: class.map(|class| product_view(storage, &class)),
         status: status_name(pallet_identity::status_of(storage, &item)).into(),
         owner: party(item.owner),
         custodian: party(item.custodian),

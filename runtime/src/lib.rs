@@ -37,6 +37,7 @@ pub mod in_memory;
 pub mod journey;
 pub mod validity;
 pub mod version;
+pub mod workload;
 
 pub use call::RuntimeCall;
 pub use event::RuntimeEvent;

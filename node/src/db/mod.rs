@@ -32,11 +32,17 @@ pub enum Column {
     Justifications,
     /// Block hash → SCALE events of that block.
     Events,
+    /// Pruning mode only: trie node hash → number of references (u32, little endian) from the
+    /// kept states and the updates not yet pruned.
+    StateReferences,
+    /// Pruning mode only: big-endian block number → the references that block dropped
+    /// (SCALE `Vec<(H256, i32)>`), applied when the state before it is pruned.
+    PruningJournal,
 }
 
 impl Column {
     /// Every column, in a fixed order.
-    pub const ALL: [Column; 8] = [
+    pub const ALL: [Column; 10] = [
         Column::Headers,
         Column::Bodies,
         Column::State,
@@ -45,6 +51,8 @@ impl Column {
         Column::Meta,
         Column::Justifications,
         Column::Events,
+        Column::StateReferences,
+        Column::PruningJournal,
     ];
 
     /// The column family's name on disk.
@@ -58,6 +66,8 @@ impl Column {
             Column::Meta => "meta",
             Column::Justifications => "justifications",
             Column::Events => "events",
+            Column::StateReferences => "state_references",
+            Column::PruningJournal => "pruning_journal",
         }
     }
 }

@@ -3,6 +3,10 @@
 //! Reads look through the open layers (innermost first), then the committed block changes,
 //! then the backend. Writes go to the innermost layer. Committing a layer merges it into the
 //! one below; rolling it back drops it. `None` in a change set is a deletion.
+//!
+//! Backend reads are remembered for the overlay's life (one block): the state under an overlay
+//! never changes, and a block reads the same records (its senders' organisations, roles, the
+//! counters) many times, each of which would otherwise walk and hash-check trie nodes again.
 
 use std::{cell::RefCell, collections::BTreeMap};
 
@@ -32,13 +36,20 @@ pub struct Overlay<'a> {
     backend: &'a dyn StateReader,
     committed: Changes,
     layers: Vec<Changes>,
+    backend_reads: RefCell<Changes>,
     corruption: RefCell<Option<String>>,
 }
 
 impl<'a> Overlay<'a> {
     /// An overlay with no changes over `backend`.
     pub fn new(backend: &'a dyn StateReader) -> Self {
-        Self { backend, committed: Changes::new(), layers: Vec::new(), corruption: RefCell::new(None) }
+        Self {
+            backend,
+            committed: Changes::new(),
+            layers: Vec::new(),
+            backend_reads: RefCell::new(Changes::new()),
+            corruption: RefCell::new(None),
+        }
     }
 
     /// The current value at `key`. A backend failure is recorded as corruption and reads as `None`.
@@ -48,8 +59,14 @@ impl<'a> Overlay<'a> {
                 return change.clone();
             }
         }
+        if let Some(value) = self.backend_reads.borrow().get(key) {
+            return value.clone();
+        }
         match self.backend.read(key) {
-            Ok(value) => value,
+            Ok(value) => {
+                self.backend_reads.borrow_mut().insert(key.to_vec(), value.clone());
+                value
+            }
             Err(reason) => {
                 self.note_corruption(format!("state read of 0x{} failed: {reason}", hex_key(key)));
                 None

@@ -104,6 +104,22 @@ impl TestNode {
         self.lock().chain.sign(pair, call, nonce)
     }
 
+    /// Imports a block built elsewhere (by full re-execution) as best and final.
+    pub fn import(&self, block: &Block) {
+        let header = {
+            let mut inner = self.lock();
+            inner.chain.import_block(block).expect("the block imports");
+            let hash = block.hash();
+            let events = inner.chain.head_events().to_vec();
+            inner.canonical.push(hash);
+            inner.blocks.insert(hash, (block.clone(), Some(CERTIFICATE.to_vec())));
+            inner.events.insert(hash, events);
+            block.header.clone()
+        };
+        let _ = self.best.send(header.clone());
+        let _ = self.finalized.send(header);
+    }
+
     /// Builds a block from every pooled extrinsic, imports it as best and final, tells the
     /// watchers, and broadcasts its header.
     pub fn produce_block(&self) -> Block {
@@ -294,7 +310,15 @@ pub fn hash_of(value: &Value) -> H256 {
 /// A test node and the real server on `127.0.0.1:0`, with `adjust` applied to the default
 /// configuration.
 pub async fn serve_with(adjust: impl FnOnce(&mut RpcConfig)) -> (Arc<TestNode>, RpcHandle) {
-    let node = TestNode::new();
+    serve_node_with(TestNode::new(), adjust).await
+}
+
+/// The real server with the default limits in front of `node`.
+pub async fn serve_node(node: Arc<TestNode>) -> (Arc<TestNode>, RpcHandle) {
+    serve_node_with(node, |_| {}).await
+}
+
+async fn serve_node_with(node: Arc<TestNode>, adjust: impl FnOnce(&mut RpcConfig)) -> (Arc<TestNode>, RpcHandle) {
     let mut config = RpcConfig { addr: "127.0.0.1:0".parse().expect("address"), ..RpcConfig::default() };
     adjust(&mut config);
     let handle = tracechain_rpc::start(config, node.clone()).await.expect("server starts");

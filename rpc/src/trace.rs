@@ -1,0 +1,305 @@
+//! `trace_*`: the domain API for integrators who do not want SCALE — products, items, journeys,
+//! customs and inspections as plain JSON, read from the chain's state at one block.
+//!
+//! | method | params | result |
+//! |---|---|---|
+//! | `trace_getProductClass` | gtin, at? | the class (name, brand, HS code, origin, brand organisation, documents, recall) or `null` |
+//! | `trace_getItem` | item, at? | the item's identity and current state (a journey without its history) or `null` |
+//! | `trace_getJourney` | item, at? | the item's full journey: every step with block, time, organisation and roles, bizStep, disposition, location; declarations and inspections with document hashes; or `null` |
+//! | `trace_getOpenDeclarations` | port, at? | the open customs declarations at a port (UN/LOCODE) |
+//! | `trace_getAttestations` | item, at? | the inspections covering an item (directly, by lot or by aggregate) |
+//! | `trace_getRecalls` | gtin?, at? | the recalls of a product class and its lots, or of every class |
+//!
+//! `item` is an item id (`0x` + 64 hex digits) or the item's GS1 Digital Link URI; `at` a block
+//! hash (default: the best block). Every object answered carries `at`: the block hash and number
+//! whose state it was read from, so that a client can fetch proofs against the same state.
+//!
+//! ## Failure
+//! A malformed GTIN, port, item id or URI is an invalid-params error that says what was wrong;
+//! an unknown block is the same error as `state_*`'s; a state the node cannot read (pruned, or a
+//! corrupt node) is a state error with the node's reason. Unknown items and classes are `null`.
+
+use std::{cell::RefCell, collections::BTreeMap, sync::Arc};
+
+use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
+use serde::Serialize;
+use serde_json::Value;
+use tracechain_primitives::{header::Header, storage_key, BlockNumber, Moment, H256};
+use tracechain_runtime::journey::{self, Journey};
+use tracechain_support::{overlay::StateReader, Overlay};
+
+use pallet_membership::types::UnLocode;
+use pallet_products::types::{Gtin, Recall};
+
+use crate::{
+    client::NodeClient,
+    error::{state_error, RpcError},
+    json::{decode_hex, Args},
+    state::resolve_at,
+};
+
+/// Most recalls `trace_getRecalls` answers.
+pub const MAX_RECALLS: usize = 1000;
+
+/// The block a `trace_*` answer was read at.
+#[derive(Clone, Debug, Serialize)]
+pub struct AtJson {
+    /// Block hash.
+    pub hash: H256,
+    /// Block number.
+    pub number: BlockNumber,
+}
+
+/// A recall in `trace_getRecalls`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecallJson {
+    /// The recalled class.
+    pub gtin: String,
+    /// The recalled lot; `None` for a recall of the whole class.
+    pub lot: Option<String>,
+    /// Who, why and when.
+    #[serde(flatten)]
+    pub notice: journey::Notice,
+}
+
+/// A list read at one block.
+#[derive(Clone, Debug, Serialize)]
+pub struct ListJson<T> {
+    /// Where it was read.
+    pub at: AtJson,
+    /// The entries.
+    pub entries: Vec<T>,
+}
+
+/// The state of one block, read through the node.
+struct ClientState<'a> {
+    client: &'a dyn NodeClient,
+    state_root: H256,
+}
+
+impl StateReader for ClientState<'_> {
+    fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+        self.client.storage(self.state_root, key).map_err(|error| error.0)
+    }
+}
+
+/// Runs `read` over the state of `header`; a state read failure becomes the answer.
+fn with_state<R>(
+    client: &dyn NodeClient,
+    header: &Header,
+    read: impl FnOnce(&Overlay<'_>) -> R,
+) -> Result<R, ErrorObjectOwned> {
+    let state = ClientState { client, state_root: header.state_root };
+    let overlay = Overlay::new(&state);
+    let result = read(&overlay);
+    match overlay.corruption() {
+        Some(reason) => Err(state_error(format!("the state of block #{} cannot be read: {reason}", header.number))),
+        None => Ok(result),
+    }
+}
+
+fn at_json(header: &Header) -> AtJson {
+    AtJson { hash: header.hash(), number: header.number }
+}
+
+/// Adds `at` to a serialised object.
+fn with_at<T: Serialize>(value: &T, header: &Header) -> Result<Value, ErrorObjectOwned> {
+    let mut json = serde_json::to_value(value).map_err(|error| state_error(format!("serialisation: {error}")))?;
+    if let Value::Object(fields) = &mut json {
+        fields.insert("at".into(), serde_json::json!(at_json(header)));
+    }
+    Ok(json)
+}
+
+/// An item named by id (`0x` + 64 hex digits) or by its GS1 Digital Link URI.
+enum ItemRef {
+    Id(H256),
+    Uri(String),
+}
+
+fn parse_item(args: &Args, index: usize) -> Result<ItemRef, ErrorObjectOwned> {
+    let text = args.required_str(index)?;
+    if text.starts_with("0x") {
+        let bytes = decode_hex(text).map_err(|reason| args.error(index, reason))?;
+        let id: [u8; 32] = bytes
+            .try_into()
+            .map_err(|bytes: Vec<u8>| args.error(index, format!("an item id is 32 bytes, not {}", bytes.len())))?;
+        return Ok(ItemRef::Id(H256(id)));
+    }
+    if text.starts_with("https://") || text.starts_with("http://") {
+        pallet_identity::parse_digital_link(text)
+            .map_err(|error| args.error(index, format!("not a GS1 Digital Link of an item: {error:?}")))?;
+        return Ok(ItemRef::Uri(text.to_string()));
+    }
+    Err(args.error(index, "expected an item id (0x + 64 hex digits) or a GS1 Digital Link URI".into()))
+}
+
+fn parse_gtin(args: &Args, index: usize) -> Result<Gtin, ErrorObjectOwned> {
+    let text = args.required_str(index)?;
+    Gtin::parse(text.as_bytes()).map_err(|error| args.error(index, format!("not a valid GTIN: {error:?}")))
+}
+
+/// The journey of `item` in the state of `header`, with times of past blocks read from their
+/// headers' states (each block once).
+fn journey_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Result<Option<Journey>, ErrorObjectOwned> {
+    let times: RefCell<BTreeMap<BlockNumber, Option<Moment>>> = RefCell::new(BTreeMap::new());
+    let block_time = |number: BlockNumber| -> Option<Moment> {
+        if let Some(time) = times.borrow().get(&number) {
+            return *time;
+        }
+        let time = client
+            .hash_of(number)
+            .ok()
+            .flatten()
+            .and_then(|hash| client.header(&hash).ok().flatten())
+            .and_then(|past| with_state(client, &past, |state| pallet_timestamp::now(state)).ok());
+        times.borrow_mut().insert(number, time);
+        time
+    };
+    with_state(client, header, |state| {
+        let id = match item {
+            ItemRef::Id(id) => Some(*id),
+            ItemRef::Uri(uri) => pallet_identity::item_for_uri(state, uri),
+        };
+        id.and_then(|id| journey::journey(state, &id, &block_time))
+    })
+}
+
+/// Registers the `trace_*` methods.
+pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<(), RpcError> {
+    module.register_blocking_method(
+        "trace_getProductClass",
+        |params, client, _| -> Result<Option<Value>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getProductClass", &["gtin", "at"])?;
+            let gtin = parse_gtin(&args, 0)?;
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            let class = with_state(&**client, &header, |state| {
+                pallet_products::product_class(state, &gtin).map(|class| {
+                    let recall = pallet_products::CLASS_RECALLS.get(state, &gtin);
+                    (journey::product_view(state, &class), recall.map(|recall| journey::recall_view(state, &recall)))
+                })
+            })?;
+            class
+                .map(|(product, recall)| {
+                    let mut json = with_at(&product, &header)?;
+                    json["gtin"] = Value::String(gtin.to_string());
+                    json["recall"] = serde_json::to_value(recall).unwrap_or(Value::Null);
+                    Ok(json)
+                })
+                .transpose()
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getItem",
+        |params, client, _| -> Result<Option<Value>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getItem", &["item", "at"])?;
+            let item = parse_item(&args, 0)?;
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            journey_at(&**client, &header, &item)?
+                .map(|journey| {
+                    let mut json = with_at(&journey, &header)?;
+                    if let Value::Object(fields) = &mut json {
+                        for history in ["steps", "declarations", "inspections"] {
+                            fields.remove(history);
+                        }
+                    }
+                    Ok(json)
+                })
+                .transpose()
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getJourney",
+        |params, client, _| -> Result<Option<Value>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getJourney", &["item", "at"])?;
+            let item = parse_item(&args, 0)?;
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            journey_at(&**client, &header, &item)?.map(|journey| with_at(&journey, &header)).transpose()
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getOpenDeclarations",
+        |params, client, _| -> Result<ListJson<journey::DeclarationView>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getOpenDeclarations", &["port", "at"])?;
+            let port: UnLocode =
+                args.required_str(0)?.parse().map_err(|error| args.error(0, format!("not a UN/LOCODE: {error:?}")))?;
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            let entries = with_state(&**client, &header, |state| {
+                pallet_customs::open_declarations_by_port(state, &port)
+                    .iter()
+                    .map(|(id, declaration)| journey::declaration_view(state, *id, declaration))
+                    .collect()
+            })?;
+            Ok(ListJson { at: at_json(&header), entries })
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getAttestations",
+        |params, client, _| -> Result<Option<ListJson<journey::InspectionView>>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getAttestations", &["item", "at"])?;
+            let item = parse_item(&args, 0)?;
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            Ok(journey_at(&**client, &header, &item)?
+                .map(|journey| ListJson { at: at_json(&header), entries: journey.inspections }))
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getRecalls",
+        |params, client, _| -> Result<ListJson<RecallJson>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getRecalls", &["gtin", "at"])?;
+            let gtin = match args.value(0) {
+                None | Some(Value::Null) => None,
+                Some(_) => Some(parse_gtin(&args, 0)?),
+            };
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            let entries = recalls(&**client, &header, gtin.as_ref())?;
+            Ok(ListJson { at: at_json(&header), entries })
+        },
+    )?;
+    Ok(())
+}
+
+/// The class and lot recalls of `gtin` (of every class if `None`), classes first, at most
+/// [`MAX_RECALLS`]. Keys are `Blake2_128Concat`, so the GTIN and lot are read from the keys.
+fn recalls(client: &dyn NodeClient, header: &Header, gtin: Option<&Gtin>) -> Result<Vec<RecallJson>, ErrorObjectOwned> {
+    use parity_scale_codec::{Decode, Encode};
+    let mut found = Vec::new();
+    for (item, lots) in [("ClassRecalls", false), ("LotRecalls", true)] {
+        let map_prefix_len = 32;
+        let prefix = match gtin {
+            Some(gtin) => storage_key::map_key(
+                pallet_products::PALLET_NAME,
+                item,
+                storage_key::StorageHasher::Blake2_128Concat,
+                &gtin.encode(),
+            ),
+            None => storage_key::storage_prefix(pallet_products::PALLET_NAME, item).to_vec(),
+        };
+        let keys = client
+            .storage_keys(header.state_root, &prefix, MAX_RECALLS.saturating_sub(found.len()), None)
+            .map_err(|error| state_error(error.0))?;
+        for key in keys {
+            let corrupt = || state_error(format!("undecodable Products.{item} key 0x{}", hex::encode(&key)));
+            let mut rest = key.get(map_prefix_len + 16..).ok_or_else(corrupt)?;
+            let class = Gtin::decode(&mut rest).map_err(|_| corrupt())?;
+            let lot = if lots {
+                let mut lot_part = rest.get(16..).ok_or_else(corrupt)?;
+                Some(Vec::<u8>::decode(&mut lot_part).map_err(|_| corrupt())?)
+            } else {
+                None
+            };
+            let value = client.storage(header.state_root, &key).map_err(|error| state_error(error.0))?;
+            let Some(recall) = value.and_then(|bytes| Recall::decode(&mut &bytes[..]).ok()) else {
+                return Err(corrupt());
+            };
+            let notice = with_state(client, header, |state| journey::recall_view(state, &recall))?;
+            found.push(RecallJson {
+                gtin: class.to_string(),
+                lot: lot.map(|lot| String::from_utf8_lossy(&lot).into_owned()),
+                notice,
+            });
+        }
+    }
+    Ok(found)
+}

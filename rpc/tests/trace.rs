@@ -1,0 +1,156 @@
+//! The `trace_*` domain API over real HTTP, on a chain that has run the supply-chain workload:
+//! items commissioned, handed to the carrier, declared at CNSHA, inspected and cleared.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+use tracechain_primitives::H256;
+use tracechain_rpc::NodeClient;
+use tracechain_runtime::{
+    workload::{supply_chain_workload, SupplyChainWorkload, WORKLOAD_GTIN},
+    ChainSpec, RuntimeCall,
+};
+
+const ITEMS: usize = 5;
+
+fn item_id(serial: u32) -> H256 {
+    let gtin = pallet_products::types::Gtin::parse(WORKLOAD_GTIN.as_bytes()).expect("gtin");
+    pallet_products::types::serial_item_id(&gtin, serial.to_string().as_bytes())
+}
+
+/// A node whose chain ran the first `phases` phases of the workload (all if `None`), and the
+/// workload (signatures are randomised: the same workload built twice has other blocks).
+fn node_after(phases: Option<usize>) -> (std::sync::Arc<TestNode>, SupplyChainWorkload) {
+    let node = TestNode::new();
+    let spec = ChainSpec::development().expect("spec");
+    let workload = supply_chain_workload(&spec, ITEMS, 1_700_000_006_000).expect("workload");
+    for phase in workload.phases.iter().take(phases.unwrap_or(usize::MAX)) {
+        node.import(&phase.block);
+    }
+    (node, workload)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journeys_items_and_classes_read_as_plain_json() {
+    let (node, _) = node_after(None);
+    let (_, server) = serve_node(node.clone()).await;
+    let url = server.http_url();
+    let best = node.best_header();
+
+    let class = result(&url, "trace_getProductClass", json!([WORKLOAD_GTIN])).await;
+    assert_eq!(class["gtin"], json!(WORKLOAD_GTIN));
+    assert_eq!(class["origin"], json!("FR"));
+    assert_eq!(class["hsCode"], json!("220421"));
+    assert_eq!(class["brandOrganisation"]["name"], json!("Château X"));
+    assert_eq!(class["recall"], Value::Null);
+    assert_eq!(class["at"]["number"], json!(best.number));
+    // A GTIN-13 is normalised; an unknown class is null; a bad check digit is an error.
+    assert_eq!(result(&url, "trace_getProductClass", json!(["3760001000016"])).await["gtin"], json!(WORKLOAD_GTIN));
+    assert_eq!(result(&url, "trace_getProductClass", json!(["03760001000023"])).await, Value::Null);
+    let bad = error(&url, "trace_getProductClass", json!(["03760001000017"])).await;
+    assert_eq!(bad["code"], json!(-32602));
+    assert!(bad["data"].as_str().unwrap_or_default().contains("GTIN"), "{bad}");
+
+    let uri = format!("https://id.tracechain.localhost/01/{WORKLOAD_GTIN}/21/3");
+    let by_uri = result(&url, "trace_getJourney", json!([uri])).await;
+    let by_id = result(&url, "trace_getJourney", json!([format!("{:?}", item_id(3))])).await;
+    assert_eq!(by_uri, by_id);
+    assert_eq!(by_uri["digitalLink"], json!(uri));
+    assert_eq!(by_uri["customs"], json!("cleared"));
+    assert_eq!(by_uri["custodian"]["name"], json!("Atlantic Freight"));
+    let steps = by_uri["steps"].as_array().expect("steps");
+    let biz_steps: Vec<&str> = steps.iter().filter_map(|step| step["bizStep"].as_str()).collect();
+    for expected in ["commissioning", "shipping", "receiving", "arriving", "inspecting", "accepting"] {
+        assert!(biz_steps.contains(&expected), "{expected} missing from {biz_steps:?}");
+    }
+    for step in steps {
+        assert!(step["block"].as_u64().is_some_and(|block| block >= 1), "{step}");
+        assert!(step["time"].as_u64().is_some_and(|time| time > 1_700_000_000_000), "every step has its time: {step}");
+        assert!(step["party"]["roles"].as_array().is_some_and(|roles| !roles.is_empty()), "{step}");
+    }
+    assert_eq!(by_uri["declarations"][0]["documents"][0], json!(format!("{:?}", H256::repeat_byte(0xd0))));
+    assert_eq!(by_uri["inspections"][0]["reportHash"], json!(format!("{:?}", H256::repeat_byte(0x1a))));
+
+    let item = result(&url, "trace_getItem", json!([uri])).await;
+    assert_eq!(item["status"], json!("active"));
+    assert!(item.get("steps").is_none() && item["gtin"] == json!(WORKLOAD_GTIN), "{item}");
+    let attestations = result(&url, "trace_getAttestations", json!([uri])).await;
+    assert_eq!(attestations["entries"][0]["scope"], json!("quarantine"));
+    assert_eq!(attestations["entries"][0]["result"], json!("pass"));
+    assert_eq!(attestations["entries"][0]["inspector"]["name"], json!("CCIG"));
+
+    // An unknown item is null; malformed references are errors that say why.
+    let unknown = format!("https://id.tracechain.localhost/01/{WORKLOAD_GTIN}/21/999");
+    assert_eq!(result(&url, "trace_getJourney", json!([unknown])).await, Value::Null);
+    assert_eq!(result(&url, "trace_getAttestations", json!([format!("{:?}", H256::zero())])).await, Value::Null);
+    for (reference, says) in
+        [("0x1234", "32 bytes"), ("bottle 3", "Digital Link"), ("https://example.org/x", "Digital Link")]
+    {
+        let bad = error(&url, "trace_getJourney", json!([reference])).await;
+        assert_eq!(bad["code"], json!(-32602), "{reference}");
+        assert!(bad["data"].as_str().unwrap_or_default().contains(says), "{reference}: {bad}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_declarations_follow_customs_and_history_reads_at_a_past_block() {
+    // Declared, not yet attested nor cleared.
+    let (node, workload) = node_after(Some(5));
+    let (_, server) = serve_node(node.clone()).await;
+    let url = server.http_url();
+    let declared_at = node.best_header();
+    let open = result(&url, "trace_getOpenDeclarations", json!(["CNSHA"])).await;
+    let entries = open["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), ITEMS);
+    assert_eq!(entries[0]["importer"]["name"], json!("Shanghai Fine Imports"));
+    assert_eq!(entries[0]["status"], json!("declared"));
+    assert_eq!(result(&url, "trace_getOpenDeclarations", json!(["FRLEH"])).await["entries"], json!([]));
+    let bad = error(&url, "trace_getOpenDeclarations", json!(["Shanghai"])).await;
+    assert!(bad["data"].as_str().unwrap_or_default().contains("UN/LOCODE"), "{bad}");
+
+    for phase in &workload.phases[5..] {
+        node.import(&phase.block);
+    }
+    assert_eq!(result(&url, "trace_getOpenDeclarations", json!(["CNSHA"])).await["entries"], json!([]));
+    // At the earlier block the declarations are still open.
+    let then = result(&url, "trace_getOpenDeclarations", json!(["CNSHA", format!("{:?}", declared_at.hash())])).await;
+    assert_eq!(then["entries"].as_array().map(Vec::len), Some(ITEMS));
+    assert_eq!(then["at"]["number"], json!(declared_at.number));
+    let unknown =
+        error(&url, "trace_getOpenDeclarations", json!(["CNSHA", format!("{:?}", H256::repeat_byte(9))])).await;
+    assert!(unknown["data"].as_str().unwrap_or_default().contains("unknown block"), "{unknown}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recalls_of_lots_and_classes_are_listed() {
+    let (node, _) = node_after(Some(2));
+    let alice = dev("Alice");
+    let nonce = node.account_nonce(node.best_header().state_root, &alice.public()).expect("nonce");
+    let recall = RuntimeCall::Products(pallet_products::Call::recall_lot {
+        gtin: WORKLOAD_GTIN.as_bytes().to_vec(),
+        lot: b"L2019-01".to_vec(),
+        reason: b"cork taint".to_vec(),
+    });
+    node.submit(node.sign(&alice, recall, nonce)).expect("pooled");
+    node.produce_block();
+    let (_, server) = serve_node(node.clone()).await;
+    let url = server.http_url();
+
+    let all = result(&url, "trace_getRecalls", json!([])).await;
+    assert_eq!(all["entries"].as_array().map(Vec::len), Some(1), "{all}");
+    let entry = &all["entries"][0];
+    assert_eq!(
+        (&entry["gtin"], &entry["lot"], &entry["reason"]),
+        (&json!(WORKLOAD_GTIN), &json!("L2019-01"), &json!("cork taint"))
+    );
+    assert_eq!(entry["by"]["name"], json!("Château X"));
+    assert_eq!(result(&url, "trace_getRecalls", json!([WORKLOAD_GTIN])).await["entries"], all["entries"]);
+    assert_eq!(result(&url, "trace_getRecalls", json!(["03760001000023"])).await["entries"], json!([]));
+    let item = result(&url, "trace_getItem", json!([format!("{:?}", item_id(1))])).await;
+    assert_eq!(item["status"], json!("recalled"));
+    assert_eq!(item["recall"]["reason"], json!("cork taint"));
+    server.stop().await;
+}
