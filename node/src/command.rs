@@ -141,6 +141,7 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         let rpc_config = tracechain_rpc::RpcConfig {
             addr: SocketAddr::new(host, args.rpc_port),
             cors: args.rpc_cors.as_ref().map(|origins| origins.split(',').map(|origin| origin.trim().to_string()).collect()),
+            call_observer: Some(tracechain_rpc::call_metrics::SharedObserver(Arc::new(metrics.clone()))),
             ..Default::default()
         };
         let rpc = tracechain_rpc::start(rpc_config, node.clone()).await.map_err(|error| CommandError::Rpc(error.to_string()))?;

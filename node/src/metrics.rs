@@ -1,15 +1,15 @@
 //! Prometheus metrics, served as text at `http://<addr>/metrics`.
 //!
 //! Names are prefixed `tracechain_`: best and finalized height, blocks and transactions imported,
-//! block import time, pool size.
+//! block import time, pool size, and JSON-RPC calls and errors per method.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use prometheus_client::{
-    encoding::text::encode,
-    metrics::{counter::Counter, gauge::Gauge, histogram::Histogram},
+    encoding::{text::encode, EncodeLabelSet},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -25,6 +25,15 @@ pub struct Metrics {
     transactions_imported: Counter,
     import_seconds: Histogram,
     pool_size: Gauge,
+    rpc_calls: Family<MethodLabel, Counter>,
+    rpc_errors: Family<MethodLabel, Counter>,
+}
+
+/// The `method` label of the JSON-RPC metrics (the server reports unknown names as `unknown`).
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct MethodLabel {
+    /// The JSON-RPC method.
+    pub method: String,
 }
 
 impl Default for Metrics {
@@ -54,6 +63,10 @@ impl Metrics {
         );
         registry.register("block_import_seconds", "Time to execute and store a block", import_seconds.clone());
         registry.register("pool_transactions", "Transactions in the pool", pool_size.clone());
+        let rpc_calls = Family::<MethodLabel, Counter>::default();
+        let rpc_errors = Family::<MethodLabel, Counter>::default();
+        registry.register("rpc_calls", "JSON-RPC calls answered, per method", rpc_calls.clone());
+        registry.register("rpc_errors", "JSON-RPC calls answered with an error, per method", rpc_errors.clone());
         Self {
             registry: Arc::new(registry),
             best_height,
@@ -62,6 +75,17 @@ impl Metrics {
             transactions_imported,
             import_seconds,
             pool_size,
+            rpc_calls,
+            rpc_errors,
+        }
+    }
+
+    /// Records an answered JSON-RPC call.
+    pub fn on_rpc_call(&self, method: &str, failed: bool) {
+        let label = MethodLabel { method: method.to_string() };
+        self.rpc_calls.get_or_create(&label).inc();
+        if failed {
+            self.rpc_errors.get_or_create(&label).inc();
         }
     }
 
@@ -120,5 +144,29 @@ impl Metrics {
                 });
             }
         }))
+    }
+}
+
+impl tracechain_rpc::call_metrics::CallObserver for Metrics {
+    fn on_call(&self, method: &str, failed: bool) {
+        self.on_rpc_call(method, failed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rpc_calls_and_errors_are_counted_per_method() {
+        let metrics = Metrics::new();
+        metrics.on_rpc_call("chain_getHeader", false);
+        metrics.on_rpc_call("chain_getHeader", false);
+        metrics.on_rpc_call("trace_getJourney", true);
+        let text = metrics.render();
+        assert!(text.contains("tracechain_rpc_calls_total{method=\"chain_getHeader\"} 2"), "{text}");
+        assert!(text.contains("tracechain_rpc_calls_total{method=\"trace_getJourney\"} 1"), "{text}");
+        assert!(text.contains("tracechain_rpc_errors_total{method=\"trace_getJourney\"} 1"), "{text}");
+        assert!(!text.contains("tracechain_rpc_errors_total{method=\"chain_getHeader\"}"), "{text}");
     }
 }

@@ -26,6 +26,7 @@
 //! server.
 
 pub mod author;
+pub mod call_metrics;
 pub mod chain;
 pub mod client;
 pub mod error;
@@ -73,6 +74,8 @@ pub struct RpcConfig {
     pub max_subscriptions_per_connection: u32,
     /// Most calls in one batch; 0 refuses batches.
     pub max_batch_len: u32,
+    /// Told about every answered call (for metrics), if set.
+    pub call_observer: Option<call_metrics::SharedObserver>,
 }
 
 impl Default for RpcConfig {
@@ -86,6 +89,7 @@ impl Default for RpcConfig {
             max_connections: 100,
             max_subscriptions_per_connection: 1024,
             max_batch_len: 64,
+            call_observer: None,
         }
     }
 }
@@ -146,6 +150,10 @@ impl RpcHandle {
 pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<RpcHandle, RpcError> {
     config.validate()?;
     let module = rpc_module(client)?;
+    let observed = config
+        .call_observer
+        .clone()
+        .map(|observer| call_metrics::CallMetricsLayer::new(observer.0, module.method_names().map(str::to_string)));
     let batch = match config.max_batch_len {
         0 => BatchRequestConfig::Disabled,
         limit => BatchRequestConfig::Limit(limit),
@@ -163,6 +171,7 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     let server = Server::builder()
         .set_config(server_config)
         .set_http_middleware(http_middleware)
+        .set_rpc_middleware(jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new().option_layer(observed))
         .build(config.addr)
         .await
         .map_err(|source| RpcError::Bind { addr: config.addr, source })?;

@@ -160,3 +160,39 @@ async fn bad_configuration_and_stop() {
     let refused = tokio::net::TcpStream::connect(addr).await;
     assert!(refused.is_err(), "the server still accepts connections after stop");
 }
+
+/// Counts what the server reports, per method.
+#[derive(Default)]
+struct CountingObserver(std::sync::Mutex<std::collections::BTreeMap<(String, bool), u32>>);
+
+impl tracechain_rpc::call_metrics::CallObserver for CountingObserver {
+    fn on_call(&self, method: &str, failed: bool) {
+        *self.0.lock().expect("lock").entry((method.to_string(), failed)).or_default() += 1;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answered_call_is_reported_and_unknown_names_do_not_become_labels() {
+    let observer = std::sync::Arc::new(CountingObserver::default());
+    let shared = tracechain_rpc::call_metrics::SharedObserver(observer.clone());
+    let (_node, server) = serve_with(|config| config.call_observer = Some(shared)).await;
+    let url = server.http_url();
+    result(&url, "system_name", json!([])).await;
+    result(&url, "system_name", json!([])).await;
+    error(&url, "chain_getBlockHash", json!(["not a number"])).await;
+    error(&url, "no_such_method_a", json!([])).await;
+    error(&url, "no_such_method_b", json!([])).await;
+    let batch = json!([
+        {"jsonrpc": "2.0", "id": 1, "method": "system_chain", "params": []},
+        {"jsonrpc": "2.0", "id": 2, "method": "system_chainType", "params": []},
+    ]);
+    post_raw(&url, batch.to_string()).await;
+    let counts = observer.0.lock().expect("lock").clone();
+    assert_eq!(counts.get(&("system_name".into(), false)), Some(&2), "{counts:?}");
+    assert_eq!(counts.get(&("chain_getBlockHash".into(), true)), Some(&1), "{counts:?}");
+    assert_eq!(counts.get(&("unknown".into(), true)), Some(&2), "{counts:?}");
+    assert_eq!(counts.get(&("system_chain".into(), false)), Some(&1), "{counts:?}");
+    assert_eq!(counts.get(&("system_chainType".into(), false)), Some(&1), "{counts:?}");
+    assert!(counts.keys().all(|(method, _)| !method.starts_with("no_such")), "{counts:?}");
+    server.stop().await;
+}
