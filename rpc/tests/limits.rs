@@ -37,9 +37,7 @@ async fn oversized_requests_and_responses_are_refused() {
     })
     .await;
     let url = server.http_url();
-    let big_key = hex0x(&[7u8; 4096]);
-    let body = json!({ "jsonrpc": "2.0", "id": 1, "method": "state_getStorage", "params": [big_key] }).to_string();
-    let (status, body) = post_raw(&url, body).await;
+    let (status, body) = post_announcing(server.local_addr(), 4097).await;
     assert_eq!(status, 413);
     let response: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(response["error"]["code"], json!(-32007), "{response}");

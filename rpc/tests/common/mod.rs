@@ -346,6 +346,48 @@ pub async fn post_raw(url: &str, body: String) -> (u16, String) {
     .expect("HTTP task")
 }
 
+/// POSTs only the headers of a JSON request whose `Content-Length` says `length`, as a client
+/// about to send a large body does; returns the HTTP status and body of the server's answer.
+/// (Sending the body too would race the server's refusal: it answers and closes without reading
+/// it, and the client's write then fails.)
+pub async fn post_announcing(addr: SocketAddr, length: usize) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send headers");
+    let mut response = Vec::new();
+    tokio::time::timeout(TIMEOUT, async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            let read = stream.read(&mut buffer).await.expect("read response");
+            if read == 0 {
+                break;
+            }
+            response.extend_from_slice(&buffer[..read]);
+            let text = String::from_utf8_lossy(&response);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let declared = head
+                    .lines()
+                    .find_map(|line| {
+                        line.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().to_string())
+                    })
+                    .and_then(|n| n.parse::<usize>().ok());
+                if declared.is_some_and(|declared| body.len() >= declared) {
+                    break;
+                }
+            }
+        }
+    })
+    .await
+    .expect("the server answers in time");
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("an HTTP response");
+    let status = head.split_whitespace().nth(1).and_then(|code| code.parse().ok()).expect("a status");
+    (status, body.to_string())
+}
+
 /// One JSON-RPC call over HTTP; returns the whole response object.
 pub async fn call(url: &str, method: &str, params: Value) -> Value {
     let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
