@@ -303,6 +303,20 @@ impl Pool {
         self.len() == 0
     }
 
+    /// Removes transactions at the operator's request and tells their watchers they were
+    /// dropped; returns the hashes that were pooled.
+    pub fn remove(&self, hashes: &[H256]) -> Vec<H256> {
+        let mut pool = self.state.lock();
+        let mut removed = Vec::new();
+        for hash in hashes {
+            if pool.remove(hash).is_some() {
+                pool.notify(hash, TxStatus::Dropped);
+                removed.push(*hash);
+            }
+        }
+        removed
+    }
+
     /// Removes transactions that a block refused (e.g. they no longer fit the rules) and tells
     /// their watchers.
     pub fn remove_invalid(&self, hashes: &[H256]) {

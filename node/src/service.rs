@@ -373,6 +373,12 @@ impl NodeClient for Node {
         self.pool.pending()
     }
 
+    fn remove_pooled(&self, hashes: &[H256]) -> Vec<H256> {
+        let removed = self.pool.remove(hashes);
+        self.metrics.set_pool_size(self.pool.len());
+        removed
+    }
+
     fn subscribe_best(&self) -> broadcast::Receiver<Header> {
         self.best_headers.subscribe()
     }

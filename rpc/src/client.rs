@@ -109,6 +109,9 @@ pub trait NodeClient: Send + Sync + 'static {
     fn submit_and_watch(&self, bytes: Vec<u8>) -> Result<(H256, mpsc::Receiver<TransactionStatus>), SubmitError>;
     /// Every pooled extrinsic.
     fn pending(&self) -> Vec<Vec<u8>>;
+    /// Removes the pooled transactions with these hashes (their watchers hear `dropped`);
+    /// returns the hashes that were in the pool.
+    fn remove_pooled(&self, hashes: &[H256]) -> Vec<H256>;
     /// New best blocks.
     fn subscribe_best(&self) -> broadcast::Receiver<Header>;
     /// New finalized blocks.

@@ -63,6 +63,9 @@ pub enum RpcError {
 pub mod codes {
     /// JSON-RPC 2.0: invalid method parameters.
     pub const INVALID_PARAMS: i32 = jsonrpsee::types::error::INVALID_PARAMS_CODE;
+    /// JSON-RPC 2.0 "method not found": a node-changing method called from another machine
+    /// (as Substrate answers an unsafe method called externally).
+    pub const NOT_LOCAL: i32 = jsonrpsee::types::error::METHOD_NOT_FOUND_CODE;
     /// JSON-RPC 2.0: internal error.
     pub const INTERNAL_ERROR: i32 = jsonrpsee::types::error::INTERNAL_ERROR_CODE;
     /// `author`: the extrinsic does not decode.

@@ -14,6 +14,11 @@
 //!   [`json`]; error codes in [`error`]. `rpc_methods` lists every method and alias served, and
 //!   never `chainHead_v1_*` or `archive_v1_*` (subxt would prefer those if listed).
 //!
+//! ## Access
+//! Methods that change the node ([`local_only::NODE_CHANGING_METHODS`]) are served only to
+//! callers on a loopback address; the server runs its own accept loop so that every request
+//! carries its connection's peer address. [`call_metrics`] reports every answered call.
+//!
 //! ## Limits
 //! Every limit comes from [`RpcConfig`]: request and response size, batch length (a longer
 //! batch is refused whole), open connections, and subscriptions per WebSocket connection.
@@ -31,6 +36,7 @@ pub mod chain;
 pub mod client;
 pub mod error;
 pub mod json;
+pub mod local_only;
 pub mod state;
 pub mod system;
 pub mod trace;
@@ -44,6 +50,7 @@ use jsonrpsee::{
     server::{BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle},
     RpcModule,
 };
+use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 pub use client::NodeClient;
@@ -168,15 +175,50 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
     let http_middleware = tower::ServiceBuilder::new().option_layer(cors_layer(config.cors.as_deref())?);
-    let server = Server::builder()
+    let rpc_middleware = jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new()
+        .option_layer(observed)
+        .layer(local_only::LocalOnlyLayer);
+    let service_builder = Server::builder()
         .set_config(server_config)
         .set_http_middleware(http_middleware)
-        .set_rpc_middleware(jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new().option_layer(observed))
-        .build(config.addr)
-        .await
-        .map_err(|source| RpcError::Bind { addr: config.addr, source })?;
-    let local_addr = server.local_addr().map_err(RpcError::LocalAddr)?;
-    let handle = server.start(module);
+        .set_rpc_middleware(rpc_middleware)
+        .to_service_builder();
+    let listener =
+        TcpListener::bind(config.addr).await.map_err(|source| RpcError::Bind { addr: config.addr, source })?;
+    let local_addr = listener.local_addr().map_err(RpcError::LocalAddr)?;
+    let (stop_handle, handle) = jsonrpsee::server::stop_channel();
+    let methods: jsonrpsee::Methods = module.into();
+    // Our own accept loop, so that each request carries its connection's peer address
+    // (`local_only` needs it; jsonrpsee's own loop does not pass it on).
+    tokio::spawn(async move {
+        loop {
+            let (socket, caller) = tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        tracing::debug!(target: "rpc", "accept failed: {error}");
+                        continue;
+                    }
+                },
+                _ = stop_handle.clone().shutdown() => break,
+            };
+            let connection_stop = stop_handle.clone();
+            let service_builder = service_builder.clone();
+            let methods = methods.clone();
+            let service = tower::service_fn(move |mut request: http::Request<_>| {
+                request.extensions_mut().insert(local_only::CallerAddr(caller));
+                let mut service = service_builder.clone().build(methods.clone(), connection_stop.clone());
+                async move {
+                    let response: Result<_, Box<dyn std::error::Error + Send + Sync + 'static>> =
+                        tower::Service::call(&mut service, request).await;
+                    response
+                }
+            });
+            let stopped = stop_handle.clone().shutdown();
+            // A connection's end (its error included) needs no handling: the client is gone.
+            tokio::spawn(jsonrpsee::server::serve_with_graceful_shutdown(socket, service, stopped));
+        }
+    });
     tracing::debug!(target: "rpc", "JSON-RPC server listening on {local_addr}");
     Ok(RpcHandle { local_addr, handle })
 }

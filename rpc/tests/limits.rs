@@ -194,3 +194,52 @@ async fn every_answered_call_is_reported_and_unknown_names_do_not_become_labels(
     assert!(counts.keys().all(|(method, _)| !method.starts_with("no_such")), "{counts:?}");
     server.stop().await;
 }
+
+/// This machine's address on its default route (no packet is sent), if it has one.
+fn non_loopback_address() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_changing_methods_are_served_to_local_callers_only() {
+    let (node, server) = serve_with(|config| config.addr = "0.0.0.0:0".parse().expect("address")).await;
+    let port = server.local_addr().port();
+    let local = format!("http://127.0.0.1:{port}");
+    let first = node.sign(&dev("Alice"), remark(b"first"), 0);
+    let second = node.sign(&dev("Alice"), remark(b"second"), 1);
+    let first_hash = result(&local, "author_submitExtrinsic", json!([hex0x(&first)])).await;
+    let second_hash = result(&local, "author_submitExtrinsic", json!([hex0x(&second)])).await;
+
+    // From another machine (here: this machine's own external address) the call is refused.
+    let remote_ip = non_loopback_address().expect("this test needs a non-loopback interface");
+    let remote = format!("http://{remote_ip}:{port}");
+    let refused = error(&remote, "author_removeExtrinsic", json!([[{ "hash": first_hash }]])).await;
+    assert_eq!(refused["code"], json!(-32601), "{refused}");
+    assert!(refused["message"].as_str().unwrap_or_default().contains("only served to callers on the node's machine"));
+    // In a batch too; reading methods stay open to remote callers.
+    let batch = json!([
+        {"jsonrpc": "2.0", "id": 1, "method": "author_removeExtrinsic", "params": [[{ "hash": first_hash }]]},
+        {"jsonrpc": "2.0", "id": 2, "method": "author_pendingExtrinsics", "params": []},
+    ]);
+    let (_, body) = post_raw(&remote, batch.to_string()).await;
+    let answers: Value = serde_json::from_str(&body).expect("a batch answer");
+    let by_id =
+        |id: u64| answers.as_array().and_then(|all| all.iter().find(|answer| answer["id"] == json!(id))).cloned();
+    assert_eq!(by_id(1).expect("answer 1")["error"]["code"], json!(-32601), "{answers}");
+    assert_eq!(by_id(2).expect("answer 2")["result"].as_array().map(Vec::len), Some(2), "{answers}");
+
+    // From this machine it works: by hash and by the extrinsic's bytes; unknown hashes are ignored.
+    let removed =
+        result(&local, "author_removeExtrinsic", json!([[{ "hash": first_hash }, { "hash": hex0x(&[9u8; 32]) }]]))
+            .await;
+    assert_eq!(removed, json!([first_hash]));
+    let removed = result(&local, "author_removeExtrinsic", json!([[{ "extrinsic": hex0x(&second) }]])).await;
+    assert_eq!(removed, json!([second_hash]));
+    assert_eq!(result(&local, "author_pendingExtrinsics", json!([])).await, json!([]));
+    let malformed = error(&local, "author_removeExtrinsic", json!([[{ "hash": "0x12" }]])).await;
+    assert_eq!(malformed["code"], json!(-32602), "{malformed}");
+    server.stop().await;
+}

@@ -272,6 +272,24 @@ impl NodeClient for TestNode {
         self.lock().pool.iter().map(|(_, bytes)| bytes.clone()).collect()
     }
 
+    fn remove_pooled(&self, hashes: &[H256]) -> Vec<H256> {
+        let mut inner = self.lock();
+        let mut removed = Vec::new();
+        inner.pool.retain(|(hash, _)| {
+            let remove = hashes.contains(hash);
+            if remove {
+                removed.push(*hash);
+            }
+            !remove
+        });
+        for hash in &removed {
+            if let Some(watcher) = inner.watchers.remove(hash) {
+                let _ = watcher.try_send(TransactionStatus::Dropped);
+            }
+        }
+        removed
+    }
+
     fn subscribe_best(&self) -> broadcast::Receiver<Header> {
         self.best.subscribe()
     }
