@@ -336,45 +336,10 @@ fn location(text: &str) -> Result<Location, ClientError> {
     parsed.map_err(|error| ClientError::Story(format!("location {text}: {error:?}")))
 }
 
-/// The journey as lines a person reads: one per step.
+/// The journey as lines a person reads (see [`tracechain_runtime::journey::describe`]).
 pub fn journey_lines(journey: &Value) -> Vec<String> {
-    let mut lines = vec![format!(
-        "{} — {} · status {} · customs {} · owner {} · custodian {}",
-        journey["digitalLink"].as_str().unwrap_or("?"),
-        journey["product"]["name"].as_str().unwrap_or("?"),
-        journey["status"].as_str().unwrap_or("?"),
-        journey["customs"].as_str().unwrap_or("?"),
-        journey["owner"]["name"].as_str().unwrap_or("?"),
-        journey["custodian"]["name"].as_str().unwrap_or("?"),
-    )];
-    for step in journey["steps"].as_array().into_iter().flatten() {
-        let roles: Vec<&str> =
-            step["party"]["roles"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-        lines.push(format!(
-            "  #{:<5} {:>13} ms  {:<15} {:<28} {} ({}){}",
-            step["block"],
-            step["time"].as_u64().map(|time| time.to_string()).unwrap_or_else(|| "?".into()),
-            step["bizStep"].as_str().unwrap_or("?"),
-            step["action"].as_str().unwrap_or("?"),
-            step["party"]["name"].as_str().unwrap_or("?"),
-            roles.join(", "),
-            step["location"].as_str().map(|location| format!(" at {location}")).unwrap_or_default(),
-        ));
+    match serde_json::from_value::<tracechain_runtime::journey::Journey>(journey.clone()) {
+        Ok(journey) => tracechain_runtime::journey::describe(&journey),
+        Err(error) => vec![format!("(the node's journey does not have the expected shape: {error})")],
     }
-    for inspection in journey["inspections"].as_array().into_iter().flatten() {
-        lines.push(format!(
-            "  inspection: {} {} by {} (report {})",
-            inspection["scope"].as_str().unwrap_or("?"),
-            inspection["result"].as_str().unwrap_or("?"),
-            inspection["inspector"]["name"].as_str().unwrap_or("?"),
-            inspection["reportHash"].as_str().unwrap_or("?"),
-        ));
-    }
-    if let Some(by) = journey["sale"]["by"]["name"].as_str() {
-        lines.push(format!(
-            "  sold by {by} in block #{} — a second scan shows \"already sold\"",
-            journey["sale"]["block"]
-        ));
-    }
-    lines
 }

@@ -3,17 +3,23 @@
 //! synced RocksDB write of block, state nodes, indices and certificate — printed beside the raw
 //! sr25519 verification rate of one core measured in the same run.
 //!
+//! It also times the auditor's replay (`tracechain_node::replay`) of the same blocks with their
+//! certificates, which must keep up with the node's import.
+//!
 //! `cargo bench -p tracechain-node --bench import` runs it in full (1,000 items: six blocks of
 //! 1,000 extrinsics, see `tracechain_runtime::workload`, five rounds on fresh databases);
 //! `cargo test --benches` runs one small round as a smoke test.
 
 use std::{sync::Arc, time::Instant};
 
+use parity_scale_codec::Encode;
 use tracechain_node::{
     chain::{Chain, Pruning},
+    consensus::{commit_message, Certificate},
     db::{rocks::RocksDatabase, Database},
+    replay::{replay, ReplayOptions, ReplaySource},
 };
-use tracechain_primitives::keyring::{dev_sr25519, verify_sr25519};
+use tracechain_primitives::keyring::{dev_sr25519, verify_sr25519, Ed25519Pair};
 use tracechain_runtime::{workload::supply_chain_workload, ChainSpec};
 
 /// Rates in thousands per second with one decimal, from a count and nanoseconds.
@@ -55,6 +61,28 @@ fn main() {
     }
     let (verified, verify_nanos) = one_core_sr25519(signatures);
 
+    // The same blocks with certificates by the development validator, replayed from genesis.
+    let validator = Ed25519Pair::from_suri("//Alice").expect("validator key");
+    let genesis = spec.genesis().expect("genesis").hash();
+    let records: Vec<_> = workload
+        .blocks()
+        .map(|block| {
+            let (number, hash) = (block.header.number, block.hash());
+            let signature = validator.sign(&commit_message(genesis, number, 0, hash));
+            let certificate =
+                Certificate { height: number, round: 0, block_hash: hash, signatures: vec![(0, signature)] };
+            (block.clone(), Some(certificate.encode()))
+        })
+        .collect();
+    let mut best_replay = u128::MAX;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        let report = replay(&spec, ReplaySource::Blocks(records.clone()), ReplayOptions::default(), &mut |_, _| {})
+            .expect("replay runs");
+        best_replay = best_replay.min(start.elapsed().as_nanos());
+        assert!(report.is_clean(), "{:?}", report.mismatch);
+    }
+
     println!("node import (RocksDB, synced, signatures verified on all cores), best of {rounds}:");
     println!(
         "  {} extrinsics in {} blocks in {} ms: {}",
@@ -62,6 +90,13 @@ fn main() {
         workload.load_phases().len(),
         best_import / 1_000_000,
         per_second(extrinsics, best_import)
+    );
+    let all = workload.phases.iter().map(|phase| phase.extrinsics.len() as u128).sum::<u128>();
+    println!(
+        "replay from genesis (certificates, signatures, roots; {} blocks, {all} signed extrinsics) in {} ms: {}",
+        records.len(),
+        best_replay / 1_000_000,
+        per_second(all, best_replay)
     );
     println!("sr25519 verification, one core: {}", per_second(verified, verify_nanos));
     let ratio_percent = extrinsics * verify_nanos * 100 / (best_import.max(1) * verified);

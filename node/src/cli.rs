@@ -117,6 +117,40 @@ pub enum Command {
     ImportBlocks(ImportArgs),
     /// Deletes the chain's database.
     PurgeChain(PurgeArgs),
+    /// Re-executes the chain from genesis and checks every certificate, signature and root (and
+    /// the database's stored state); reports the first mismatch.
+    Replay(ReplayArgs),
+    /// Verifies an item's journey from any node against the chain spec alone: the finality
+    /// certificate, the validator set since genesis, and the storage proof of every value.
+    Verify(VerifyArgs),
+}
+
+/// `verify` options.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The item: its GS1 Digital Link URI or its id (0x + 64 hex digits).
+    pub item: String,
+    /// The node to ask (any node; nothing it says is trusted unless proven).
+    #[arg(long, default_value = "http://127.0.0.1:9944")]
+    pub rpc: String,
+    /// The chain spec to trust (default: the one --dev / --chain select).
+    #[arg(long, value_name = "SPEC.json")]
+    pub chain_spec: Option<PathBuf>,
+}
+
+/// `replay` options.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Replay a file written by `export-blocks` instead of the database under --base-path.
+    #[arg(long, value_name = "FILE")]
+    pub blocks: Option<PathBuf>,
+    /// Print the report as JSON (no progress bar).
+    #[arg(long)]
+    pub json: bool,
+    /// Also compare every value each block wrote with the database's state at that block
+    /// (slower; by default only the final state is compared).
+    #[arg(long)]
+    pub check_every_state: bool,
 }
 
 /// `build-spec` options.

@@ -52,6 +52,9 @@ pub enum CommandError {
     /// A key could not be derived.
     #[error("key: {0}")]
     Key(String),
+    /// A check (replay, verify) ran and found a problem, already reported.
+    #[error("{0}")]
+    CheckFailed(String),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> CommandError + '_ {
@@ -67,6 +70,8 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::ExportBlocks(args)) => export_blocks(&cli.run.chain, args),
         Some(Command::ImportBlocks(args)) => import_blocks(&cli.run.chain, args),
         Some(Command::PurgeChain(args)) => purge_chain(&cli.run.chain, args),
+        Some(Command::Replay(args)) => crate::replay_command::run(&cli.run.chain, args),
+        Some(Command::Verify(args)) => crate::verify_command::run(&cli.run.chain, args),
     }
 }
 

@@ -24,4 +24,8 @@ pub mod consensus;
 pub mod db;
 pub mod metrics;
 pub mod pool;
+pub mod replay;
+pub mod replay_command;
 pub mod service;
+pub mod verify;
+pub mod verify_command;

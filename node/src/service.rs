@@ -14,7 +14,6 @@ use parking_lot::Mutex;
 use tokio::sync::{broadcast, mpsc};
 use tracechain_primitives::{
     header::{Block, Digest, Header},
-    keyring::verify_ed25519,
     trie::TrieError,
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
@@ -27,7 +26,7 @@ use tracechain_support::{EventRecord, Overlay};
 
 use crate::{
     chain::{Chain, ChainError, Pruning},
-    consensus::{commit_message, Application, ApplicationError, Certificate},
+    consensus::{Application, ApplicationError, Certificate},
     metrics::Metrics,
     pool::{Pool, PoolError, Readiness, TxStatus},
 };
@@ -80,39 +79,20 @@ impl Node {
     }
 
     fn verify_certificate(&self, block: &Block, certificate: &Certificate) -> Result<(), ApplicationError> {
-        let hash = block.hash();
-        if certificate.block_hash != hash || certificate.height != block.header.number {
-            return Err(ApplicationError(format!(
-                "certificate is for #{} {:?}, not for #{} {hash:?}",
-                certificate.height, certificate.block_hash, block.header.number
-            )));
-        }
         let parent = self.chain.best();
         let validators = {
             let state = self.chain.state_at(parent.state_root);
             let overlay = Overlay::new(&state);
             pallet_membership::validators(&overlay)
         };
-        let message = commit_message(self.chain.genesis().hash(), certificate.height, certificate.round, hash);
-        let mut signers = std::collections::BTreeSet::new();
-        for (index, signature) in &certificate.signatures {
-            let validator = validators
-                .get(*index as usize)
-                .ok_or_else(|| ApplicationError(format!("certificate signer index {index} is not a validator")))?;
-            if !verify_ed25519(signature, &message, &validator.consensus_key) {
-                return Err(ApplicationError(format!("certificate signature of validator {index} does not verify")));
-            }
-            signers.insert(*index);
-        }
-        // More than two thirds of the validators must have signed.
-        if signers.len() * 3 <= validators.len() * 2 {
-            return Err(ApplicationError(format!(
-                "certificate has {} of {} validator signatures; more than two thirds are needed",
-                signers.len(),
-                validators.len()
-            )));
-        }
-        Ok(())
+        crate::consensus::verify_certificate(
+            self.chain.genesis().hash(),
+            block.header.number,
+            block.hash(),
+            certificate,
+            &validators,
+        )
+        .map_err(|error| ApplicationError(error.to_string()))
     }
 
     fn after_import(&self, executed: &ExecutedBlock, started: Instant) {

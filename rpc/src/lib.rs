@@ -37,6 +37,7 @@ pub mod client;
 pub mod error;
 pub mod json;
 pub mod local_only;
+pub mod proof;
 pub mod state;
 pub mod system;
 pub mod trace;
@@ -231,6 +232,7 @@ pub fn rpc_module(client: Arc<dyn NodeClient>) -> Result<RpcModule<()>, RpcError
     state::register(&mut module)?;
     author::register(&mut module)?;
     trace::register(&mut module)?;
+    proof::register(&mut module)?;
     let mut module = module.remove_context();
     let mut names: Vec<&str> = module.method_names().chain(["rpc_methods"]).collect();
     names.sort_unstable();

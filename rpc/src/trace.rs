@@ -73,9 +73,9 @@ pub struct ListJson<T> {
 }
 
 /// The state of one block, read through the node.
-struct ClientState<'a> {
-    client: &'a dyn NodeClient,
-    state_root: H256,
+pub(crate) struct ClientState<'a> {
+    pub(crate) client: &'a dyn NodeClient,
+    pub(crate) state_root: H256,
 }
 
 impl StateReader for ClientState<'_> {
@@ -113,12 +113,15 @@ fn with_at<T: Serialize>(value: &T, header: &Header) -> Result<Value, ErrorObjec
 }
 
 /// An item named by id (`0x` + 64 hex digits) or by its GS1 Digital Link URI.
-enum ItemRef {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ItemRef {
+    /// The item id.
     Id(H256),
+    /// A Digital Link URI (parsed, not yet resolved).
     Uri(String),
 }
 
-fn parse_item(args: &Args, index: usize) -> Result<ItemRef, ErrorObjectOwned> {
+pub(crate) fn parse_item(args: &Args, index: usize) -> Result<ItemRef, ErrorObjectOwned> {
     let text = args.required_str(index)?;
     if text.starts_with("0x") {
         let bytes = decode_hex(text).map_err(|reason| args.error(index, reason))?;

@@ -22,6 +22,9 @@ use crate::{
     BlockError, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
 };
 
+/// Storage changes of a block: `None` deletes.
+pub type StorageChanges = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
 /// The outcome of each extrinsic offered to [`InMemoryChain::build_block`].
 pub type ApplyResults = Vec<Result<Result<(), DispatchError>, TransactionError>>;
 
@@ -157,9 +160,15 @@ impl InMemoryChain {
 
     /// Imports a block built elsewhere on a known parent by full re-execution.
     pub fn import_block(&mut self, block: &Block) -> Result<(), BlockError> {
-        let executed = self.re_execute(block)?;
+        self.import_block_changes(block).map(|_| ())
+    }
+
+    /// Imports `block` as [`Self::import_block`] does; returns the storage changes it made.
+    pub fn import_block_changes(&mut self, block: &Block) -> Result<StorageChanges, BlockError> {
+        let mut executed = self.re_execute(block)?;
+        let changes = std::mem::take(&mut executed.changes);
         self.store_block(executed);
-        Ok(())
+        Ok(changes)
     }
 
     /// Re-executes `block` on its parent's state without storing anything.

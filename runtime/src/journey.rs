@@ -5,7 +5,7 @@
 //! can be proven with storage proofs against a finalized block's state root. Steps are ordered by
 //! block, then by the order in which the pallets record them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tracechain_primitives::{BlockNumber, Moment};
 use tracechain_support::StorageRead;
 
@@ -16,7 +16,7 @@ use pallet_membership::types::{Location, OrgId, Role};
 use pallet_products::types::{CustomsState, ItemId, ItemKind, ItemStatus, ProductClass, Recall};
 
 /// An organisation as shown in a journey.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Party {
     /// Its id in the membership pallet.
@@ -30,7 +30,7 @@ pub struct Party {
 }
 
 /// The product class of an item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     /// Product name.
@@ -48,7 +48,7 @@ pub struct Product {
 }
 
 /// A dated notice on an item: a recall, a sale, a counterfeit report, a destruction.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Notice {
     /// Who.
@@ -62,7 +62,7 @@ pub struct Notice {
 }
 
 /// One step of the journey.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     /// The block that recorded it.
@@ -86,7 +86,7 @@ pub struct Step {
 }
 
 /// An item's identity, current state and history.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Journey {
     /// The item id (`0x` + blake2-256 of its GS1 element string).
@@ -136,7 +136,7 @@ pub struct Journey {
 }
 
 /// A customs declaration as shown in a journey.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeclarationView {
     /// Its id.
@@ -160,7 +160,7 @@ pub struct DeclarationView {
 }
 
 /// An inspection attestation as shown in a journey.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InspectionView {
     /// Its id.
@@ -183,6 +183,56 @@ pub struct InspectionView {
     pub block: BlockNumber,
     /// Block time.
     pub time: Moment,
+}
+
+/// The journey as lines a person reads: a summary, then one line per step, the inspections and
+/// the sale.
+pub fn describe(journey: &Journey) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} — {} · status {} · customs {} · owner {} · custodian {}",
+        journey.digital_link,
+        journey.product.as_ref().map_or("?", |product| product.name.as_str()),
+        journey.status,
+        journey.customs,
+        journey.owner.name,
+        journey.custodian.name,
+    )];
+    for step in &journey.steps {
+        lines.push(format!(
+            "  #{:<5} {:>15}  {:<15} {:<28} {} ({}){}",
+            step.block,
+            step.time.map_or_else(|| "time unproven".to_string(), |time| format!("{time} ms")),
+            step.biz_step,
+            step.action,
+            step.party.name,
+            step.party.roles.join(", "),
+            step.location.as_ref().map(|location| format!(" at {location}")).unwrap_or_default(),
+        ));
+    }
+    for inspection in &journey.inspections {
+        lines.push(format!(
+            "  inspection: {} {} by {} (report {}), {}",
+            inspection.scope, inspection.result, inspection.inspector.name, inspection.report_hash, inspection.status
+        ));
+    }
+    if let Some(recall) = &journey.recall {
+        lines.push(format!(
+            "  RECALLED by {} in block #{}: {}",
+            recall.by.name,
+            recall.block,
+            recall.reason.as_deref().unwrap_or("no reason given")
+        ));
+    }
+    if let Some(sale) = &journey.sale {
+        lines.push(format!(
+            "  sold by {} in block #{} — a second scan shows \"already sold\"",
+            sale.by.name, sale.block
+        ));
+    }
+    if let Some(report) = &journey.counterfeit {
+        lines.push(format!("  REPORTED COUNTERFEIT by {} in block #{}", report.by.name, report.block));
+    }
+    lines
 }
 
 /// A product class as shown to integrators and consumers.
@@ -355,6 +405,15 @@ pub fn journey(
         .collect();
     // A stable sort keeps each pallet's own order within a block.
     steps.sort_by_key(|step| step.block);
+    // A step whose pallet records only its block takes the time another step of that block
+    // records (all steps of a block share its time).
+    let known: std::collections::BTreeMap<BlockNumber, Moment> =
+        steps.iter().filter_map(|step| step.time.map(|time| (step.block, time))).collect();
+    for step in &mut steps {
+        if step.time.is_none() {
+            step.time = known.get(&step.block).copied();
+        }
+    }
 
     let (serial, lot, quantity) = match &item.kind {
         ItemKind::Serial { serial } => (Some(text(serial)), item.lot.as_deref().map(text), None),

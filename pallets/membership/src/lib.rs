@@ -136,6 +136,10 @@ pub const VALIDATORS: StorageValue<Vec<ValidatorInfo>> = StorageValue::new(PALLE
 /// `Membership.PendingValidators`: the next validator set and the block it takes effect in.
 pub const PENDING_VALIDATORS: StorageValue<(BlockNumber, Vec<ValidatorInfo>)> =
     StorageValue::new(PALLET_NAME, "PendingValidators");
+/// `Membership.ValidatorSetChanges`: every block in which a new validator set took effect,
+/// oldest first. A light client follows the validator set from genesis through these blocks:
+/// each is certified by the set before it and holds the set after it.
+pub const VALIDATOR_SET_CHANGES: StorageValue<Vec<BlockNumber>> = StorageValue::new(PALLET_NAME, "ValidatorSetChanges");
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -660,6 +664,9 @@ pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) {
     if at <= ctx.block_number() {
         PENDING_VALIDATORS.kill(ctx);
         VALIDATORS.put(ctx, &validators);
+        let mut changes = VALIDATOR_SET_CHANGES.get_or_default(ctx);
+        changes.push(ctx.block_number());
+        VALIDATOR_SET_CHANGES.put(ctx, &changes);
         ctx.deposit_event(Event::ValidatorSetChanged { validators });
     }
 }
@@ -1148,6 +1155,11 @@ pub fn prefix_owner(storage: &impl StorageRead, digits: &[u8]) -> Option<(OrgId,
 /// The current validator set, in proposer order.
 pub fn validators(storage: &impl StorageRead) -> Vec<ValidatorInfo> {
     VALIDATORS.get_or_default(storage)
+}
+
+/// The blocks in which a new validator set took effect, oldest first.
+pub fn validator_set_changes(storage: &impl StorageRead) -> Vec<BlockNumber> {
+    VALIDATOR_SET_CHANGES.get_or_default(storage)
 }
 
 /// The scheduled validator set and the block it takes effect in, if any.

@@ -854,11 +854,13 @@ fn a_validator_set_change_takes_effect_exactly_after_the_delay() {
     on_initialize(&mut ctx);
     assert_eq!(validators(&ctx), before);
     assert!(ctx.events().is_empty());
+    assert_eq!(validator_set_changes(&ctx), Vec::<BlockNumber>::new());
 
     let mut ctx = at_block(ctx, at);
     on_initialize(&mut ctx);
     assert_eq!(validators(&ctx), next);
     assert_eq!(pending_validators(&ctx), None);
+    assert_eq!(validator_set_changes(&ctx), vec![at], "light clients find the change");
     assert_eq!(events(&ctx), vec![Event::ValidatorSetChanged { validators: next.clone() }]);
 
     let mut ctx = at_block(ctx, at + 1);
