@@ -3,8 +3,9 @@
 # Sourced by dev.sh and test.sh; safe to run again (it only installs what is missing).
 set -euo pipefail
 
-# Debian packages: a C toolchain for crates that build C (RocksDB needs clang and libclang).
-packages=(build-essential pkg-config clang libclang-dev curl ca-certificates git)
+# Debian packages: a C toolchain for crates that build C (RocksDB needs clang and libclang), and
+# Chromium for the consumer page's end-to-end test (run headless).
+packages=(build-essential pkg-config clang libclang-dev curl ca-certificates git chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -147,6 +147,9 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
             addr: SocketAddr::new(host, args.rpc_port),
             cors: args.rpc_cors.as_ref().map(|origins| origins.split(',').map(|origin| origin.trim().to_string()).collect()),
             call_observer: Some(tracechain_rpc::call_metrics::SharedObserver(Arc::new(metrics.clone()))),
+            pages: Some(tracechain_rpc::pages::SharedPages(Arc::new(crate::consumer_page::ConsumerPages::new(
+                node.clone(),
+            )))),
             ..Default::default()
         };
         let rpc = tracechain_rpc::start(rpc_config, node.clone()).await.map_err(|error| CommandError::Rpc(error.to_string()))?;

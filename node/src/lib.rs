@@ -21,6 +21,7 @@ pub mod chain;
 pub mod cli;
 pub mod command;
 pub mod consensus;
+pub mod consumer_page;
 pub mod db;
 pub mod metrics;
 pub mod pool;

@@ -15,6 +15,7 @@
 //! has one `thiserror` enum whose fields say what was wrong.
 
 pub mod account;
+pub mod calendar;
 pub mod era;
 pub mod extrinsic;
 pub mod gs1;

@@ -37,6 +37,7 @@ pub mod client;
 pub mod error;
 pub mod json;
 pub mod local_only;
+pub mod pages;
 pub mod proof;
 pub mod state;
 pub mod system;
@@ -84,6 +85,8 @@ pub struct RpcConfig {
     pub max_batch_len: u32,
     /// Told about every answered call (for metrics), if set.
     pub call_observer: Option<call_metrics::SharedObserver>,
+    /// Pages served on `GET` (the consumer page), if set.
+    pub pages: Option<pages::SharedPages>,
 }
 
 impl Default for RpcConfig {
@@ -98,6 +101,7 @@ impl Default for RpcConfig {
             max_subscriptions_per_connection: 1024,
             max_batch_len: 64,
             call_observer: None,
+            pages: None,
         }
     }
 }
@@ -175,7 +179,9 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
         // Substrate's subscription ids: 16 random alphanumeric characters.
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
-    let http_middleware = tower::ServiceBuilder::new().option_layer(cors_layer(config.cors.as_deref())?);
+    let http_middleware = tower::ServiceBuilder::new()
+        .option_layer(cors_layer(config.cors.as_deref())?)
+        .option_layer(config.pages.clone().map(|pages| pages::PagesLayer(pages.0)));
     let rpc_middleware = jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new()
         .option_layer(observed)
         .layer(local_only::LocalOnlyLayer);
