@@ -1,0 +1,123 @@
+//! A journey proof across a governance change of the validator set: the verifier starts from
+//! the chain spec's validator (//Alice), follows the proven change to //Bob's key, and checks
+//! the final certificate with the new set. Without the change, or with it forged, verification
+//! fails and says why.
+
+use std::sync::Arc;
+
+use parity_scale_codec::Encode;
+use tracechain_node::{
+    chain::Chain,
+    consensus::{commit_message, Certificate},
+    db::{memory::MemoryDatabase, Database},
+    metrics::Metrics,
+    pool::{Pool, PoolLimits},
+    replay::{replay, ReplayOptions, ReplaySource},
+    service::Node,
+    verify::{verify_journey_proof, VerifyError},
+};
+use tracechain_primitives::{
+    header::Block,
+    keyring::{dev_sr25519, Ed25519Pair},
+    H256,
+};
+use tracechain_rpc::{proof::journey_proof, trace::ItemRef};
+use tracechain_runtime::{
+    workload::{supply_chain_workload, WORKLOAD_GTIN},
+    ChainSpec, InMemoryChain, RuntimeCall, SignatureCheck,
+};
+
+use pallet_membership::{
+    types::{Action, ValidatorInfo},
+    Call as MembershipCall,
+};
+
+/// Signs block `block`'s commit with `keys` (validator indices 0..).
+fn certificate(genesis: H256, block: &Block, keys: &[&Ed25519Pair]) -> Vec<u8> {
+    let (number, hash) = (block.header.number, block.hash());
+    let signatures = keys
+        .iter()
+        .enumerate()
+        .map(|(index, key)| (index as u32, key.sign(&commit_message(genesis, number, 0, hash))))
+        .collect();
+    Certificate { height: number, round: 0, block_hash: hash, signatures }.encode()
+}
+
+#[test]
+fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() {
+    let spec = ChainSpec::development().expect("spec");
+    let alice_validator = Ed25519Pair::from_suri("//Alice").expect("key");
+    let bob_validator = Ed25519Pair::from_suri("//Bob").expect("key");
+    let mut author = InMemoryChain::new(&spec).expect("genesis");
+    let genesis = author.genesis_hash();
+    let db: Arc<dyn Database> = Arc::new(MemoryDatabase::new());
+    let stored = Chain::open(db, spec.clone(), None).expect("chain");
+
+    // Items first (certified by the genesis validator).
+    let workload = supply_chain_workload(&spec, 2, 1_700_000_006_000).expect("workload");
+    for block in workload.blocks() {
+        author.import_block(block).expect("import");
+        stored.import(block, Some(certificate(genesis, block, &[&alice_validator]))).expect("store");
+    }
+    // Governance: Château X proposes //Bob's key as the validator, Shanghai Customs approves.
+    let mut time = workload.phases.last().expect("phases").time;
+    let mut next = |author: &mut InMemoryChain, extrinsics: Vec<Vec<u8>>| {
+        time += 6_000;
+        let (block, results) = author.build_block(time, &extrinsics, SignatureCheck::Verify).expect("block");
+        assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+        block
+    };
+    let proposal = author.read(|state| pallet_membership::NEXT_PROPOSAL_ID.get(state)).unwrap_or_default();
+    let set = vec![ValidatorInfo { org: 0, consensus_key: bob_validator.public() }];
+    let (alice, dave) = (dev_sr25519("Alice"), dev_sr25519("Dave"));
+    let propose =
+        RuntimeCall::Membership(MembershipCall::propose { action: Action::SetValidators { validators: set } });
+    let approve = RuntimeCall::Membership(MembershipCall::approve { proposal });
+    let extrinsics = vec![
+        author.sign(&alice, propose, author.account_nonce(&alice.public())),
+        author.sign(&dave, approve, author.account_nonce(&dave.public())),
+    ];
+    let mut blocks = vec![next(&mut author, extrinsics)];
+    let (change_at, _) = author.read(|state| pallet_membership::pending_validators(state)).expect("scheduled");
+    while author.head().number < change_at + 2 {
+        blocks.push(next(&mut author, Vec::new()));
+    }
+    for block in &blocks {
+        // Blocks up to the change are certified by the set before it; later ones by the new set.
+        let signer = if block.header.number <= change_at { &alice_validator } else { &bob_validator };
+        stored.import(block, Some(certificate(genesis, block, &[signer]))).expect("store");
+    }
+
+    let node = Node::new(stored, Pool::new(PoolLimits::default()), "test".into(), Metrics::new());
+    let gtin = pallet_products::types::Gtin::parse(WORKLOAD_GTIN.as_bytes()).expect("gtin");
+    let item = pallet_products::types::serial_item_id(&gtin, b"2");
+    let proof = journey_proof(&node, &ItemRef::Id(item), None).expect("proof").expect("the item exists");
+    assert_eq!(proof.validator_set_changes.len(), 1);
+    let item_text = format!("{item:?}");
+    let verified = verify_journey_proof(&spec, &item_text, &proof).expect("verifies across the change");
+    assert_eq!(verified.block, change_at + 2);
+    assert_eq!(verified.validator_set_changes, 1);
+    assert_eq!(verified.journey.custodian.name, "Atlantic Freight");
+
+    // Without the change, the final certificate (by //Bob) fails against the genesis set.
+    let mut without = proof.clone();
+    without.validator_set_changes.clear();
+    let error = verify_journey_proof(&spec, &item_text, &without).expect_err("refused");
+    assert!(matches!(error, VerifyError::Certificate { .. }), "{error}");
+
+    // A forged change (another key slipped into its proof) does not verify.
+    let mut forged = proof.clone();
+    let node_hex = forged.validator_set_changes[0].proof[0].clone();
+    let mut bytes = hex::decode(node_hex.trim_start_matches("0x")).expect("hex");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    forged.validator_set_changes[0].proof[0] = format!("0x{}", hex::encode(bytes));
+    let error = verify_journey_proof(&spec, &item_text, &forged).expect_err("refused");
+    assert!(matches!(error, VerifyError::ValidatorSetChange { .. }), "{error}");
+
+    // The auditor's replay follows the same change: every certificate checks out.
+    let report =
+        replay(&spec, ReplaySource::Database(node.chain()), ReplayOptions::default(), &mut |_, _| {}).expect("replay");
+    assert!(report.is_clean(), "{:?}", report.mismatch);
+    assert_eq!(report.certificates, change_at + 2);
+}
