@@ -10,11 +10,11 @@
 //! the story can run again on the same chain; the product class is registered only once.
 
 use serde_json::{json, Value};
-use tracechain_primitives::{gs1::check_digit, keyring::Sr25519Pair, H256};
+use tracechain_primitives::{gs1::check_digit, keyring::Sr25519Pair};
 use tracechain_runtime::{RuntimeCall, RuntimeEvent};
 
 use pallet_custody::types::{Subject, TransferKind};
-use pallet_inspection::types::{InspectionResult, InspectionSubject};
+use pallet_inspection::types::InspectionSubject;
 use pallet_membership::types::{Location, OrgId};
 use pallet_products::types::{serial_item_id, Gtin};
 
@@ -23,8 +23,8 @@ use crate::{
     ClientError,
 };
 
-/// "Château X 2019, 750 ml": indicator 0, company prefix 3760001, item reference 00001.
-pub const GTIN: &str = "03760001000016";
+use tracechain_runtime::story;
+pub use tracechain_runtime::story::GTIN;
 const CARRIER: OrgId = 1;
 const IMPORTER: OrgId = 2;
 const TMALL: OrgId = 5;
@@ -74,27 +74,18 @@ pub fn run(client: &RpcClient, progress: Progress<'_>) -> Result<Outcome, Client
     let gtin = Gtin::parse(GTIN.as_bytes()).map_err(|error| ClientError::Story(format!("GTIN: {error:?}")))?;
     let item = |n: u32| serial_item_id(&gtin, serial(n).as_bytes());
     let pallets = [sscc(run_id, 1)?, sscc(run_id, 2)?];
-    let winery_gln = location("3760001000009")?;
+    let winery_gln = location(story::WINERY_GLN)?;
 
     if client.call("trace_getProductClass", json!([GTIN]))?.is_null() {
-        client.execute("registering the product class", vec![(&actors.winery, register_class())])?;
+        client.execute("registering the product class", vec![(&actors.winery, story::register_class())])?;
         progress(&format!("registered {GTIN} (Château X 2019, 750 ml)"));
     }
     let mut calls = Vec::new();
     for (index, pallet) in pallets.iter().enumerate() {
         let first = index as u32 * BOTTLES_PER_PALLET + 1;
         let numbers: Vec<u32> = (first..first + BOTTLES_PER_PALLET).collect();
-        calls.push((
-            &actors.winery,
-            RuntimeCall::Products(pallet_products::Call::commission_serials {
-                gtin: GTIN.as_bytes().to_vec(),
-                lot: Some(b"L2019-01".to_vec()),
-                serials: numbers.iter().map(|n| serial(*n).into_bytes()).collect(),
-                production_date: 20_200_315,
-                expiry_date: None,
-                location: winery_gln.clone(),
-            }),
-        ));
+        let serials = numbers.iter().map(|n| serial(*n).into_bytes()).collect();
+        calls.push((&actors.winery, story::commission(serials, winery_gln.clone())));
         calls.push((
             &actors.winery,
             RuntimeCall::Custody(pallet_custody::Call::pack {
@@ -165,18 +156,9 @@ pub fn run(client: &RpcClient, progress: Progress<'_>) -> Result<Outcome, Client
     }
     let mut attestations = Vec::new();
     for pallet in &pallets {
-        attestations.push((
-            &actors.inspector,
-            RuntimeCall::Inspection(pallet_inspection::Call::attest {
-                subject: InspectionSubject::Aggregate(*pallet),
-                scope: "quarantine".parse().map_err(|error| ClientError::Story(format!("scope: {error:?}")))?,
-                result: InspectionResult::Pass,
-                report_hash: H256::repeat_byte(0x1a),
-                report_uri: b"https://ccig.example/reports/2026/000777.pdf".to_vec(),
-                valid_until: None,
-                conditions: None,
-            }),
-        ));
+        let attest =
+            story::attest_quarantine_pass(InspectionSubject::Aggregate(*pallet)).map_err(ClientError::Story)?;
+        attestations.push((&actors.inspector, attest));
     }
     client.execute("attesting the quarantine inspection", attestations)?;
     progress("CCIG attested quarantine: pass");
@@ -221,17 +203,6 @@ pub fn run(client: &RpcClient, progress: Progress<'_>) -> Result<Outcome, Client
         )));
     }
     Ok(Outcome { digital_link, journey })
-}
-
-fn register_class() -> RuntimeCall {
-    RuntimeCall::Products(pallet_products::Call::register_class {
-        gtin: GTIN.as_bytes().to_vec(),
-        name: "Château X 2019, 750 ml".as_bytes().to_vec(),
-        brand: "Château X".as_bytes().to_vec(),
-        hs_code: b"220421".to_vec(),
-        origin: pallet_membership::types::CountryCode(*b"FR"),
-        documents: Vec::new(),
-    })
 }
 
 /// Proposes the pallets to `to` (custody or title) and has the receiver accept, with the
@@ -280,20 +251,7 @@ fn hand_over(
 fn declare(client: &RpcClient, importer: &Sr25519Pair, pallets: &[[u8; 18]]) -> Result<Vec<u64>, ClientError> {
     let calls = pallets
         .iter()
-        .map(|pallet| {
-            (
-                importer,
-                RuntimeCall::Customs(pallet_customs::Call::declare {
-                    subjects: vec![Subject::Aggregate(*pallet)],
-                    hs_code: b"220421".to_vec(),
-                    declared_origin: pallet_membership::types::CountryCode(*b"FR"),
-                    declared_value: 900_000,
-                    currency: *b"EUR",
-                    port_of_entry: pallet_membership::types::UnLocode(*b"CNSHA"),
-                    documents: vec![H256::repeat_byte(0xd0)],
-                }),
-            )
-        })
+        .map(|pallet| (importer, story::declare_at_shanghai(vec![Subject::Aggregate(*pallet)], 900_000)))
         .collect();
     let declared = client.execute("declaring at CNSHA", calls)?;
     event_ids(&declared, |event| match event {
@@ -332,8 +290,7 @@ fn sscc_text(pallets: &[[u8; 18]]) -> String {
 }
 
 fn location(text: &str) -> Result<Location, ClientError> {
-    let parsed = if text.len() == 13 { text.parse().map(Location::Gln) } else { text.parse().map(Location::UnLocode) };
-    parsed.map_err(|error| ClientError::Story(format!("location {text}: {error:?}")))
+    story::location(text).map_err(ClientError::Story)
 }
 
 /// The journey as lines a person reads (see [`tracechain_runtime::journey::describe`]).

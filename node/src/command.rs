@@ -146,8 +146,8 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         let rpc_config = tracechain_rpc::RpcConfig {
             addr: SocketAddr::new(host, args.rpc_port),
             cors: args.rpc_cors.as_ref().map(|origins| origins.split(',').map(|origin| origin.trim().to_string()).collect()),
-            call_observer: Some(tracechain_rpc::call_metrics::SharedObserver(Arc::new(metrics.clone()))),
-            pages: Some(tracechain_rpc::pages::SharedPages(Arc::new(crate::consumer_page::ConsumerPages::new(
+            call_observer: Some(tracechain_rpc::Shared(Arc::new(metrics.clone()))),
+            pages: Some(tracechain_rpc::Shared(Arc::new(crate::consumer_page::ConsumerPages::new(
                 node.clone(),
             )))),
             ..Default::default()

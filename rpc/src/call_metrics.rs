@@ -1,17 +1,12 @@
-//! Counting calls and errors per method, for the node's metrics, as a JSON-RPC middleware.
+//! Counting calls and errors per method, for the node's metrics: a [`CallHook`].
 //!
 //! The server tells a [`CallObserver`] about every call it answers: the method (any name that is
 //! not one of the server's methods is reported as `unknown`, so a client cannot grow the set of
-//! metric labels) and whether the answer was an error. Calls inside a batch are each reported
-//! too; a batch answer is one response, so their error status is that of the batch as a whole.
+//! metric labels) and whether the answer was an error (refusals included).
 
-use std::{collections::BTreeSet, future::Future, sync::Arc};
+use std::{collections::BTreeSet, sync::Arc};
 
-use jsonrpsee::{
-    core::middleware::{Batch, BatchEntry, Notification, RpcServiceT},
-    types::Request,
-    MethodResponse,
-};
+use crate::call_hooks::CallHook;
 
 /// What the node does with each answered call.
 pub trait CallObserver: Send + Sync + 'static {
@@ -19,103 +14,22 @@ pub trait CallObserver: Send + Sync + 'static {
     fn on_call(&self, method: &str, failed: bool);
 }
 
-/// A shared [`CallObserver`] in a configuration (compared by identity).
-#[derive(Clone)]
-pub struct SharedObserver(pub Arc<dyn CallObserver>);
-
-impl std::fmt::Debug for SharedObserver {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CallObserver")
-    }
-}
-
-impl PartialEq for SharedObserver {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Eq for SharedObserver {}
-
-/// The middleware layer: wraps the server's method service.
-#[derive(Clone)]
-pub struct CallMetricsLayer {
+/// The hook that reports to a [`CallObserver`].
+pub struct CallMetrics {
     observer: Arc<dyn CallObserver>,
-    methods: Arc<BTreeSet<String>>,
+    methods: BTreeSet<String>,
 }
 
-impl CallMetricsLayer {
+impl CallMetrics {
     /// Reports to `observer` the calls of `methods` (every other name as `unknown`).
     pub fn new(observer: Arc<dyn CallObserver>, methods: impl IntoIterator<Item = String>) -> Self {
-        Self { observer, methods: Arc::new(methods.into_iter().collect()) }
-    }
-
-    fn label(&self, method: &str) -> String {
-        if self.methods.contains(method) {
-            method.to_string()
-        } else {
-            "unknown".to_string()
-        }
+        Self { observer, methods: methods.into_iter().collect() }
     }
 }
 
-impl<S> tower::Layer<S> for CallMetricsLayer {
-    type Service = CallMetrics<S>;
-
-    fn layer(&self, service: S) -> Self::Service {
-        CallMetrics { layer: self.clone(), service }
-    }
-}
-
-/// The middleware service.
-#[derive(Clone)]
-pub struct CallMetrics<S> {
-    layer: CallMetricsLayer,
-    service: S,
-}
-
-impl<S> RpcServiceT for CallMetrics<S>
-where
-    S: RpcServiceT<MethodResponse = MethodResponse, BatchResponse = MethodResponse> + Send + Sync + Clone + 'static,
-{
-    type MethodResponse = MethodResponse;
-    type NotificationResponse = S::NotificationResponse;
-    type BatchResponse = MethodResponse;
-
-    fn call<'a>(&self, request: Request<'a>) -> impl Future<Output = Self::MethodResponse> + Send + 'a {
-        let method = self.layer.label(request.method_name());
-        let observer = self.layer.observer.clone();
-        let service = self.service.clone();
-        async move {
-            let response = service.call(request).await;
-            observer.on_call(&method, response.is_error());
-            response
-        }
-    }
-
-    fn batch<'a>(&self, batch: Batch<'a>) -> impl Future<Output = Self::BatchResponse> + Send + 'a {
-        let methods: Vec<String> = batch
-            .iter()
-            .filter_map(|entry| match entry {
-                Ok(BatchEntry::Call(request)) => Some(self.layer.label(request.method_name())),
-                _ => None,
-            })
-            .collect();
-        let observer = self.layer.observer.clone();
-        let service = self.service.clone();
-        async move {
-            let response = service.batch(batch).await;
-            for method in &methods {
-                observer.on_call(method, response.is_error());
-            }
-            response
-        }
-    }
-
-    fn notification<'a>(
-        &self,
-        notification: Notification<'a>,
-    ) -> impl Future<Output = Self::NotificationResponse> + Send + 'a {
-        self.service.notification(notification)
+impl CallHook for CallMetrics {
+    fn after(&self, method: &str, failed: bool) {
+        let label = if self.methods.contains(method) { method } else { "unknown" };
+        self.observer.on_call(label, failed);
     }
 }

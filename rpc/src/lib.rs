@@ -31,6 +31,7 @@
 //! server.
 
 pub mod author;
+pub mod call_hooks;
 pub mod call_metrics;
 pub mod chain;
 pub mod client;
@@ -64,6 +65,30 @@ const MIB: u32 = 1024 * 1024;
 /// request's id, and a subscription's first response must always fit.
 const RESPONSE_MARGIN: u32 = 1024;
 
+/// A handle shared with the server through its configuration; configurations compare it by
+/// identity.
+pub struct Shared<T: ?Sized>(pub Arc<T>);
+
+impl<T: ?Sized> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T: ?Sized> std::fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Shared<{}>", std::any::type_name::<T>())
+    }
+}
+
+impl<T: ?Sized> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T: ?Sized> Eq for Shared<T> {}
+
 /// Where and how the server listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcConfig {
@@ -84,9 +109,9 @@ pub struct RpcConfig {
     /// Most calls in one batch; 0 refuses batches.
     pub max_batch_len: u32,
     /// Told about every answered call (for metrics), if set.
-    pub call_observer: Option<call_metrics::SharedObserver>,
+    pub call_observer: Option<Shared<dyn call_metrics::CallObserver>>,
     /// Pages served on `GET` (the consumer page), if set.
-    pub pages: Option<pages::SharedPages>,
+    pub pages: Option<Shared<dyn pages::HttpPages>>,
 }
 
 impl Default for RpcConfig {
@@ -162,10 +187,12 @@ impl RpcHandle {
 pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<RpcHandle, RpcError> {
     config.validate()?;
     let module = rpc_module(client)?;
-    let observed = config
-        .call_observer
-        .clone()
-        .map(|observer| call_metrics::CallMetricsLayer::new(observer.0, module.method_names().map(str::to_string)));
+    let mut hooks: Vec<Arc<dyn call_hooks::CallHook>> = Vec::new();
+    if let Some(observer) = &config.call_observer {
+        let methods = module.method_names().map(str::to_string);
+        hooks.push(Arc::new(call_metrics::CallMetrics::new(observer.0.clone(), methods)));
+    }
+    hooks.push(Arc::new(local_only::LocalOnly));
     let batch = match config.max_batch_len {
         0 => BatchRequestConfig::Disabled,
         limit => BatchRequestConfig::Limit(limit),
@@ -182,9 +209,8 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     let http_middleware = tower::ServiceBuilder::new()
         .option_layer(cors_layer(config.cors.as_deref())?)
         .option_layer(config.pages.clone().map(|pages| pages::PagesLayer(pages.0)));
-    let rpc_middleware = jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new()
-        .option_layer(observed)
-        .layer(local_only::LocalOnlyLayer);
+    let rpc_middleware =
+        jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new().layer(call_hooks::CallHooksLayer::new(hooks));
     let service_builder = Server::builder()
         .set_config(server_config)
         .set_http_middleware(http_middleware)

@@ -6,15 +6,11 @@
 //! `--rpc-external` exposes the chain, never the node's controls. A request without a recorded
 //! address (an in-process caller) is treated as remote.
 
-use std::{future::Future, net::SocketAddr};
+use std::net::SocketAddr;
 
-use jsonrpsee::{
-    core::middleware::{Batch, BatchEntry, Notification, RpcServiceT},
-    types::{ErrorObjectOwned, Request},
-    MethodResponse,
-};
+use jsonrpsee::types::{ErrorObjectOwned, Request};
 
-use crate::error::codes;
+use crate::{call_hooks::CallHook, error::codes};
 
 /// The methods that change the node rather than read the chain or submit to it.
 pub const NODE_CHANGING_METHODS: &[&str] = &["author_removeExtrinsic"];
@@ -36,63 +32,18 @@ fn refusal(method: &str) -> ErrorObjectOwned {
     )
 }
 
-/// The middleware layer.
+/// The hook that refuses node-changing methods to remote callers.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct LocalOnlyLayer;
+pub struct LocalOnly;
 
-impl<S> tower::Layer<S> for LocalOnlyLayer {
-    type Service = LocalOnly<S>;
-
-    fn layer(&self, service: S) -> Self::Service {
-        LocalOnly { service }
-    }
-}
-
-/// The middleware service.
-#[derive(Clone, Debug)]
-pub struct LocalOnly<S> {
-    service: S,
-}
-
-impl<S> RpcServiceT for LocalOnly<S>
-where
-    S: RpcServiceT<MethodResponse = MethodResponse, BatchResponse = MethodResponse> + Send + Sync + Clone + 'static,
-{
-    type MethodResponse = MethodResponse;
-    type NotificationResponse = S::NotificationResponse;
-    type BatchResponse = MethodResponse;
-
-    fn call<'a>(&self, request: Request<'a>) -> impl Future<Output = Self::MethodResponse> + Send + 'a {
-        let service = self.service.clone();
-        async move {
-            let method = request.method_name();
-            if allowed(method, request.extensions().get::<CallerAddr>()) {
-                service.call(request).await
-            } else {
-                MethodResponse::error(request.id().clone().into_owned(), refusal(method))
-            }
+impl CallHook for LocalOnly {
+    fn before(&self, request: &Request<'_>) -> Result<(), ErrorObjectOwned> {
+        let method = request.method_name();
+        if allowed(method, request.extensions().get::<CallerAddr>()) {
+            Ok(())
+        } else {
+            Err(refusal(method))
         }
-    }
-
-    fn batch<'a>(&self, mut batch: Batch<'a>) -> impl Future<Output = Self::BatchResponse> + Send + 'a {
-        // Calls inside a batch do not pass through `call`: refuse them here, one by one.
-        for entry in batch.iter_mut() {
-            if let Ok(BatchEntry::Call(request)) = entry {
-                let method = request.method_name().to_string();
-                if !allowed(&method, request.extensions().get::<CallerAddr>()) {
-                    let id = request.id().clone().into_owned();
-                    *entry = Err(jsonrpsee::core::middleware::BatchEntryErr::new(id, refusal(&method)));
-                }
-            }
-        }
-        self.service.batch(batch)
-    }
-
-    fn notification<'a>(
-        &self,
-        notification: Notification<'a>,
-    ) -> impl Future<Output = Self::NotificationResponse> + Send + 'a {
-        self.service.notification(notification)
     }
 }
 

@@ -33,24 +33,6 @@ pub trait HttpPages: Send + Sync + 'static {
     fn get(&self, path: &str, accept: &str) -> Option<PageResponse>;
 }
 
-/// A shared [`HttpPages`] in a configuration (compared by identity).
-#[derive(Clone)]
-pub struct SharedPages(pub Arc<dyn HttpPages>);
-
-impl std::fmt::Debug for SharedPages {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HttpPages")
-    }
-}
-
-impl PartialEq for SharedPages {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl Eq for SharedPages {}
-
 /// The HTTP middleware layer.
 #[derive(Clone)]
 pub struct PagesLayer(pub Arc<dyn HttpPages>);

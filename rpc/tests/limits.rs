@@ -172,7 +172,8 @@ impl tracechain_rpc::call_metrics::CallObserver for CountingObserver {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answered_call_is_reported_and_unknown_names_do_not_become_labels() {
     let observer = std::sync::Arc::new(CountingObserver::default());
-    let shared = tracechain_rpc::call_metrics::SharedObserver(observer.clone());
+    let shared: tracechain_rpc::Shared<dyn tracechain_rpc::call_metrics::CallObserver> =
+        tracechain_rpc::Shared(observer.clone());
     let (_node, server) = serve_with(|config| config.call_observer = Some(shared)).await;
     let url = server.http_url();
     result(&url, "system_name", json!([])).await;

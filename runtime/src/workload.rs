@@ -18,18 +18,18 @@ use tracechain_primitives::{
 };
 
 use pallet_custody::types::{Subject, TransferKind};
-use pallet_inspection::types::{InspectionResult, InspectionSubject};
-use pallet_membership::types::{Location, OrgId};
+use pallet_inspection::types::InspectionSubject;
+use pallet_membership::types::OrgId;
 use pallet_products::types::{serial_item_id, Gtin};
 
 use crate::{
     executive::SignatureCheck,
     genesis::{ChainSpec, GenesisError},
-    BlockError, InMemoryChain, RuntimeCall,
+    story, BlockError, InMemoryChain, RuntimeCall,
 };
 
-/// The product class of the workload: indicator 0, Château X's company prefix 3760001.
-pub const WORKLOAD_GTIN: &str = "03760001000016";
+/// The product class of the workload: the brief's wine ([`crate::story::GTIN`]).
+pub const WORKLOAD_GTIN: &str = story::GTIN;
 /// The carrier organisation of the development spec.
 const CARRIER: OrgId = 1;
 /// Milliseconds between the workload's blocks.
@@ -117,34 +117,13 @@ pub fn supply_chain_workload(
         (dev_sr25519("Alice"), dev_sr25519("Bob"), dev_sr25519("Charlie"), dev_sr25519("Dave"), dev_sr25519("Eve"));
     let gtin = Gtin::parse(WORKLOAD_GTIN.as_bytes())
         .map_err(|error| WorkloadError::Invalid(format!("workload GTIN: {error:?}")))?;
-    let winery = location_gln("3760001000009")?;
+    let winery = story::location(story::WINERY_GLN).map_err(WorkloadError::Invalid)?;
     let serials: Vec<Vec<u8>> = (1..=items).map(|serial| serial.to_string().into_bytes()).collect();
     let item_ids: Vec<H256> = serials.iter().map(|serial| serial_item_id(&gtin, serial)).collect();
 
-    builder.phase("register", &alice, {
-        vec![RuntimeCall::Products(pallet_products::Call::register_class {
-            gtin: WORKLOAD_GTIN.as_bytes().to_vec(),
-            name: b"Chateau X 2019, 750 ml".to_vec(),
-            brand: b"Chateau X".to_vec(),
-            hs_code: b"220421".to_vec(),
-            origin: pallet_membership::types::CountryCode(*b"FR"),
-            documents: Vec::new(),
-        })]
-    })?;
+    builder.phase("register", &alice, vec![story::register_class()])?;
     builder.phase("commission", &alice, {
-        serials
-            .iter()
-            .map(|serial| {
-                RuntimeCall::Products(pallet_products::Call::commission_serials {
-                    gtin: WORKLOAD_GTIN.as_bytes().to_vec(),
-                    lot: Some(b"L2019-01".to_vec()),
-                    serials: vec![serial.clone()],
-                    production_date: 20_200_315,
-                    expiry_date: None,
-                    location: winery.clone(),
-                })
-            })
-            .collect()
+        serials.iter().map(|serial| story::commission(vec![serial.clone()], winery.clone())).collect()
     })?;
     let first_proposal = builder.read_next_id(&pallet_custody::NEXT_PROPOSAL_ID);
     builder.phase("propose_custody", &alice, {
@@ -168,39 +147,14 @@ pub fn supply_chain_workload(
     })?;
     let first_declaration = builder.read_next_id(&pallet_customs::NEXT_DECLARATION_ID);
     builder.phase("declare", &charlie, {
-        item_ids
-            .iter()
-            .map(|item| {
-                RuntimeCall::Customs(pallet_customs::Call::declare {
-                    subjects: vec![Subject::Item(*item)],
-                    hs_code: b"220421".to_vec(),
-                    declared_origin: pallet_membership::types::CountryCode(*b"FR"),
-                    declared_value: 750,
-                    currency: *b"EUR",
-                    port_of_entry: pallet_membership::types::UnLocode(*b"CNSHA"),
-                    documents: vec![H256::repeat_byte(0xd0)],
-                })
-            })
-            .collect()
+        item_ids.iter().map(|item| story::declare_at_shanghai(vec![Subject::Item(*item)], 750)).collect()
     })?;
-    let quarantine: pallet_membership::types::Scope =
-        "quarantine".parse().map_err(|error| WorkloadError::Invalid(format!("scope: {error:?}")))?;
-    builder.phase("attest", &eve, {
-        item_ids
-            .iter()
-            .map(|item| {
-                RuntimeCall::Inspection(pallet_inspection::Call::attest {
-                    subject: InspectionSubject::Item(*item),
-                    scope: quarantine.clone(),
-                    result: InspectionResult::Pass,
-                    report_hash: H256::repeat_byte(0x1a),
-                    report_uri: b"https://ccig.example/reports/2026/000777.pdf".to_vec(),
-                    valid_until: None,
-                    conditions: None,
-                })
-            })
-            .collect()
-    })?;
+    let attestations = item_ids
+        .iter()
+        .map(|item| story::attest_quarantine_pass(InspectionSubject::Item(*item)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(WorkloadError::Invalid)?;
+    builder.phase("attest", &eve, attestations)?;
     builder.phase("clear", &dave, {
         (first_declaration..)
             .take(items)
@@ -213,10 +167,6 @@ pub fn supply_chain_workload(
             .collect()
     })?;
     Ok(SupplyChainWorkload { phases: builder.phases })
-}
-
-fn location_gln(text: &str) -> Result<Location, WorkloadError> {
-    text.parse().map(Location::Gln).map_err(|error| WorkloadError::Invalid(format!("GLN {text}: {error:?}")))
 }
 
 struct WorkloadBuilder {
