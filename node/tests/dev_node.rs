@@ -139,3 +139,36 @@ fn a_database_of_another_chain_is_refused() {
     let error = Chain::open(db, other, None).err().expect("refused");
     assert!(error.to_string().contains("genesis"), "{error}");
 }
+
+/// `--pruning N` on the real node: old states are gone (with an error that says so), recent
+/// ones and every block remain, and the mode sticks to the database.
+#[test]
+fn a_pruning_node_keeps_the_last_states_and_its_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("alice");
+    let node = DevNode::start_with(&base, 50, &["--pruning", "4"]);
+    node.wait_until(Duration::from_secs(30), |node| node.finalized_number() >= 12);
+    let number_key = hex0x(&tracechain_primitives::storage_key::storage_prefix("System", "Number"));
+    let old = node.call("chain_getBlockHash", json!([2]));
+    let refused = node.try_call("state_getStorage", json!([number_key, old])).unwrap();
+    let message = refused["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(message.contains("keeps the last 4 states"), "{refused}");
+    assert!(node.call("chain_getBlock", json!([old])).get("block").is_some(), "blocks are kept");
+    let best = node.call("chain_getFinalizedHead", json!([]));
+    assert!(node.call("state_getStorage", json!([number_key, best])).is_string());
+    node.stop();
+
+    // Restarted without --pruning, the database keeps its mode; asking for archive is refused.
+    let node = DevNode::start(&base, 50);
+    let refused = node.try_call("state_getStorage", json!([number_key, old])).unwrap();
+    assert!(refused.get("error").is_some(), "{refused}");
+    node.stop();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tracechain"))
+        .args(["--dev", "--no-prometheus", "--pruning", "archive", "--base-path"])
+        .arg(&base)
+        .args(["--rpc-port", &common::free_port().to_string()])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the pruning mode is fixed"), "{output:?}");
+}

@@ -23,12 +23,18 @@ pub struct DevNode {
 impl DevNode {
     /// Starts `tracechain --dev` on `base_path` with a fast block time, and waits for its RPC.
     pub fn start(base_path: &Path, block_time_ms: u64) -> Self {
+        Self::start_with(base_path, block_time_ms, &[])
+    }
+
+    /// Starts `tracechain --dev` with `extra` arguments, and waits for its RPC.
+    pub fn start_with(base_path: &Path, block_time_ms: u64, extra: &[&str]) -> Self {
         let rpc_port = free_port();
         let log = std::fs::File::create(base_path.with_extension(format!("{rpc_port}.log"))).expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_tracechain"))
             .args(["--dev", "--no-prometheus", "--base-path"])
             .arg(base_path)
             .args(["--rpc-port", &rpc_port.to_string(), "--block-time-ms", &block_time_ms.to_string()])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
