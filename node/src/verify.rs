@@ -10,9 +10,11 @@
 //!    is signed by more than two thirds of the set in force (the set of the last change before
 //!    the block, or the genesis set).
 //! 3. The storage proof checks against the header's state root for every listed key.
-//! 4. The journey is recomputed from the proven values alone; reading any key the proof does not
-//!    cover is a failure (the server left data out).
-//! 5. The recomputed journey equals the one the server sent (otherwise the server altered it).
+//! 4. Each proven past block time: its header's hash is the one the proven state records for
+//!    its number (`System.BlockHash`), and `Timestamp.Now` is proven against its state root.
+//! 5. The journey is recomputed from the proven values alone (past blocks' times from rule 4);
+//!    reading any key the proof does not cover is a failure (the server left data out).
+//! 6. The recomputed journey equals the one the server sent (otherwise the server altered it).
 //!
 //! ## Failure
 //! The first rule broken is a [`VerifyError`] that says exactly what failed.
@@ -25,7 +27,7 @@ use tracechain_primitives::{
     header::Header,
     storage_key,
     trie::{verify_read_proof, ProofError},
-    BlockNumber, H256,
+    BlockNumber, Moment, H256,
 };
 use tracechain_rpc::proof::JourneyProof;
 use tracechain_runtime::{
@@ -77,6 +79,14 @@ pub enum VerifyError {
     #[error("the proof leaves out storage the journey needs: {reason}")]
     Unproven {
         /// Which key.
+        reason: String,
+    },
+    /// A past block's time does not verify.
+    #[error("the time of block #{block}: {reason}")]
+    BlockTime {
+        /// The past block.
+        block: BlockNumber,
+        /// What failed.
         reason: String,
     },
     /// The item is not in the proven state.
@@ -183,7 +193,8 @@ pub fn verify_journey_proof(
     } else {
         pallet_identity::item_for_uri(&overlay, item)
     };
-    let recomputed = id.and_then(|id| journey(&overlay, &id, &|_| None));
+    let times = proven_block_times(proof, &overlay)?;
+    let recomputed = id.and_then(|id| journey(&overlay, &id, &|number| times.get(&number).copied()));
     if let Some(reason) = overlay.corruption() {
         return Err(VerifyError::Unproven { reason });
     }
@@ -200,6 +211,31 @@ pub fn verify_journey_proof(
         journey: recomputed,
         validator_set_changes: proof.validator_set_changes.len(),
     })
+}
+
+/// The times of past blocks: each header must be the one the proven state records for its
+/// number, and its `Timestamp.Now` proven against its state root.
+fn proven_block_times(proof: &JourneyProof, state: &Overlay<'_>) -> Result<BTreeMap<BlockNumber, Moment>, VerifyError> {
+    let now_key = pallet_timestamp::NOW.key();
+    let mut times = BTreeMap::new();
+    for entry in &proof.block_times {
+        let header: Header = decode("block time header", &unhex("header", &entry.header)?)?;
+        let block = header.number;
+        let failed = |reason: String| VerifyError::BlockTime { block, reason };
+        let recorded = pallet_system::block_hash(state, block);
+        if let Some(reason) = state.corruption() {
+            return Err(VerifyError::Unproven { reason });
+        }
+        if recorded != Some(header.hash()) {
+            return Err(failed(format!("its header hashes to {:?}, the chain records {recorded:?}", header.hash())));
+        }
+        let nodes = entry.proof.iter().map(|node| unhex("proof node", node)).collect::<Result<Vec<_>, _>>()?;
+        let proven = verify_read_proof(&header.state_root, &nodes, std::slice::from_ref(&now_key))
+            .map_err(|error| failed(error.to_string()))?;
+        let value = proven.into_iter().next().and_then(|(_, value)| value).ok_or_else(|| failed("no time".into()))?;
+        times.insert(block, decode::<Moment>("Timestamp.Now", &value)?);
+    }
+    Ok(times)
 }
 
 /// The JSON path of the first difference between `expected` and `actual`.

@@ -98,6 +98,20 @@ fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() 
     assert_eq!(verified.block, change_at + 2);
     assert_eq!(verified.validator_set_changes, 1);
     assert_eq!(verified.journey.custodian.name, "Atlantic Freight");
+    // Commissioning, alone in its block, takes the block's proven time.
+    assert_eq!(proof.block_times.len(), 1);
+    let commissioning = &verified.journey.steps[0];
+    assert_eq!(commissioning.biz_step, "commissioning");
+    assert_eq!(commissioning.time, Some(workload.phases[1].time));
+
+    // A past block's time whose header is not the chain's block is refused.
+    let mut wrong_time = proof.clone();
+    let header_hex = wrong_time.block_times[0].header.clone();
+    let mut header_bytes = hex::decode(header_hex.trim_start_matches("0x")).expect("hex");
+    header_bytes[40] ^= 0x01;
+    wrong_time.block_times[0].header = format!("0x{}", hex::encode(header_bytes));
+    let error = verify_journey_proof(&spec, &item_text, &wrong_time).expect_err("refused");
+    assert!(matches!(error, VerifyError::BlockTime { .. }), "{error}");
 
     // Without the change, the final certificate (by //Bob) fails against the genesis set.
     let mut without = proof.clone();

@@ -9,21 +9,27 @@
 //!
 //! ## What the proof covers
 //! The journey is computed here exactly as the verifier recomputes it: from the state of the
-//! certified block, with times of past blocks only where the state itself records them (a step
-//! whose pallet records only a block number has no time). Every key read — including keys found
-//! absent — is in [`JourneyProof::keys`] and proven.
+//! certified block. A step whose pallet records only its block number takes that block's time
+//! from [`JourneyProof::block_times`]: the block's header, whose hash the certified state holds in
+//! `System.BlockHash` (the last 2,400 blocks), and the proof of `Timestamp.Now` in its state;
+//! older blocks' steps have no time. Every key read — including keys found absent — is in
+//! [`JourneyProof::keys`] and proven.
 //!
 //! ## Failure
 //! A block without a finality certificate cannot be proven (`at` must name a finalized block);
 //! an unknown item is `null`; state read failures are state errors.
 
-use std::{cell::RefCell, collections::BTreeSet, sync::Arc};
+use std::{
+    cell::RefCell,
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
 
 use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
-use parity_scale_codec::Encode;
+use parity_scale_codec::{Decode, Encode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tracechain_primitives::{header::Header, storage_key, BlockNumber, H256};
+use tracechain_primitives::{header::Header, storage_key, BlockNumber, Moment, H256};
 use tracechain_runtime::journey;
 use tracechain_support::{overlay::StateReader, Overlay};
 
@@ -48,6 +54,17 @@ pub struct ValidatorSetChangeProof {
     pub proof: Vec<String>,
 }
 
+/// The time of a past block, proven: its header (whose hash the certified state records in
+/// `System.BlockHash`) and the proof of `Timestamp.Now` in its state.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockTimeProof {
+    /// SCALE header, `0x` hex.
+    pub header: String,
+    /// Trie nodes proving `Timestamp.Now` in its state.
+    pub proof: Vec<String>,
+}
+
 /// What `trace_getJourneyProof` answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,6 +83,9 @@ pub struct JourneyProof {
     pub journey: Value,
     /// The validator-set changes since genesis, oldest first, up to the certified block.
     pub validator_set_changes: Vec<ValidatorSetChangeProof>,
+    /// The times of past blocks that journey steps need (those the state does not record with
+    /// the step), each proven through a recent block hash of the certified state.
+    pub block_times: Vec<BlockTimeProof>,
 }
 
 /// A block's state through the node, recording every key read.
@@ -150,11 +170,14 @@ pub fn journey_proof(
         ItemRef::Id(id) => Some(*id),
         ItemRef::Uri(uri) => pallet_identity::item_for_uri(&overlay, uri),
     };
-    let journey = id.and_then(|id| journey::journey(&overlay, &id, &|_| None).map(|journey| (id, journey)));
+    let Some(id) = id else { return Ok(None) };
+    let Some(first) = journey::journey(&overlay, &id, &|_| None) else { return Ok(None) };
+    let (times, block_times) = past_block_times(client, &overlay, &first)?;
+    let journey = journey::journey(&overlay, &id, &|number| times.get(&number).copied());
     if let Some(reason) = overlay.corruption() {
         return Err(state_error(format!("the state of block #{} cannot be read: {reason}", header.number)));
     }
-    let Some((id, journey)) = journey else { return Ok(None) };
+    let Some(journey) = journey else { return Ok(None) };
     let keys: Vec<Vec<u8>> = recorder.keys.into_inner().into_iter().collect();
     let proof = client.read_proof(header.state_root, &keys).map_err(state_client_error)?;
     Ok(Some(JourneyProof {
@@ -165,7 +188,38 @@ pub fn journey_proof(
         proof: proof.iter().map(|node| to_hex(node)).collect(),
         journey: serde_json::to_value(&journey).map_err(|error| state_error(error.to_string()))?,
         validator_set_changes: validator_set_changes(client, &header)?,
+        block_times,
     }))
+}
+
+/// The times (and their proofs) of the blocks whose steps in `journey` have none, for those
+/// blocks the certified state (`state`) still records the hash of.
+fn past_block_times(
+    client: &dyn NodeClient,
+    state: &Overlay<'_>,
+    journey: &journey::Journey,
+) -> Result<(BTreeMap<BlockNumber, Moment>, Vec<BlockTimeProof>), ErrorObjectOwned> {
+    let now_key = pallet_timestamp::NOW.key();
+    let mut times = BTreeMap::new();
+    let mut proofs = Vec::new();
+    let wanted: BTreeSet<BlockNumber> =
+        journey.steps.iter().filter(|step| step.time.is_none()).map(|step| step.block).collect();
+    for number in wanted {
+        let Some(hash) = pallet_system::block_hash(state, number) else { continue };
+        let past = client
+            .header(&hash)
+            .map_err(state_client_error)?
+            .ok_or_else(|| state_error(format!("block #{number} {hash:?} is missing")))?;
+        let Some(time) = client.storage(past.state_root, &now_key).map_err(state_client_error)? else { continue };
+        let time = Moment::decode(&mut &time[..]).map_err(|error| state_error(format!("Timestamp.Now: {error}")))?;
+        let proof = client.read_proof(past.state_root, std::slice::from_ref(&now_key)).map_err(state_client_error)?;
+        times.insert(number, time);
+        proofs.push(BlockTimeProof {
+            header: to_hex(&past.encode()),
+            proof: proof.iter().map(|node| to_hex(node)).collect(),
+        });
+    }
+    Ok((times, proofs))
 }
 
 /// Registers `trace_getJourneyProof`.
