@@ -45,7 +45,7 @@ pub const SIGNED_EXTENSIONS: [&str; 8] = [
 ];
 
 /// The sender's address, as `sp_runtime::MultiAddress<AccountId32, u32>`.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum MultiAddress {
     /// An account id: the only form Tracechain resolves.
     Id(AccountId32),
@@ -57,6 +57,40 @@ pub enum MultiAddress {
     Address32([u8; 32]),
     /// A 20-byte address.
     Address20([u8; 20]),
+}
+
+/// Described as Substrate's `sp_runtime::multiaddress::MultiAddress<AccountId, AccountIndex>`,
+/// type parameters included: clients find the account id type through them.
+impl TypeInfo for MultiAddress {
+    type Identity = Self;
+
+    fn type_info() -> scale_info::Type {
+        use scale_info::{build::Variants, meta_type, Path, Type, TypeParameter};
+        Type::builder()
+            .path(Path::new("MultiAddress", "sp_runtime::multiaddress"))
+            .type_params(vec![
+                TypeParameter::new("AccountId", Some(meta_type::<AccountId32>())),
+                TypeParameter::new("AccountIndex", Some(meta_type::<u32>())),
+            ])
+            .variant(
+                Variants::new()
+                    .variant("Id", |v| {
+                        v.index(0).fields(scale_info::build::Fields::unnamed().field(|f| f.ty::<AccountId32>()))
+                    })
+                    .variant("Index", |v| {
+                        v.index(1).fields(scale_info::build::Fields::unnamed().field(|f| f.compact::<u32>()))
+                    })
+                    .variant("Raw", |v| {
+                        v.index(2).fields(scale_info::build::Fields::unnamed().field(|f| f.ty::<Vec<u8>>()))
+                    })
+                    .variant("Address32", |v| {
+                        v.index(3).fields(scale_info::build::Fields::unnamed().field(|f| f.ty::<[u8; 32]>()))
+                    })
+                    .variant("Address20", |v| {
+                        v.index(4).fields(scale_info::build::Fields::unnamed().field(|f| f.ty::<[u8; 20]>()))
+                    }),
+            )
+    }
 }
 
 /// A signature of one of the schemes Substrate accepts, as `sp_runtime::MultiSignature`.

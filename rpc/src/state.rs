@@ -14,12 +14,14 @@
 //! | `state_queryStorageAt` | keys, at? | `[{"block", "changes": [[key, value or null]]}]` |
 //! | `state_getReadProof` | keys, at? | `{"at", "proof": ["0x<trie node>"]}` |
 //! | `state_getRuntimeVersion` (alias `chain_getRuntimeVersion`) | at? | runtime version JSON |
-//! | `state_getMetadata` | at? | error: metadata is not available yet |
+//! | `state_getMetadata` | at? | the runtime metadata (V14, magic `meta`), SCALE in hex |
 //! | `state_call` (alias `state_callAt`) | method, data, at? | SCALE result in hex |
 //! | `state_subscribeRuntimeVersion` → `state_runtimeVersion` | – | the version, once |
 //! | `state_subscribeStorage` → `state_storage` | keys (1 to 1000) | current values, then changes per new best block |
 //!
-//! `state_call` serves `Core_version`, `AccountNonceApi_account_nonce` and
+//! `state_call` serves `Core_version`, `Metadata_metadata` (`OpaqueMetadata`: the metadata as
+//! `Vec<u8>`), `Metadata_metadata_versions` (`Vec<u32>`: `[14]`), `Metadata_metadata_at_version`
+//! (`u32` → `Option<OpaqueMetadata>`), `AccountNonceApi_account_nonce` and
 //! `TaggedTransactionQueue_validate_transaction` (version 3 input: source, extrinsic, block hash;
 //! output `Result<ValidTransaction, TransactionValidityError>`). Validation runs against the best
 //! block's state, as the pool does; the block hash must be one the node has.
@@ -113,7 +115,7 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
     module.register_blocking_method("state_getMetadata", |params, client, _| -> Result<String, ErrorObjectOwned> {
         let args = Args::parse(&params, "state_getMetadata", &["hash"])?;
         resolve_at(&**client, args.hash(0)?)?;
-        Err(metadata_unavailable("state_getMetadata"))
+        Ok(to_hex(tracechain_runtime::metadata::encoded_metadata()))
     })?;
     module.register_blocking_method("state_call", |params, client, _| -> Result<String, ErrorObjectOwned> {
         let args = Args::parse(&params, "state_call", &["name", "bytes", "hash"])?;
@@ -214,11 +216,12 @@ fn change_set(block: H256, keys: &[Vec<u8>], values: &[Option<Vec<u8>>]) -> Stor
     }
 }
 
-fn metadata_unavailable(method: &str) -> ErrorObjectOwned {
-    state_error(format!(
-        "{method}: runtime metadata is not available on this node yet; decode with the types of the Tracechain \
-         runtime crate instead"
-    ))
+fn no_arguments(method: &str, input: &[u8]) -> Result<(), ErrorObjectOwned> {
+    if input.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid_params(format!("{method} takes no arguments, got {} bytes", input.len())))
+    }
 }
 
 /// Answers one runtime API call of `state_call` at `header`'s state.
@@ -230,9 +233,7 @@ fn runtime_call(
 ) -> Result<Vec<u8>, ErrorObjectOwned> {
     match method {
         "Core_version" => {
-            if !input.is_empty() {
-                return Err(invalid_params(format!("Core_version takes no arguments, got {} bytes", input.len())));
-            }
+            no_arguments(method, input)?;
             Ok(VERSION.encode())
         }
         "AccountNonceApi_account_nonce" => {
@@ -266,9 +267,24 @@ fn runtime_call(
             }
             Ok(output)
         }
-        _ if method.starts_with("Metadata_") => Err(metadata_unavailable(method)),
+        "Metadata_metadata" => {
+            no_arguments(method, input)?;
+            Ok(tracechain_runtime::metadata::encoded_metadata().to_vec().encode())
+        }
+        "Metadata_metadata_versions" => {
+            no_arguments(method, input)?;
+            Ok(tracechain_runtime::metadata::METADATA_VERSIONS.to_vec().encode())
+        }
+        "Metadata_metadata_at_version" => {
+            let version = u32::decode(&mut &input[..])
+                .ok()
+                .filter(|_| input.len() == 4)
+                .ok_or_else(|| invalid_params(format!("{method} takes a u32 version, got {} bytes", input.len())))?;
+            Ok(tracechain_runtime::metadata::encoded_metadata_at(version).map(<[u8]>::to_vec).encode())
+        }
         _ => Err(state_error(format!(
             "runtime API method {method:?} is not provided by this runtime; state_call serves Core_version, \
+             Metadata_metadata, Metadata_metadata_versions, Metadata_metadata_at_version, \
              AccountNonceApi_account_nonce and TaggedTransactionQueue_validate_transaction"
         ))),
     }

@@ -250,9 +250,21 @@ async fn runtime_version_and_runtime_calls() {
         unhex(&result(&url, "state_call", json!(["TaggedTransactionQueue_validate_transaction", hex0x(&input)])).await);
     assert_eq!(verdict[..2], [1, 0], "Err(Invalid(..))");
 
-    let metadata = error(&url, "state_call", json!(["Metadata_metadata", "0x"])).await;
-    assert_eq!(metadata["code"], json!(4003));
-    assert!(metadata["message"].as_str().unwrap().contains("not available"), "{metadata}");
+    // Metadata: OpaqueMetadata (Vec<u8>) wrapping the prefixed V14 metadata; versions [14];
+    // Option<OpaqueMetadata> at a version.
+    let opaque = unhex(&result(&url, "state_call", json!(["Metadata_metadata", "0x"])).await);
+    let inner = Vec::<u8>::decode(&mut &opaque[..]).expect("OpaqueMetadata");
+    assert_eq!(&inner[..5], b"meta\x0e");
+    let versions = unhex(&result(&url, "state_call", json!(["Metadata_metadata_versions", "0x"])).await);
+    assert_eq!(Vec::<u32>::decode(&mut &versions[..]).expect("versions"), vec![14]);
+    let at_14 =
+        unhex(&result(&url, "state_call", json!(["Metadata_metadata_at_version", hex0x(&14u32.to_le_bytes())])).await);
+    assert_eq!(Option::<Vec<u8>>::decode(&mut &at_14[..]).expect("option"), Some(inner.clone()));
+    let at_15 =
+        unhex(&result(&url, "state_call", json!(["Metadata_metadata_at_version", hex0x(&15u32.to_le_bytes())])).await);
+    assert_eq!(at_15, vec![0], "None");
+    let bad_version = error(&url, "state_call", json!(["Metadata_metadata_at_version", "0x0e"])).await;
+    assert!(bad_version["data"].as_str().unwrap().contains("u32"), "{bad_version}");
     let unknown = error(&url, "state_call", json!(["Foo_bar", "0x"])).await;
     assert!(unknown["message"].as_str().unwrap().contains("Core_version"), "{unknown}");
     let bad_nonce = error(&url, "state_call", json!(["AccountNonceApi_account_nonce", "0x0102"])).await;
@@ -260,8 +272,8 @@ async fn runtime_version_and_runtime_calls() {
     let unknown_at = error(&url, "state_call", json!(["Core_version", "0x", H256::repeat_byte(7)])).await;
     assert_eq!(unknown_at["code"], json!(-32602));
     assert!(unknown_at["data"].as_str().unwrap().contains("unknown block"), "{unknown_at}");
-    let get_metadata = error(&url, "state_getMetadata", json!([])).await;
-    assert!(get_metadata["message"].as_str().unwrap().contains("not available"), "{get_metadata}");
+    let get_metadata = unhex(&result(&url, "state_getMetadata", json!([])).await);
+    assert_eq!(get_metadata, inner, "state_getMetadata is the metadata Metadata_metadata wraps");
     server.stop().await;
 }
 

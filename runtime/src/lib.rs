@@ -35,6 +35,7 @@ pub mod executive;
 pub mod genesis;
 pub mod in_memory;
 pub mod journey;
+pub mod metadata;
 pub mod story;
 pub mod validity;
 pub mod version;

@@ -98,6 +98,20 @@
 //! proposals (bounded by [`MAX_OPEN_PER_RECEIVER`]) and [`open_proposal`] finds the open proposal
 //! for one (subject, receiver, kind).
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        PROPOSALS.metadata("proposal id → proposal, open or closed."),
+        NEXT_PROPOSAL_ID.metadata("the id the next proposal gets."),
+        OPEN_PROPOSAL.metadata("(subject, receiver, kind) → the open proposal for it. Its presence is the \"at most one open proposal\" rule."),
+        OPEN_PROPOSALS_FOR.metadata("receiver → its open proposals, oldest first."),
+        AGGREGATES.metadata("SSCC → the aggregate currently packed under it."),
+        NEXT_AGGREGATE_INSTANCE.metadata("the instance the next packed aggregate gets."),
+        HISTORY.metadata("item → its journey, oldest step first. Ids are already hashes, so the key is not hashed again."),
+        AGGREGATE_HISTORY.metadata("SSCC → its journey, across every packing of the SSCC."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 pub mod types;

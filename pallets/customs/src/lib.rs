@@ -69,6 +69,17 @@
 //! from `ensure_movable`. Every check runs before the first write, so a failed call changes
 //! nothing. [`build_genesis`] fails with [`GenesisError`] for an invalid or duplicate rule.
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        DECLARATIONS.metadata("id → declaration."),
+        NEXT_DECLARATION_ID.metadata("the id the next declaration gets."),
+        OPEN_BY_PORT.metadata("port → the ids of its open declarations, oldest first, at most [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal."),
+        ITEM_DECLARATIONS.metadata("item → the ids of the declarations that covered it, oldest first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not hashed again."),
+        INSPECTION_RULES.metadata("the regulator's rules, sorted by chapter range, then scope."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 pub mod types;

@@ -52,6 +52,16 @@
 //! [`GenesisError`] for a resolver domain that is not a plain DNS name. [`parse_digital_link`]
 //! fails with [`ParseError`].
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        RESOLVER_DOMAIN.metadata("the Digital Link resolver's domain, lower case, set in genesis."),
+        SALES.metadata("item → its retail sale."),
+        COUNTERFEIT_REPORTS.metadata("item → the brand's counterfeit report."),
+        DESTRUCTIONS.metadata("item → its destruction."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 pub mod types;

@@ -68,6 +68,17 @@
 //! every value is checked before the first write. The read functions never fail; they return
 //! `None` / empty / `false` for what does not exist.
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        ATTESTATIONS.metadata("id → attestation."),
+        NEXT_ATTESTATION_ID.metadata("the id the next attestation gets."),
+        SUBJECT_ATTESTATIONS.metadata("subject → the ids of the attestations made on it, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]."),
+        COVERED_ITEMS.metadata("id of an attestation on an aggregate → the items the aggregate held when it was made, sorted. Kept apart from the attestation so that reading an attestation stays cheap."),
+        ITEM_COVERAGE.metadata("item → the ids of the attestations on aggregates that held it when they were made, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids are already hashes, so the key is not hashed again."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 pub mod types;

@@ -56,6 +56,26 @@
 //! error, as in `pallet-collective`. [`build_genesis`] validates the founders like the calls do
 //! and says which organisation or validator is wrong ([`GenesisError`]).
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        ORGANISATIONS.metadata("organisation → its record."),
+        NEXT_ORG_ID.metadata("the id the next admitted organisation gets."),
+        ACCOUNT_ORG.metadata("account → its organisation. Being a key here is being a member."),
+        ORG_ACCOUNTS.metadata("organisation → its accounts, in order of addition."),
+        ORG_ROLES.metadata("organisation → its roles, sorted by SCALE encoding."),
+        ADMIN_ORGS.metadata("the organisations holding `Admin`, sorted."),
+        PREFIX_OWNER.metadata("registered company prefix → the organisation owning it."),
+        PREFIX_STEMS.metadata("a digit string of at least [`MIN_PREFIX_LEN`] digits → how many registered prefixes strictly extend it. Hashed keys cannot be range-scanned, so this is how a new prefix that would be the start of a longer registered one is found in one read."),
+        THRESHOLD.metadata("`(numerator, denominator)` of the admin organisations needed."),
+        PROPOSALS.metadata("open proposals by id."),
+        NEXT_PROPOSAL_ID.metadata("the id the next proposal gets."),
+        VALIDATORS.metadata("the current validator set, in proposer order."),
+        PENDING_VALIDATORS.metadata("the next validator set and the block it takes effect in."),
+        VALIDATOR_SET_CHANGES.metadata("every block in which a new validator set took effect, oldest first. A light client follows the validator set from genesis through these blocks: each is certified by the set before it and holds the set after it."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 pub mod types;

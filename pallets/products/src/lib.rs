@@ -57,6 +57,17 @@
 //! The setters for other pallets do not check permissions (their callers check their own rules)
 //! and do nothing for an unknown item.
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        PRODUCT_CLASSES.metadata("GTIN → product class."),
+        ITEMS.metadata("item id → item. Ids are already hashes, so the key is not hashed again."),
+        LOTS.metadata("(GTIN, lot) → how many items were commissioned under that lot (a lot item counts once, and so does each serialised item that names the lot). Recalls need it to know that a lot exists."),
+        LOT_RECALLS.metadata("(GTIN, lot) → the lot's recall."),
+        CLASS_RECALLS.metadata("GTIN → the whole class's recall."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 pub mod types;

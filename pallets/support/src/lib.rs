@@ -24,6 +24,7 @@
 
 pub mod context;
 pub mod dispatch;
+pub mod metadata;
 pub mod overlay;
 pub mod storage;
 pub mod weight;

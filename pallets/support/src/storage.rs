@@ -36,6 +36,11 @@ impl<V: Encode + Decode> StorageValue<V> {
         Self { pallet, item, value: PhantomData }
     }
 
+    /// The item's name.
+    pub fn item(&self) -> &'static str {
+        self.item
+    }
+
     /// Its storage key: `twox_128(pallet) ++ twox_128(item)`.
     pub fn key(&self) -> Vec<u8> {
         storage_prefix(self.pallet, self.item).to_vec()
@@ -88,6 +93,16 @@ impl<K: Encode, V: Encode + Decode> StorageMap<K, V> {
     /// Declares the map `item` of pallet `pallet`, hashing keys with `hasher`.
     pub const fn new(pallet: &'static str, item: &'static str, hasher: StorageHasher) -> Self {
         Self { pallet, item, hasher, types: PhantomData }
+    }
+
+    /// The item's name.
+    pub fn item(&self) -> &'static str {
+        self.item
+    }
+
+    /// The key hasher.
+    pub fn hasher(&self) -> StorageHasher {
+        self.hasher
     }
 
     /// The prefix shared by all the map's keys.
@@ -143,6 +158,16 @@ impl<K1: Encode, K2: Encode, V: Encode + Decode> StorageDoubleMap<K1, K2, V> {
     /// Declares the double map `item` of pallet `pallet`.
     pub const fn new(pallet: &'static str, item: &'static str, hasher1: StorageHasher, hasher2: StorageHasher) -> Self {
         Self { pallet, item, hashers: (hasher1, hasher2), types: PhantomData }
+    }
+
+    /// The item's name.
+    pub fn item(&self) -> &'static str {
+        self.item
+    }
+
+    /// The hashers of the first and the second key.
+    pub fn hashers(&self) -> (StorageHasher, StorageHasher) {
+        self.hashers
     }
 
     /// The storage key of `(key1, key2)`'s entry.

@@ -19,6 +19,22 @@
 //! The executive calls [`initialize`] and [`finalize`]; they cannot fail. Calls fail with
 //! `BadOrigin` when not signed, or with [`Error`].
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata<E: Encode + Decode + scale_info::TypeInfo + 'static>(
+) -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        ACCOUNT.metadata("account → nonce and reference counters."),
+        NUMBER.metadata("the current block number."),
+        PARENT_HASH.metadata("the parent of the current block."),
+        BLOCK_HASH.metadata("number → hash of recent blocks (and the genesis block)."),
+        EVENT_COUNT.metadata("how many events the current block has emitted."),
+        EXTRINSIC_COUNT.metadata("how many extrinsics the current block applied."),
+        ALL_EXTRINSICS_LEN.metadata("the total encoded length of the block's extrinsics."),
+        BLOCK_WEIGHT.metadata("the weight the block has used so far."),
+        events::<E>().metadata("The current block's events, with their phases and topics."),
+    ]
+}
+
 #[cfg(test)]
 mod tests;
 mod types;

@@ -114,6 +114,14 @@ pub fn check_drift(block_time: Moment, local_now: Moment) -> Result<(), Error> {
     Ok(())
 }
 
+/// The pallet's storage items, for the runtime metadata.
+pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
+    vec![
+        NOW.metadata("the current block's time, in milliseconds since the Unix epoch."),
+        DID_UPDATE.metadata("whether `set` ran in the current block."),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
