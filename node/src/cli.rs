@@ -82,6 +82,39 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", requires = "validator")]
     pub key_file: Option<PathBuf>,
 
+    /// Peer-to-peer port (libp2p over TCP) of a consortium chain's node.
+    #[arg(long, default_value_t = 30333)]
+    pub port: u16,
+
+    /// Listen for peers on this address instead of 0.0.0.0 (e.g. 127.0.0.1 for a local devnet).
+    #[arg(long, value_name = "IP", default_value = "0.0.0.0")]
+    pub listen_ip: std::net::IpAddr,
+
+    /// Peers to connect to and keep connected, as libp2p multiaddrs ending in `/p2p/<peer id>`
+    /// (added to the chain spec's `bootNodes`).
+    #[arg(long, value_name = "MULTIADDR", value_delimiter = ',', num_args = 1..)]
+    pub bootnodes: Vec<String>,
+
+    /// The address other members reach this node at (`/ip4/…/tcp/…` or `/dns/…/tcp/…`): printed
+    /// at start with the peer id, for their `--bootnodes` and chain specs.
+    #[arg(long, value_name = "MULTIADDR")]
+    pub public_addr: Option<String>,
+
+    /// Accept and dial only the chain spec's `bootNodes` and `--bootnodes` (the default for a
+    /// validator: a consortium's validators talk to the consortium's peers only). Full nodes
+    /// that a validator should serve are listed in its `--bootnodes`.
+    #[arg(long)]
+    pub reserved_only: bool,
+
+    /// Accept any peer, even as a validator.
+    #[arg(long, conflicts_with = "reserved_only")]
+    pub open_peering: bool,
+
+    /// File holding this node's libp2p identity key (0x + 64 hex digits); default
+    /// `<base-path>/chains/<id>/network/secret_ed25519`, created on first start.
+    #[arg(long, value_name = "FILE")]
+    pub node_key_file: Option<PathBuf>,
+
     /// State pruning: `archive` keeps every state (auditors need it), a number N keeps the states
     /// of the last N blocks (blocks themselves are always kept). Chosen when the database is
     /// created (default archive); an existing database keeps its mode and refuses another.
@@ -179,6 +212,18 @@ pub enum KeyCommand {
         /// SS58 prefix of the printed address.
         #[arg(long, default_value_t = 42)]
         ss58_prefix: u16,
+    },
+    /// Writes a new libp2p identity key to a file and prints its peer id.
+    GenerateNodeKey {
+        /// The file to write (refuses to overwrite).
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Prints the peer id of a libp2p identity key file.
+    InspectNodeKey {
+        /// The key file.
+        #[arg(long)]
+        file: PathBuf,
     },
     /// Prints the public key and address of a secret URI such as `//Alice` or a phrase.
     Inspect {

@@ -163,17 +163,19 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         };
 
         let (shutdown_sender, shutdown) = tokio::sync::watch::channel(false);
-        let engine = match key {
-            Some(key) => {
-                tracing::info!(target: "node", "Validating: a block every {} ms", args.block_time_ms);
-                let engine: Box<dyn ConsensusEngine> = Box::new(SingleAuthority::new(key, Duration::from_millis(args.block_time_ms.max(1))));
-                Some(engine.run(node.clone(), shutdown.clone()))
+        let block_time = Duration::from_millis(args.block_time_ms.max(1));
+        let engine: Option<Box<dyn ConsensusEngine>> = match (args.chain.dev, key) {
+            (true, Some(key)) => {
+                tracing::info!(target: "node", "Development chain: a block every {} ms, no peers", args.block_time_ms);
+                Some(Box::new(SingleAuthority::new(key, block_time)))
             }
-            None => {
-                tracing::info!(target: "node", "Not a validator: following the chain");
-                None
+            (true, None) => None,
+            (false, key) => {
+                let bft = bft_engine(&args, &path, key, block_time)?;
+                Some(Box::new(bft))
             }
         };
+        let engine = engine.map(|engine| engine.run(node.clone(), shutdown.clone()));
 
         let informant_node = node.clone();
         let mut informant_shutdown = shutdown.clone();
@@ -187,10 +189,11 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
                 let chain = informant_node.chain();
                 let best = chain.best();
                 let finalized = chain.finalized();
+                let peers = tracechain_rpc::NodeClient::peer_count(informant_node.as_ref());
                 tracing::info!(
                     target: "node",
-                    "Idle (0 peers), best #{} ({}), finalized #{} ({}), pool {}",
-                    best.number, short(&best.hash()), finalized.number, short(&finalized.hash()), informant_node.pool().len()
+                    "{} peers, best #{} ({}), finalized #{} ({}), pool {}",
+                    peers, best.number, short(&best.hash()), finalized.number, short(&finalized.hash()), informant_node.pool().len()
                 );
             }
         });
@@ -205,6 +208,50 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         rpc.stop().await;
         Ok(())
     })
+}
+
+/// The consortium engine of a `--chain` node: its peers from the spec and the command line,
+/// its network key and write-ahead log under the chain's data directory.
+fn bft_engine(
+    args: &RunArgs,
+    database: &Path,
+    key: Option<Ed25519Pair>,
+    block_time: Duration,
+) -> Result<crate::bft::BftEngine, CommandError> {
+    let chain_dir = database.parent().unwrap_or(database);
+    let key_path = args.node_key_file.clone().unwrap_or_else(|| chain_dir.join("network").join("secret_ed25519"));
+    let network_key =
+        crate::bft::network_key::load_or_create(&key_path).map_err(|error| CommandError::Key(error.to_string()))?;
+    let spec = load_spec(&args.chain)?;
+    let own_peer_id = crate::bft::network_key::peer_id(&network_key);
+    let mut peers: Vec<String> = spec.boot_nodes.iter().chain(&args.bootnodes).cloned().collect();
+    // The spec lists every member, this node too.
+    peers.retain(|peer| !peer.ends_with(&format!("/p2p/{own_peer_id}")));
+    peers.sort();
+    peers.dedup();
+    for peer in &peers {
+        crate::bft::config::multiaddr(peer).map_err(|error| CommandError::Usage(error.to_string()))?;
+    }
+    let validator = key.is_some();
+    let settings = crate::bft::NetworkSettings {
+        moniker: args.name.clone(),
+        listen_addr: match args.listen_ip {
+            IpAddr::V4(ip) => format!("/ip4/{ip}/tcp/{}", args.port),
+            IpAddr::V6(ip) => format!("/ip6/{ip}/tcp/{}", args.port),
+        },
+        persistent_peers: peers,
+        persistent_peers_only: args.reserved_only || (validator && !args.open_peering),
+    };
+    let public = args.public_addr.clone().unwrap_or_else(|| settings.listen_addr.clone());
+    tracing::info!(target: "node", "Local node identity: {public}/p2p/{own_peer_id}");
+    tracing::info!(
+        target: "node",
+        "{} with {} reserved peers{}",
+        if validator { "Validator" } else { "Full node" },
+        settings.persistent_peers.len(),
+        if settings.persistent_peers_only { ", accepting no others" } else { "" }
+    );
+    Ok(crate::bft::BftEngine::new(settings, network_key, key, chain_dir.join("consensus").join("wal"), block_time))
 }
 
 async fn wait_for_signal() {
@@ -291,6 +338,22 @@ fn key(command: KeyCommand) -> Result<(), CommandError> {
             let pair = Ed25519Pair::from_seed(&seed);
             println!("Secret seed:       0x{}", hex::encode(seed));
             print_public("ed25519", &pair.public(), ss58_prefix);
+        }
+        KeyCommand::GenerateNodeKey { file } => {
+            if file.exists() {
+                return Err(CommandError::Usage(format!("{} exists: not overwriting a node key", file.display())));
+            }
+            let key =
+                crate::bft::network_key::load_or_create(&file).map_err(|error| CommandError::Key(error.to_string()))?;
+            println!("{}", crate::bft::network_key::peer_id(&key));
+        }
+        KeyCommand::InspectNodeKey { file } => {
+            if !file.exists() {
+                return Err(CommandError::Usage(format!("{} does not exist", file.display())));
+            }
+            let key =
+                crate::bft::network_key::load_or_create(&file).map_err(|error| CommandError::Key(error.to_string()))?;
+            println!("{}", crate::bft::network_key::peer_id(&key));
         }
         KeyCommand::Inspect { uri, scheme: Scheme::Sr25519, ss58_prefix } => {
             let pair = Sr25519Pair::from_suri(&uri).map_err(|error| CommandError::Key(error.to_string()))?;

@@ -37,10 +37,7 @@ pub struct Certificate {
     pub signatures: Vec<(u32, [u8; 64])>,
 }
 
-/// What a validator signs to commit `block_hash` at `height` in `round` of the chain `genesis`.
-pub fn commit_message(genesis: H256, height: BlockNumber, round: u32, block_hash: H256) -> Vec<u8> {
-    (b"tracechain/commit/v1", genesis, height, round, block_hash).encode()
-}
+pub use tracechain_consensus::commit_message;
 
 /// Why a certificate does not finalize a block.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -138,10 +135,40 @@ pub struct ApplicationError(pub String);
 pub trait Application: Send + Sync + 'static {
     /// The genesis hash (part of every commit message).
     fn genesis_hash(&self) -> H256;
+    /// The number of the best (and last final) block.
+    fn best_number(&self) -> BlockNumber;
+    /// The consensus keys of the validators that certify block `number`, in proposer order: the
+    /// set in the state of block `number - 1`. `None` if that state is not known (yet, or any
+    /// more on a pruning node).
+    fn validators_for(&self, number: BlockNumber) -> Option<Vec<[u8; 32]>>;
     /// Builds a block on the best block from the pool, without committing it.
     fn propose(&self) -> Result<Block, ApplicationError>;
-    /// Commits a decided block with its certificate (re-executing it unless this node built it).
+    /// Re-executes a received block on the best block without committing it: whether a
+    /// validator may vote for it.
+    fn verify(&self, block: &Block) -> Result<(), ApplicationError>;
+    /// Commits a decided block with its certificate (re-executing it unless this node built or
+    /// verified it already).
     fn commit(&self, block: Block, certificate: Certificate) -> Result<(), ApplicationError>;
+    /// A final block and its certificate, by number.
+    fn decided(&self, number: BlockNumber) -> Result<Option<(Block, Certificate)>, ApplicationError>;
+    /// Transactions gossiped by peers: checked and added to the pool (invalid ones are dropped).
+    fn receive_transactions(&self, transactions: Vec<Vec<u8>>);
+    /// Where the node sends the transactions submitted to it, for gossip to every peer.
+    fn set_transaction_gossip(&self, gossip: tokio::sync::mpsc::Sender<Vec<u8>>);
+    /// What the network reports: connected peers and whether this node is catching up.
+    fn set_network_status(&self, status: NetworkStatus);
+    /// Height `number` was decided in `round` (0 when the first proposer's block was), `took`
+    /// after the height started.
+    fn on_decided(&self, number: BlockNumber, round: u32, took: std::time::Duration);
+}
+
+/// The network as the node reports it (`system_health`, `system_peers`, metrics).
+#[derive(Clone, Debug, Default)]
+pub struct NetworkStatus {
+    /// Connected peers: `(peer id, is a validator)`.
+    pub peers: Vec<(String, bool)>,
+    /// Whether the node is behind its peers and syncing.
+    pub syncing: bool,
 }
 
 /// A consensus engine.

@@ -8,6 +8,7 @@
 //! - [`chain`]: blocks, state and finality in the database; import by full re-execution.
 //! - [`pool`]: the transaction pool.
 //! - [`consensus`]: the engine interface and the development chain's single authority.
+//! - [`bft`]: the consortium's engine, Malachite BFT over libp2p.
 //! - [`service`]: the node wiring all of it, and what the RPC server reads.
 //! - [`command`]: what each command-line subcommand does.
 //!
@@ -16,6 +17,7 @@
 //!   and never leaves half a block; on restart the node resumes from its last complete block.
 //! - A database holds one chain: its genesis hash is checked at every start.
 
+pub mod bft;
 pub mod blocks_file;
 pub mod chain;
 pub mod cli;

@@ -25,6 +25,9 @@ pub struct Metrics {
     transactions_imported: Counter,
     import_seconds: Histogram,
     pool_size: Gauge,
+    peers: Gauge,
+    rounds_per_height: Histogram,
+    finality_seconds: Histogram,
     rpc_calls: Family<MethodLabel, Counter>,
     rpc_errors: Family<MethodLabel, Counter>,
 }
@@ -53,6 +56,11 @@ impl Metrics {
         // Buckets from 1 ms to about 4 s.
         let import_seconds = Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(0.001, 2.0, 13));
         let pool_size = Gauge::default();
+        let peers = Gauge::default();
+        let rounds_per_height = Histogram::new([1.0, 2.0, 3.0, 4.0, 6.0, 10.0]);
+        // Buckets from 50 ms to about 51 s.
+        let finality_seconds =
+            Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(0.05, 2.0, 11));
         registry.register("best_height", "Number of the best block", best_height.clone());
         registry.register("finalized_height", "Number of the last finalized block", finalized_height.clone());
         registry.register("blocks_imported", "Blocks imported", blocks_imported.clone());
@@ -63,6 +71,17 @@ impl Metrics {
         );
         registry.register("block_import_seconds", "Time to execute and store a block", import_seconds.clone());
         registry.register("pool_transactions", "Transactions in the pool", pool_size.clone());
+        registry.register("peers", "Connected peers", peers.clone());
+        registry.register(
+            "consensus_rounds_per_height",
+            "Rounds each height took to decide (1 = first proposal decided)",
+            rounds_per_height.clone(),
+        );
+        registry.register(
+            "finality_seconds",
+            "Time from the start of a height to its block being final",
+            finality_seconds.clone(),
+        );
         let rpc_calls = Family::<MethodLabel, Counter>::default();
         let rpc_errors = Family::<MethodLabel, Counter>::default();
         registry.register("rpc_calls", "JSON-RPC calls answered, per method", rpc_calls.clone());
@@ -75,6 +94,9 @@ impl Metrics {
             transactions_imported,
             import_seconds,
             pool_size,
+            peers,
+            rounds_per_height,
+            finality_seconds,
             rpc_calls,
             rpc_errors,
         }
@@ -102,6 +124,17 @@ impl Metrics {
         self.transactions_imported.inc_by(transactions as u64);
         self.import_seconds.observe(took.as_secs_f64());
         self.set_pool_size(pool_size);
+    }
+
+    /// Records the number of connected peers.
+    pub fn set_peers(&self, peers: usize) {
+        self.peers.set(peers as i64);
+    }
+
+    /// Records a decided height: the round it was decided in and how long it took.
+    pub fn on_decided(&self, round: u32, took: Duration) {
+        self.rounds_per_height.observe(f64::from(round.saturating_add(1)));
+        self.finality_seconds.observe(took.as_secs_f64());
     }
 
     /// Records the pool size.

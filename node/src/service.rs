@@ -9,15 +9,18 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use parity_scale_codec::Encode;
-use parking_lot::Mutex;
+use parity_scale_codec::{Decode, Encode};
+use parking_lot::{Mutex, RwLock};
 use tokio::sync::{broadcast, mpsc};
 use tracechain_primitives::{
     header::{Block, Digest, Header},
     trie::TrieError,
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
-use tracechain_rpc::client::{ClientError, NodeClient, SubmitError, TransactionStatus};
+use tracechain_rpc::{
+    client::{ClientError, NodeClient, SubmitError, TransactionStatus},
+    system::PeerInfo,
+};
 use tracechain_runtime::{
     executive::{ExecutedBlock, SignatureCheck},
     ChainSpec, RuntimeEvent, TransactionError, TransactionSource,
@@ -26,7 +29,7 @@ use tracechain_support::{EventRecord, Overlay};
 
 use crate::{
     chain::{Chain, ChainError, Pruning},
-    consensus::{Application, ApplicationError, Certificate},
+    consensus::{Application, ApplicationError, Certificate, NetworkStatus},
     metrics::Metrics,
     pool::{Pool, PoolError, Readiness, TxStatus},
 };
@@ -41,9 +44,16 @@ pub struct Node {
     name: String,
     best_headers: broadcast::Sender<Header>,
     finalized_headers: broadcast::Sender<Header>,
-    proposed: Mutex<Option<ExecutedBlock>>,
+    /// Blocks executed but not committed yet: this node's proposal and the proposals it
+    /// verified, for the height being decided.
+    executed: Mutex<Vec<ExecutedBlock>>,
+    gossip: Mutex<Option<mpsc::Sender<Vec<u8>>>>,
+    network: RwLock<NetworkStatus>,
     metrics: Metrics,
 }
+
+/// Most executed, uncommitted blocks kept (one per round of the height being decided).
+const MAX_EXECUTED_BLOCKS: usize = 16;
 
 impl Node {
     /// A node over `chain` with `pool`.
@@ -51,7 +61,17 @@ impl Node {
         let (best_headers, _) = broadcast::channel(256);
         let (finalized_headers, _) = broadcast::channel(256);
         metrics.set_heights(chain.best().number, chain.finalized().number);
-        Self { chain, pool, name, best_headers, finalized_headers, proposed: Mutex::new(None), metrics }
+        Self {
+            chain,
+            pool,
+            name,
+            best_headers,
+            finalized_headers,
+            executed: Mutex::new(Vec::new()),
+            gossip: Mutex::new(None),
+            network: RwLock::new(NetworkStatus::default()),
+            metrics,
+        }
     }
 
     /// The chain.
@@ -73,9 +93,30 @@ impl Node {
     pub fn submit_local(&self, bytes: Vec<u8>) -> Result<(H256, Readiness), PoolError> {
         let best = self.chain.best();
         let state = self.chain.state_at(best.state_root);
-        let outcome = self.pool.submit(self.chain.runtime(), &state, best.hash(), TransactionSource::Local, bytes);
+        let outcome =
+            self.pool.submit(self.chain.runtime(), &state, best.hash(), TransactionSource::Local, bytes.clone());
         self.metrics.set_pool_size(self.pool.len());
+        if outcome.is_ok() {
+            if let Some(gossip) = self.gossip.lock().as_ref() {
+                // A full gossip queue only delays the transaction: it stays in this pool, and
+                // this node includes it when it proposes.
+                if gossip.try_send(bytes).is_err() {
+                    tracing::debug!(target: "node", "transaction gossip queue full");
+                }
+            }
+        }
         outcome
+    }
+
+    /// Keeps an executed block until the height is decided.
+    fn keep_executed(&self, executed: ExecutedBlock) {
+        let mut kept = self.executed.lock();
+        let hash = executed.block.hash();
+        kept.retain(|other| other.block.hash() != hash && other.block.header.number == executed.block.header.number);
+        if kept.len() >= MAX_EXECUTED_BLOCKS {
+            kept.remove(0);
+        }
+        kept.push(executed);
     }
 
     fn verify_certificate(&self, block: &Block, certificate: &Certificate) -> Result<(), ApplicationError> {
@@ -177,15 +218,100 @@ impl Application for Node {
         self.pool.remove_invalid(&refused);
         let executed = builder.finalize().map_err(|e| error(&e))?;
         let block = executed.block.clone();
-        *self.proposed.lock() = Some(executed);
+        self.keep_executed(executed);
         Ok(block)
+    }
+
+    fn best_number(&self) -> BlockNumber {
+        self.chain.best().number
+    }
+
+    fn validators_for(&self, number: BlockNumber) -> Option<Vec<[u8; 32]>> {
+        let parent_number = number.checked_sub(1)?;
+        let parent_hash = self.chain.hash_of(parent_number).ok()??;
+        let parent = self.chain.header(&parent_hash).ok()??;
+        let state = self.chain.state_of(&parent).ok()?;
+        let overlay = Overlay::new(&state);
+        let validators = pallet_membership::validators(&overlay);
+        // A state whose trie nodes are gone (pruned) reads as empty: that is not a set.
+        (!validators.is_empty()).then(|| validators.into_iter().map(|validator| validator.consensus_key).collect())
+    }
+
+    fn verify(&self, block: &Block) -> Result<(), ApplicationError> {
+        let hash = block.hash();
+        if self.executed.lock().iter().any(|executed| executed.block.hash() == hash) {
+            return Ok(());
+        }
+        let best = self.chain.best();
+        if block.header.parent_hash != best.hash() {
+            return Err(ApplicationError(format!(
+                "block #{} builds on {}, not on the best block #{} {}",
+                block.header.number,
+                short(&block.header.parent_hash),
+                best.number,
+                short(&best.hash())
+            )));
+        }
+        let executed = self
+            .chain
+            .runtime()
+            .execute_block(&self.chain.state_at(best.state_root), block)
+            .map_err(|e| ApplicationError(e.to_string()))?;
+        let block_time = executed
+            .changes
+            .get(&pallet_timestamp::NOW.key())
+            .and_then(|value| value.as_deref())
+            .and_then(|mut bytes| Moment::decode(&mut bytes).ok())
+            .unwrap_or_default();
+        pallet_timestamp::check_drift(block_time, wall_clock_ms())
+            .map_err(|e| ApplicationError(format!("block #{} is dated {block_time} ms: {e}", block.header.number)))?;
+        self.keep_executed(executed);
+        Ok(())
+    }
+
+    fn decided(&self, number: BlockNumber) -> Result<Option<(Block, Certificate)>, ApplicationError> {
+        let error = |e: &dyn std::fmt::Display| ApplicationError(e.to_string());
+        let Some(hash) = self.chain.hash_of(number).map_err(|e| error(&e))? else { return Ok(None) };
+        let Some(block) = self.chain.block(&hash).map_err(|e| error(&e))? else { return Ok(None) };
+        let Some(justification) = self.chain.justification(&hash).map_err(|e| error(&e))? else { return Ok(None) };
+        let certificate = Certificate::decode(&mut &justification[..]).map_err(|e| error(&e))?;
+        Ok(Some((block, certificate)))
+    }
+
+    fn receive_transactions(&self, transactions: Vec<Vec<u8>>) {
+        let best = self.chain.best();
+        let state = self.chain.state_at(best.state_root);
+        for bytes in transactions {
+            // Already pooled, stale or invalid transactions from peers are dropped quietly.
+            let _ = self.pool.submit(self.chain.runtime(), &state, best.hash(), TransactionSource::External, bytes);
+        }
+        self.metrics.set_pool_size(self.pool.len());
+    }
+
+    fn set_transaction_gossip(&self, gossip: mpsc::Sender<Vec<u8>>) {
+        *self.gossip.lock() = Some(gossip);
+    }
+
+    fn set_network_status(&self, status: NetworkStatus) {
+        self.metrics.set_peers(status.peers.len());
+        *self.network.write() = status;
+    }
+
+    fn on_decided(&self, _number: BlockNumber, round: u32, took: std::time::Duration) {
+        self.metrics.on_decided(round, took);
     }
 
     fn commit(&self, block: Block, certificate: Certificate) -> Result<(), ApplicationError> {
         let started = Instant::now();
         self.verify_certificate(&block, &certificate)?;
         let hash = block.hash();
-        let own = self.proposed.lock().take().filter(|executed| executed.block.hash() == hash);
+        let own = {
+            let mut kept = self.executed.lock();
+            let own =
+                kept.iter().position(|executed| executed.block.hash() == hash).map(|index| kept.swap_remove(index));
+            kept.clear();
+            own
+        };
         let executed = match own {
             Some(executed) => {
                 self.chain
@@ -246,11 +372,28 @@ impl NodeClient for Node {
     }
 
     fn peer_count(&self) -> usize {
-        0
+        self.network.read().peers.len()
     }
 
     fn is_syncing(&self) -> bool {
-        false
+        self.network.read().syncing
+    }
+
+    fn peers(&self) -> Vec<PeerInfo> {
+        let best = self.chain.best();
+        self.network
+            .read()
+            .peers
+            .iter()
+            .map(|(peer_id, validator)| PeerInfo {
+                peer_id: peer_id.clone(),
+                roles: if *validator { "AUTHORITY" } else { "FULL" }.to_string(),
+                // Peers do not announce their best block; all blocks are final, so the best
+                // block known here is a lower bound for every synced peer.
+                best_hash: best.hash(),
+                best_number: best.number,
+            })
+            .collect()
     }
 
     fn genesis_hash(&self) -> H256 {

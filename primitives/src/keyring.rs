@@ -331,6 +331,11 @@ impl Ed25519Pair {
         self.0.verifying_key().to_bytes()
     }
 
+    /// The 32-byte secret seed (for another library's key type of the same key).
+    pub fn seed(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
     /// Signs `message` (deterministic, RFC 8032).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()

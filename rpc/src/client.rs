@@ -69,6 +69,10 @@ pub trait NodeClient: Send + Sync + 'static {
     fn peer_count(&self) -> usize;
     /// Whether the node is syncing.
     fn is_syncing(&self) -> bool;
+    /// The connected peers (`system_peers`).
+    fn peers(&self) -> Vec<crate::system::PeerInfo> {
+        Vec::new()
+    }
     /// The genesis hash.
     fn genesis_hash(&self) -> H256;
     /// The best block's header.

@@ -8,7 +8,7 @@
 //! | `system_chainType` | `"Development"`, `"Local"` or `"Live"` |
 //! | `system_properties` | `{"ss58Format", "tokenDecimals", "tokenSymbol"}` from the spec |
 //! | `system_health` | `{"peers", "isSyncing", "shouldHavePeers"}` |
-//! | `system_peers` | `[{"peerId", "roles", "bestHash", "bestNumber"}]`; empty until the node reports peer details |
+//! | `system_peers` | `[{"peerId", "roles", "bestHash", "bestNumber"}]`: the connected peers (roles `AUTHORITY` for validators) |
 //! | `system_accountNextIndex` (alias `account_nextIndex`) | the account's next nonce, counting pooled transactions |
 
 use std::sync::Arc;
@@ -72,7 +72,7 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
         })
     })?;
     // The node reports only a peer count so far; an empty list has the right shape.
-    module.register_method("system_peers", |_, _, _| Vec::<PeerInfo>::new())?;
+    module.register_method("system_peers", |_, client, _| client.peers())?;
     module.register_blocking_method(
         "system_accountNextIndex",
         |params, client, _| -> Result<Nonce, ErrorObjectOwned> {

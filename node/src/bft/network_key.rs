@@ -1,0 +1,67 @@
+//! The node's libp2p identity: an ed25519 key kept in the node's data directory.
+//!
+//! The key is created on first start (`<base-path>/chains/<id>/network/secret_ed25519`, the
+//! 32-byte seed in hex) or given with `--node-key-file`; its public key is the node's peer id,
+//! which other members list in their `--bootnodes` and chain specs.
+
+use std::path::Path;
+
+use malachitebft_app_channel::app::types::Keypair;
+use tracechain_primitives::keyring::Ed25519Pair;
+
+/// Why the network key could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkKeyError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The file does not hold a key.
+    #[error("{path}: {reason}")]
+    Malformed {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No randomness for a new key.
+    #[error("no OS randomness for a new network key: {0}")]
+    Randomness(String),
+}
+
+/// Reads the key at `path`, or creates it there if there is none.
+pub fn load_or_create(path: &Path) -> Result<Ed25519Pair, NetworkKeyError> {
+    let io = |source| NetworkKeyError::Io { path: path.display().to_string(), source };
+    if path.exists() {
+        let text = std::fs::read_to_string(path).map_err(io)?;
+        return Ed25519Pair::from_suri(text.trim()).map_err(|error| NetworkKeyError::Malformed {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        });
+    }
+    let mut seed = [0u8; 32];
+    rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut seed)
+        .map_err(|error| NetworkKeyError::Randomness(error.to_string()))?;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    std::fs::write(path, format!("0x{}\n", hex::encode(seed))).map_err(io)?;
+    Ok(Ed25519Pair::from_seed(&seed))
+}
+
+/// The libp2p key pair of `key`.
+pub fn keypair(key: &Ed25519Pair) -> Keypair {
+    let mut seed = key.seed();
+    // A 32-byte ed25519 seed is always a valid secret key.
+    #[allow(clippy::expect_used)]
+    Keypair::ed25519_from_bytes(&mut seed).expect("32-byte seed")
+}
+
+/// The peer id of `key`.
+pub fn peer_id(key: &Ed25519Pair) -> String {
+    keypair(key).public().to_peer_id().to_string()
+}
