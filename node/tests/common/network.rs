@@ -1,0 +1,194 @@
+//! A consortium network of real `tracechain` processes on 127.0.0.1: a chain spec with fresh
+//! validator keys, one network key and free ports per node, every node in the spec's
+//! `bootNodes` (validators accept only those peers).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::free_port;
+
+/// One node of a [`TestNetwork`].
+pub struct NetNode {
+    /// Its JSON-RPC port.
+    pub rpc_port: u16,
+    /// Its peer-to-peer port.
+    pub p2p_port: u16,
+    /// Its validator key file, if it validates.
+    pub key_file: Option<PathBuf>,
+    node_key: PathBuf,
+    base_path: PathBuf,
+    log: PathBuf,
+    child: Option<Child>,
+}
+
+/// A set of nodes sharing one chain spec.
+pub struct TestNetwork {
+    /// The chain spec file.
+    pub spec: PathBuf,
+    /// The nodes, by index.
+    pub nodes: Vec<NetNode>,
+    /// The chain spec.
+    pub spec_json: Value,
+}
+
+fn tracechain(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_tracechain")).args(args).output().expect("run tracechain");
+    assert!(output.status.success(), "tracechain {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+impl TestNetwork {
+    /// A network in `dir` of `validators` validators (from a fresh spec) and `others` more
+    /// nodes; `extra_keys` gives some of the others a validator key that is not (yet) in the set.
+    pub fn new(dir: &Path, validators: usize, others: usize, extra_keys: &[(usize, &Path)]) -> Self {
+        let keys = dir.join("keys");
+        let spec_text = tracechain(&[
+            "build-spec",
+            "--validators",
+            &validators.to_string(),
+            "--keys-dir",
+            keys.to_str().expect("path"),
+        ]);
+        let mut spec_json: Value = serde_json::from_str(&spec_text).expect("spec json");
+        let mut nodes = Vec::new();
+        let mut boot_nodes = Vec::new();
+        for index in 0..validators + others {
+            let base_path = dir.join(format!("node{index}"));
+            std::fs::create_dir_all(&base_path).expect("node dir");
+            let node_key = base_path.join("node.key");
+            let peer_id = tracechain(&["key", "generate-node-key", "--file", node_key.to_str().expect("path")]);
+            let p2p_port = free_port();
+            boot_nodes.push(format!("/ip4/127.0.0.1/tcp/{p2p_port}/p2p/{}", peer_id.trim()));
+            let key_file = if index < validators {
+                Some(keys.join(format!("validator-{index}.key")))
+            } else {
+                extra_keys.iter().find(|(node, _)| *node == index).map(|(_, path)| path.to_path_buf())
+            };
+            nodes.push(NetNode {
+                rpc_port: free_port(),
+                p2p_port,
+                key_file,
+                node_key,
+                log: base_path.join("node.log"),
+                base_path,
+                child: None,
+            });
+        }
+        spec_json["bootNodes"] = json!(boot_nodes);
+        let spec = dir.join("spec.json");
+        std::fs::write(&spec, serde_json::to_string_pretty(&spec_json).expect("json")).expect("write spec");
+        Self { spec, nodes, spec_json }
+    }
+
+    /// Starts node `index` and waits for its RPC.
+    pub fn start(&mut self, index: usize) {
+        let spec = self.spec.clone();
+        let node = &mut self.nodes[index];
+        assert!(node.child.is_none(), "node {index} is running");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&node.log).expect("log");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_tracechain"));
+        command
+            .arg("--chain")
+            .arg(&spec)
+            .arg("--base-path")
+            .arg(&node.base_path)
+            .arg("--node-key-file")
+            .arg(&node.node_key)
+            .args(["--name", &format!("node-{index}"), "--listen-ip", "127.0.0.1", "--no-prometheus"])
+            .args(["--port", &node.p2p_port.to_string(), "--rpc-port", &node.rpc_port.to_string()])
+            .args(["--block-time-ms", "500", "--log", "info"]);
+        if let Some(key) = &node.key_file {
+            command.arg("--validator").arg("--key-file").arg(key);
+        }
+        node.child = Some(command.stdout(Stdio::null()).stderr(log).spawn().expect("start tracechain"));
+        self.wait(index, Duration::from_secs(60), "RPC up", |network| network.try_call(index, "system_health", json!([])).is_ok());
+    }
+
+    /// Kills node `index` at once (SIGKILL: a crash, no shutdown).
+    pub fn kill(&mut self, index: usize) {
+        if let Some(mut child) = self.nodes[index].child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Calls `method` on node `index`.
+    pub fn try_call(&self, index: usize, method: &str, params: Value) -> Result<Value, String> {
+        let response: Value = ureq::post(&format!("http://127.0.0.1:{}", self.nodes[index].rpc_port))
+            .timeout(Duration::from_secs(10))
+            .send_json(json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
+            .map_err(|error| error.to_string())?
+            .into_json()
+            .map_err(|error| error.to_string())?;
+        match response.get("result") {
+            Some(result) => Ok(result.clone()),
+            None => Err(format!("{method}: {response}")),
+        }
+    }
+
+    /// Calls `method` on node `index`, panicking on an error.
+    pub fn call(&self, index: usize, method: &str, params: Value) -> Value {
+        self.try_call(index, method, params).unwrap_or_else(|error| panic!("node {index}: {error}"))
+    }
+
+    /// The number of node `index`'s last finalized block.
+    pub fn finalized(&self, index: usize) -> u32 {
+        let hash = self.call(index, "chain_getFinalizedHead", json!([]));
+        let header = self.call(index, "chain_getHeader", json!([hash]));
+        u32::from_str_radix(header["number"].as_str().expect("number").trim_start_matches("0x"), 16).expect("hex")
+    }
+
+    /// The hash of block `number` on node `index`.
+    pub fn block_hash(&self, index: usize, number: u32) -> Option<String> {
+        self.call(index, "chain_getBlockHash", json!([number])).as_str().map(str::to_string)
+    }
+
+    /// Waits until `condition` holds, at most `timeout`; panics with the logs otherwise.
+    pub fn wait(&self, index: usize, timeout: Duration, what: &str, condition: impl Fn(&Self) -> bool) {
+        let started = Instant::now();
+        while !condition(self) {
+            if started.elapsed() > timeout {
+                let log = std::fs::read_to_string(&self.nodes[index].log).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(40).collect();
+                panic!("node {index}: `{what}` not reached in {timeout:?}; log tail:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// Waits until every node of `indices` has finalized block `number`.
+    pub fn wait_finalized(&self, indices: &[usize], number: u32, timeout: Duration) {
+        for &index in indices {
+            self.wait(index, timeout, &format!("finalized #{number}"), |network| {
+                network.try_call(index, "chain_getFinalizedHead", json!([])).is_ok() && network.finalized(index) >= number
+            });
+        }
+    }
+
+    /// Asserts that the nodes of `indices` agree on every block up to the lowest finalized one:
+    /// never two different blocks final at one height.
+    pub fn assert_one_chain(&self, indices: &[usize]) -> u32 {
+        let lowest = indices.iter().map(|&index| self.finalized(index)).min().expect("nodes");
+        for number in 1..=lowest {
+            let hashes: Vec<Option<String>> = indices.iter().map(|&index| self.block_hash(index, number)).collect();
+            assert!(hashes.iter().all(|hash| hash.is_some() && *hash == hashes[0]), "block #{number} differs: {hashes:?}");
+        }
+        lowest
+    }
+
+    /// The RPC URL of node `index`.
+    pub fn url(&self, index: usize) -> String {
+        format!("http://127.0.0.1:{}", self.nodes[index].rpc_port)
+    }
+}
+
+impl Drop for TestNetwork {
+    fn drop(&mut self) {
+        for index in 0..self.nodes.len() {
+            self.kill(index);
+        }
+    }
+}

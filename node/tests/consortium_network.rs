@@ -1,0 +1,198 @@
+//! The consortium network with real processes: validators on 127.0.0.1 finalizing with
+//! Malachite BFT over libp2p. Each test is bounded in time; the tests of this file run one at a
+//! time (four or five nodes each on a small machine).
+//!
+//! - 4 validators finalize; with one crashed, finality continues; the crashed one restarts and
+//!   catches up; a transaction sent to any node is included.
+//! - With two of four down, finality stops (safety) and resumes when one returns.
+//! - A fresh full node syncs from genesis to the same state root.
+//! - A validator added by governance votes from the height the change takes effect.
+//!
+//! After each, every node agrees on every finalized block: never two different blocks final at
+//! one height.
+
+mod common;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use common::network::TestNetwork;
+use parity_scale_codec::Decode;
+use serde_json::json;
+use tracechain_client::rpc::RpcClient;
+use tracechain_node::consensus::Certificate;
+use tracechain_primitives::keyring::{dev_sr25519, Ed25519Pair};
+use tracechain_runtime::{RuntimeCall, RuntimeEvent};
+
+static ONE_NETWORK_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+const PATIENCE: Duration = Duration::from_secs(90);
+
+fn remark(network: &TestNetwork, node: usize, signer: &str) -> u32 {
+    let mut client = RpcClient::connect(&network.url(node)).expect("connect");
+    client.timeout = PATIENCE;
+    let call = RuntimeCall::System(pallet_system::Call::remark_with_event {
+        remark: format!("sent to node {node}").into_bytes(),
+    });
+    let inclusions = client.execute("remark", vec![(&dev_sr25519(signer), call)]).expect("included");
+    inclusions[0].block
+}
+
+#[test]
+fn four_validators_finalize_through_a_crash_and_the_crashed_one_catches_up() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    let mut network = TestNetwork::new(dir.path(), 4, 0, &[]);
+    for index in 0..4 {
+        network.start(index);
+    }
+    network.wait_finalized(&[0, 1, 2, 3], 3, PATIENCE);
+    let health = network.call(0, "system_health", json!([]));
+    assert_eq!(health["peers"], json!(3), "{health}");
+    let peers = network.call(1, "system_peers", json!([]));
+    assert_eq!(peers.as_array().map(Vec::len), Some(3), "{peers}");
+    assert!(peers.as_array().expect("peers").iter().all(|peer| peer["roles"] == json!("AUTHORITY")), "{peers}");
+
+    // A transaction sent to any node is included (it reaches every proposer's pool).
+    for (node, signer) in [(0, "Alice"), (1, "Bob"), (2, "Charlie"), (3, "Dave")] {
+        remark(&network, node, signer);
+    }
+
+    // One validator crashes: the other three still finalize.
+    network.kill(3);
+    let at_crash = network.finalized(0);
+    network.wait_finalized(&[0, 1, 2], at_crash + 5, PATIENCE);
+    remark(&network, 1, "Eve");
+
+    // It restarts and catches up from its peers.
+    network.start(3);
+    let target = network.finalized(0) + 2;
+    network.wait_finalized(&[3], target, PATIENCE);
+    network.wait_finalized(&[0, 1, 2, 3], target + 2, PATIENCE);
+    let agreed = network.assert_one_chain(&[0, 1, 2, 3]);
+    assert!(agreed >= target);
+
+    // Every stored certificate has more than two thirds of the validators' signatures.
+    for number in [1, agreed / 2, agreed] {
+        let hash = network.block_hash(2, number).expect("hash");
+        let block = network.call(2, "chain_getBlock", json!([hash]));
+        let justification = &block["justifications"][0];
+        assert_eq!(justification[0], json!([66, 70, 84, 48]), "engine id BFT0: {justification}");
+        let bytes: Vec<u8> =
+            justification[1].as_array().expect("bytes").iter().map(|byte| byte.as_u64().expect("u8") as u8).collect();
+        let certificate = Certificate::decode(&mut &bytes[..]).expect("certificate");
+        assert_eq!(certificate.height, number);
+        assert!(certificate.signatures.len() >= 3, "#{number}: {certificate:?}");
+    }
+}
+
+#[test]
+fn with_two_of_four_down_finality_stops_and_resumes_when_one_returns() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    let mut network = TestNetwork::new(dir.path(), 4, 0, &[]);
+    for index in 0..4 {
+        network.start(index);
+    }
+    network.wait_finalized(&[0, 1, 2, 3], 3, PATIENCE);
+    network.kill(2);
+    network.kill(3);
+    // A height in flight when they died may still complete; after that, nothing is final.
+    std::thread::sleep(Duration::from_secs(3));
+    let stalled = network.finalized(0);
+    std::thread::sleep(Duration::from_secs(8));
+    assert_eq!(network.finalized(0), stalled, "two of four validators cannot finalize");
+    assert_eq!(network.finalized(1), stalled);
+
+    network.start(2);
+    network.wait_finalized(&[0, 1, 2], stalled + 3, PATIENCE);
+    network.start(3);
+    network.wait_finalized(&[3], stalled + 3, PATIENCE);
+    network.assert_one_chain(&[0, 1, 2, 3]);
+}
+
+#[test]
+fn a_fresh_full_node_syncs_from_genesis_to_the_same_state() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    let mut network = TestNetwork::new(dir.path(), 4, 1, &[]);
+    for index in 0..4 {
+        network.start(index);
+    }
+    remark(&network, 0, "Alice");
+    network.wait_finalized(&[0, 1, 2, 3], 12, PATIENCE);
+    network.start(4);
+    let target = network.finalized(0);
+    network.wait_finalized(&[4], target, PATIENCE);
+    let agreed = network.assert_one_chain(&[0, 4]);
+    let hash = network.block_hash(0, agreed).expect("hash");
+    let on_validator = network.call(0, "chain_getHeader", json!([hash]));
+    let on_full_node = network.call(4, "chain_getHeader", json!([hash]));
+    assert_eq!(on_validator["stateRoot"], on_full_node["stateRoot"]);
+    // It keeps following.
+    network.wait_finalized(&[4], agreed + 3, PATIENCE);
+    let roles = network.call(0, "system_peers", json!([]));
+    assert!(roles.as_array().expect("peers").iter().any(|peer| peer["roles"] == json!("FULL")), "{roles}");
+}
+
+#[test]
+fn a_validator_added_by_governance_votes_from_the_height_it_takes_effect() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    let new_key = Ed25519Pair::from_seed(&[42; 32]);
+    let new_key_file = dir.path().join("new-validator.key");
+    std::fs::write(&new_key_file, format!("0x{}\n", hex::encode([42u8; 32]))).expect("key file");
+    let mut network = TestNetwork::new(dir.path(), 4, 1, &[(4, &new_key_file)]);
+    for index in 0..5 {
+        network.start(index);
+    }
+    network.wait_finalized(&[0, 1, 2, 3, 4], 2, PATIENCE);
+
+    // The consortium's admins decide a fifth validator.
+    let mut client = RpcClient::connect(&network.url(1)).expect("connect");
+    client.timeout = PATIENCE;
+    let stored = client.storage(&pallet_membership::VALIDATORS.key(), None).expect("read").expect("validators");
+    let mut validators = Vec::<pallet_membership::types::ValidatorInfo>::decode(&mut &stored[..]).expect("decode");
+    assert_eq!(validators.len(), 4);
+    validators.push(pallet_membership::types::ValidatorInfo { org: validators[0].org, consensus_key: new_key.public() });
+    let proposal = client
+        .storage(&pallet_membership::NEXT_PROPOSAL_ID.key(), None)
+        .expect("read")
+        .map(|bytes| u32::decode(&mut &bytes[..]).expect("id"))
+        .unwrap_or_default();
+    let propose = RuntimeCall::Membership(pallet_membership::Call::propose {
+        action: pallet_membership::types::Action::SetValidators { validators },
+    });
+    let approve = RuntimeCall::Membership(pallet_membership::Call::approve { proposal });
+    let inclusions = client
+        .execute("validator set change", vec![(&dev_sr25519("Alice"), propose), (&dev_sr25519("Dave"), approve)])
+        .expect("decided");
+    let at = inclusions
+        .iter()
+        .flat_map(|inclusion| &inclusion.events)
+        .find_map(|event| match event {
+            RuntimeEvent::Membership(pallet_membership::Event::ValidatorSetScheduled { at, .. }) => Some(*at),
+            _ => None,
+        })
+        .expect("the change is scheduled");
+    network.wait_finalized(&[0, 1, 2, 3, 4], at + 1, PATIENCE);
+
+    // From `at` on, five validators: with one of the original four down, the remaining three
+    // reach the four signatures a decision needs only with the new validator's vote.
+    network.kill(0);
+    let from = network.finalized(1);
+    network.wait_finalized(&[1, 2, 3, 4], from + 4, PATIENCE);
+    for number in from + 1..=from + 4 {
+        let hash = network.block_hash(1, number).expect("hash");
+        let block = network.call(1, "chain_getBlock", json!([hash]));
+        let bytes: Vec<u8> = block["justifications"][0][1]
+            .as_array()
+            .expect("bytes")
+            .iter()
+            .map(|byte| byte.as_u64().expect("u8") as u8)
+            .collect();
+        let certificate = Certificate::decode(&mut &bytes[..]).expect("certificate");
+        assert!(certificate.signatures.iter().any(|(index, _)| *index == 4), "#{number} without the new validator");
+    }
+    network.assert_one_chain(&[1, 2, 3, 4]);
+}
