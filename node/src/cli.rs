@@ -156,6 +156,42 @@ pub enum Command {
     /// Verifies an item's journey from any node against the chain spec alone: the finality
     /// certificate, the validator set since genesis, and the storage proof of every value.
     Verify(VerifyArgs),
+    /// Writes an item's label: its GS1 Digital Link as a QR code with the GS1 keys printed under
+    /// it, as SVG or PNG (chosen by the --out extension).
+    Qr(QrArgs),
+    /// Exports an item's journey from a node as a GS1 EPCIS 2.0 document (JSON-LD).
+    Epcis(EpcisArgs),
+}
+
+/// `qr` options.
+#[derive(Debug, Args)]
+pub struct QrArgs {
+    /// The item: its GS1 Digital Link URI (encoded as given), or its id (0x + 64 hex digits,
+    /// looked up with --rpc).
+    pub item: String,
+    /// The label file: `*.svg` or `*.png`.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// A node to look the item up on: needed for an id; with a URI, checks that the item is
+    /// registered and prints its lot too. Default for an id: http://127.0.0.1:9944.
+    #[arg(long, value_name = "URL")]
+    pub rpc: Option<String>,
+}
+
+/// `epcis` options.
+#[derive(Debug, Args)]
+pub struct EpcisArgs {
+    /// The item: its GS1 Digital Link URI or its id (0x + 64 hex digits).
+    pub item: String,
+    /// The node to ask.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9944")]
+    pub rpc: String,
+    /// Write the document to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The block (hash) whose state to export; default the node's best block.
+    #[arg(long, value_name = "HASH")]
+    pub at: Option<String>,
 }
 
 /// `verify` options.

@@ -52,6 +52,19 @@ pub enum CommandError {
     /// A key could not be derived.
     #[error("key: {0}")]
     Key(String),
+    /// A JSON-RPC call to a node failed.
+    #[error("{url}: {method}: {reason}")]
+    Remote {
+        /// The node's URL.
+        url: String,
+        /// The method called.
+        method: String,
+        /// The transport's error or the node's JSON-RPC error.
+        reason: String,
+    },
+    /// A label could not be made.
+    #[error(transparent)]
+    Label(#[from] crate::label::LabelError),
     /// A check (replay, verify) ran and found a problem, already reported.
     #[error("{0}")]
     CheckFailed(String),
@@ -72,6 +85,8 @@ pub fn run(cli: Cli) -> Result<(), CommandError> {
         Some(Command::PurgeChain(args)) => purge_chain(&cli.run.chain, args),
         Some(Command::Replay(args)) => crate::replay_command::run(&cli.run.chain, args),
         Some(Command::Verify(args)) => crate::verify_command::run(&cli.run.chain, args),
+        Some(Command::Qr(args)) => crate::qr_command::run(args),
+        Some(Command::Epcis(args)) => crate::epcis_command::run(args),
     }
 }
 

@@ -10,7 +10,9 @@
 //! - [`consensus`]: the engine interface and the development chain's single authority.
 //! - [`bft`]: the consortium's engine, Malachite BFT over libp2p.
 //! - [`service`]: the node wiring all of it, and what the RPC server reads.
-//! - [`command`]: what each command-line subcommand does.
+//! - [`command`]: what each command-line subcommand does; [`qr_command`] and [`label`] write
+//!   QR-code labels, [`epcis_command`] exports a journey as EPCIS 2.0, [`rpc_call`] is their
+//!   JSON-RPC client (and `verify`'s).
 //!
 //! ## Invariants
 //! - One atomic, synced write per finalized block: a crash at any moment loses no finalized block
@@ -25,10 +27,14 @@ pub mod command;
 pub mod consensus;
 pub mod consumer_page;
 pub mod db;
+pub mod epcis_command;
+pub mod label;
 pub mod metrics;
 pub mod pool;
+pub mod qr_command;
 pub mod replay;
 pub mod replay_command;
+pub mod rpc_call;
 pub mod service;
 pub mod verify;
 pub mod verify_command;

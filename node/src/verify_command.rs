@@ -2,14 +2,13 @@
 //! any node and checks it with [`crate::verify`], trusting only the chain spec; prints the
 //! verified journey, or exactly what failed (and exits with failure).
 
-use std::time::Duration;
-
-use serde_json::{json, Value};
+use serde_json::json;
 use tracechain_rpc::proof::JourneyProof;
 
 use crate::{
     cli::{ChainArgs, VerifyArgs},
     command::{load_spec, CommandError},
+    rpc_call::call,
     verify::verify_journey_proof,
 };
 
@@ -45,19 +44,4 @@ pub fn run(chain_args: &ChainArgs, args: VerifyArgs) -> Result<(), CommandError>
             Err(CommandError::CheckFailed(format!("the journey of {} does not verify: {error}", args.item)))
         }
     }
-}
-
-/// One JSON-RPC call over HTTP; its `result`.
-fn call(url: &str, method: &str, params: Value) -> Result<Value, CommandError> {
-    let failed = |reason: String| CommandError::CheckFailed(format!("{url}: {method}: {reason}"));
-    let response: Value = ureq::post(url)
-        .timeout(Duration::from_secs(30))
-        .send_json(json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }))
-        .map_err(|error| failed(error.to_string()))?
-        .into_json()
-        .map_err(|error| failed(error.to_string()))?;
-    if let Some(error) = response.get("error") {
-        return Err(failed(error.to_string()));
-    }
-    response.get("result").cloned().ok_or_else(|| failed("no result".into()))
 }

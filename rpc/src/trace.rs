@@ -9,6 +9,7 @@
 //! | `trace_getOpenDeclarations` | port, at? | the open customs declarations at a port (UN/LOCODE) |
 //! | `trace_getAttestations` | item, at? | the inspections covering an item (directly, by lot or by aggregate) |
 //! | `trace_getRecalls` | gtin?, at? | the recalls of a product class and its lots, or of every class |
+//! | `trace_getEpcis` | item, at? | the item's journey as a GS1 EPCIS 2.0 `EPCISDocument` (JSON-LD, see [`tracechain_runtime::epcis`]) or `null` |
 //!
 //! `item` is an item id (`0x` + 64 hex digits) or the item's GS1 Digital Link URI; `at` a block
 //! hash (default: the best block). Every object answered carries `at`: the block hash and number
@@ -18,6 +19,8 @@
 //! A malformed GTIN, port, item id or URI is an invalid-params error that says what was wrong;
 //! an unknown block is the same error as `state_*`'s; a state the node cannot read (pruned, or a
 //! corrupt node) is a state error with the node's reason. Unknown items and classes are `null`.
+//! A journey that cannot be exported as EPCIS (a step whose block time or hash the node no longer
+//! has) is a state error that names the step.
 
 use std::{cell::RefCell, collections::BTreeMap, sync::Arc};
 
@@ -25,7 +28,10 @@ use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
 use serde::Serialize;
 use serde_json::Value;
 use tracechain_primitives::{header::Header, storage_key, BlockNumber, Moment, H256};
-use tracechain_runtime::journey::{self, Journey};
+use tracechain_runtime::{
+    epcis::{self, EpcisContext},
+    journey::{self, Journey},
+};
 use tracechain_support::{overlay::StateReader, Overlay};
 
 use pallet_membership::types::UnLocode;
@@ -169,6 +175,39 @@ fn journey_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Resul
     })
 }
 
+/// The EPCIS 2.0 document of `item`'s journey in the state of `header`: event ids from the hashes
+/// of the steps' blocks, EPC URNs from the company prefixes registered in that state, and the
+/// document's creation date from that block's time.
+pub fn epcis_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Result<Option<Value>, ErrorObjectOwned> {
+    let Some(journey) = journey_at(client, header, item)? else { return Ok(None) };
+    let (company_prefixes, creation_time) = with_state(client, header, |state| {
+        let prefixes = epcis::gs1_key_digits(&journey)
+            .iter()
+            .filter_map(|digits| pallet_membership::prefix_owner(state, digits.as_bytes()))
+            .map(|(_, prefix)| String::from_utf8_lossy(prefix.as_bytes()).into_owned())
+            .collect();
+        (prefixes, pallet_timestamp::now(state))
+    })?;
+    let mut block_hashes = BTreeMap::new();
+    for step in &journey.steps {
+        if block_hashes.contains_key(&step.block) {
+            continue;
+        }
+        let hash = if step.block == header.number {
+            Some(header.hash())
+        } else {
+            client.hash_of(step.block).map_err(|error| state_error(error.0))?
+        };
+        if let Some(hash) = hash {
+            block_hashes.insert(step.block, hash);
+        }
+    }
+    let context = EpcisContext { block_hashes, company_prefixes, creation_time };
+    epcis::epcis_document(&journey, &context)
+        .map(Some)
+        .map_err(|error| state_error(format!("the journey of {} cannot be exported as EPCIS: {error}", journey.item)))
+}
+
 /// Registers the `trace_*` methods.
 pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<(), RpcError> {
     module.register_blocking_method(
@@ -219,6 +258,15 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             let item = parse_item(&args, 0)?;
             let header = resolve_at(&**client, args.hash(1)?)?;
             journey_at(&**client, &header, &item)?.map(|journey| with_at(&journey, &header)).transpose()
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getEpcis",
+        |params, client, _| -> Result<Option<Value>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getEpcis", &["item", "at"])?;
+            let item = parse_item(&args, 0)?;
+            let header = resolve_at(&**client, args.hash(1)?)?;
+            epcis_at(&**client, &header, &item)
         },
     )?;
     module.register_blocking_method(

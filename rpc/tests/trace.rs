@@ -154,3 +154,35 @@ async fn recalls_of_lots_and_classes_are_listed() {
     assert_eq!(item["recall"]["reason"], json!("cork taint"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journeys_export_as_epcis_documents() {
+    let (node, _) = node_after(None);
+    let (_, server) = serve_node(node.clone()).await;
+    let url = server.http_url();
+    let uri = format!("https://id.tracechain.localhost/01/{WORKLOAD_GTIN}/21/3");
+    let document = result(&url, "trace_getEpcis", json!([uri])).await;
+    assert_eq!(document["type"], json!("EPCISDocument"));
+    assert_eq!(document["schemaVersion"], json!("2.0"));
+    assert_eq!(document["@context"][0], json!(tracechain_runtime::epcis::EPCIS_CONTEXT));
+    let events = document["epcisBody"]["eventList"].as_array().expect("events");
+    let journey = result(&url, "trace_getJourney", json!([uri])).await;
+    assert_eq!(events.len(), journey["steps"].as_array().map(Vec::len).unwrap_or_default());
+    assert_eq!(events[0]["bizStep"], json!("commissioning"));
+    assert_eq!(events[0]["epcList"], json!(["urn:epc:id:sgtin:3760001.000001.3"]));
+    // Event ids name the real block hashes.
+    let first_block = journey["steps"][0]["block"].as_u64().expect("block") as u32;
+    let hash = node.hash_of(first_block).expect("hash").expect("known");
+    let expected_id = format!("urn:tracechain:event:{hash:?}:{:?}:0", item_id(3));
+    assert_eq!(events[0]["eventID"], json!(expected_id));
+    // The same block exports the same bytes; the creation date is that block's time.
+    let at = format!("{:?}", node.best_header().hash());
+    let again = result(&url, "trace_getEpcis", json!([format!("{:?}", item_id(3)), at])).await;
+    assert_eq!(again, document);
+    assert!(document["creationDate"].as_str().is_some_and(|date| date.starts_with("2023-11-14T")), "{document}");
+    // Unknown items are null; malformed ones are errors.
+    let unknown = format!("https://id.tracechain.localhost/01/{WORKLOAD_GTIN}/21/999");
+    assert_eq!(result(&url, "trace_getEpcis", json!([unknown])).await, Value::Null);
+    assert_eq!(error(&url, "trace_getEpcis", json!(["bottle 3"])).await["code"], json!(-32602));
+    server.stop().await;
+}

@@ -83,6 +83,63 @@ pub struct Step {
     pub location: Option<String>,
     /// The aggregate (SSCC) involved, if any.
     pub aggregate: Option<String>,
+    /// Which record of which pallet the step comes from, for machines (EPCIS export).
+    pub record: StepRecord,
+}
+
+/// The record a journey step comes from: what kind of thing happened, and the id of the record
+/// that holds it (a transfer proposal, a customs declaration, an attestation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "type")]
+pub enum StepRecord {
+    /// The item was commissioned (products pallet).
+    Commissioned,
+    /// Custody was proposed to the counterparty: the goods left the party (custody pallet).
+    CustodyProposed {
+        /// The transfer proposal.
+        proposal: u64,
+    },
+    /// The party accepted custody from the counterparty (custody pallet).
+    CustodyAccepted {
+        /// The transfer proposal.
+        proposal: u64,
+    },
+    /// The party accepted title from the counterparty (custody pallet).
+    OwnershipAccepted {
+        /// The transfer proposal.
+        proposal: u64,
+    },
+    /// The item was packed into the step's aggregate (custody pallet).
+    Packed,
+    /// The item was unpacked from the step's aggregate (custody pallet).
+    Unpacked,
+    /// An aggregate was formed (custody pallet; aggregates' own journeys).
+    Formed,
+    /// An aggregate was dissolved (custody pallet; aggregates' own journeys).
+    Dissolved,
+    /// A customs declaration covering the item was filed (customs pallet).
+    Declared {
+        /// The declaration.
+        declaration: u64,
+    },
+    /// The port's customs decided on a declaration covering the item (customs pallet).
+    CustomsDecision {
+        /// The declaration.
+        declaration: u64,
+    },
+    /// An inspection attestation covering the item (inspection pallet).
+    Attestation {
+        /// The attestation.
+        attestation: u64,
+    },
+    /// A recall of the item, its lot or its class (products pallet).
+    Recall,
+    /// The retail sale (identity pallet).
+    Sale,
+    /// The brand reported the code counterfeit (identity pallet).
+    CounterfeitReport,
+    /// The item was recorded as destroyed (identity pallet).
+    Destruction,
 }
 
 /// An item's identity, current state and history.
@@ -327,6 +384,7 @@ pub fn journey(
             counterparty: None,
             location: None,
             aggregate: None,
+            record: StepRecord::Commissioned,
         });
     }
     for step in pallet_custody::history(storage, id) {
@@ -334,21 +392,27 @@ pub fn journey(
     }
     let recall = pallet_products::recall_of(storage, &item).map(|recall| recall_view(storage, &recall));
     if let Some(recall) = &recall {
-        steps.push(notice_step(recall, "recalling", "recalled", "recalled"));
+        steps.push(notice_step(recall, "recalling", "recalled", "recalled", StepRecord::Recall));
     }
     let sale = pallet_identity::sale(storage, id).map(|sale| notice(sale.by, None, sale.at, sale.time));
     if let Some(sale) = &sale {
-        steps.push(notice_step(sale, "retail_selling", "retail_sold", "sold to a consumer"));
+        steps.push(notice_step(sale, "retail_selling", "retail_sold", "sold to a consumer", StepRecord::Sale));
     }
     let counterfeit = pallet_identity::counterfeit_report(storage, id)
         .map(|report| notice(report.by, Some(&report.reason), report.at, report.time));
     if let Some(report) = &counterfeit {
-        steps.push(notice_step(report, "inspecting", "non_conformant", "reported counterfeit by the brand"));
+        steps.push(notice_step(
+            report,
+            "inspecting",
+            "non_conformant",
+            "reported counterfeit by the brand",
+            StepRecord::CounterfeitReport,
+        ));
     }
     let destroyed = pallet_identity::destruction(storage, id)
         .map(|destruction| notice(destruction.by, Some(&destruction.reason), destruction.at, destruction.time));
     if let Some(destruction) = &destroyed {
-        steps.push(notice_step(destruction, "destroying", "destroyed", "destroyed"));
+        steps.push(notice_step(destruction, "destroying", "destroyed", "destroyed", StepRecord::Destruction));
     }
     let now = pallet_timestamp::now(storage);
     let declarations: Vec<DeclarationView> = pallet_customs::declarations_of_item(storage, id)
@@ -365,6 +429,7 @@ pub fn journey(
                 counterparty: None,
                 location: Some(port.clone()),
                 aggregate: None,
+                record: StepRecord::Declared { declaration: declaration_id },
             });
             for decision in &declaration.decisions {
                 let (biz_step, disposition, action) = decision_words(&decision.kind);
@@ -378,6 +443,7 @@ pub fn journey(
                     counterparty: None,
                     location: Some(port.clone()),
                     aggregate: None,
+                    record: StepRecord::CustomsDecision { declaration: declaration_id },
                 });
             }
             declaration_view(storage, declaration_id, &declaration)
@@ -399,6 +465,7 @@ pub fn journey(
                 counterparty: None,
                 location: None,
                 aggregate: None,
+                record: StepRecord::Attestation { attestation: attestation.id },
             });
             view
         })
@@ -460,7 +527,7 @@ fn decision_words(kind: &DecisionKind) -> (&'static str, &'static str, String) {
     }
 }
 
-fn notice_step(notice: &Notice, biz_step: &str, disposition: &str, action: &str) -> Step {
+fn notice_step(notice: &Notice, biz_step: &str, disposition: &str, action: &str, record: StepRecord) -> Step {
     Step {
         block: notice.block,
         time: Some(notice.time),
@@ -474,25 +541,45 @@ fn notice_step(notice: &Notice, biz_step: &str, disposition: &str, action: &str)
         counterparty: None,
         location: None,
         aggregate: None,
+        record,
     }
 }
 
 fn custody_step(storage: &impl StorageRead, step: &pallet_custody::types::JourneyStep) -> Step {
     let sscc_text = |sscc: &[u8; 18]| text(sscc);
-    let (biz_step, disposition, action, counterparty, aggregate) = match &step.action {
-        StepAction::CustodyProposed { to, aggregate, .. } => {
-            ("shipping", "in_transit", "custody handed over", Some(*to), aggregate.as_ref().map(sscc_text))
+    let (biz_step, disposition, action, counterparty, aggregate, record) = match &step.action {
+        StepAction::CustodyProposed { proposal, to, aggregate } => (
+            "shipping",
+            "in_transit",
+            "custody handed over",
+            Some(*to),
+            aggregate.as_ref().map(sscc_text),
+            StepRecord::CustodyProposed { proposal: *proposal },
+        ),
+        StepAction::CustodyAccepted { proposal, from, aggregate } => (
+            "receiving",
+            "in_progress",
+            "custody accepted",
+            Some(*from),
+            aggregate.as_ref().map(sscc_text),
+            StepRecord::CustodyAccepted { proposal: *proposal },
+        ),
+        StepAction::OwnershipAccepted { proposal, from, aggregate } => (
+            "accepting",
+            "in_progress",
+            "ownership accepted",
+            Some(*from),
+            aggregate.as_ref().map(sscc_text),
+            StepRecord::OwnershipAccepted { proposal: *proposal },
+        ),
+        StepAction::Packed { sscc, .. } => {
+            ("packing", "in_progress", "packed", None, Some(sscc_text(sscc)), StepRecord::Packed)
         }
-        StepAction::CustodyAccepted { from, aggregate, .. } => {
-            ("receiving", "in_progress", "custody accepted", Some(*from), aggregate.as_ref().map(sscc_text))
+        StepAction::Unpacked { sscc, .. } => {
+            ("unpacking", "in_progress", "unpacked", None, Some(sscc_text(sscc)), StepRecord::Unpacked)
         }
-        StepAction::OwnershipAccepted { from, aggregate, .. } => {
-            ("accepting", "in_progress", "ownership accepted", Some(*from), aggregate.as_ref().map(sscc_text))
-        }
-        StepAction::Packed { sscc, .. } => ("packing", "in_progress", "packed", None, Some(sscc_text(sscc))),
-        StepAction::Unpacked { sscc, .. } => ("unpacking", "in_progress", "unpacked", None, Some(sscc_text(sscc))),
-        StepAction::Formed { .. } => ("packing", "in_progress", "aggregate formed", None, None),
-        StepAction::Dissolved => ("unpacking", "in_progress", "aggregate dissolved", None, None),
+        StepAction::Formed { .. } => ("packing", "in_progress", "aggregate formed", None, None, StepRecord::Formed),
+        StepAction::Dissolved => ("unpacking", "in_progress", "aggregate dissolved", None, None, StepRecord::Dissolved),
     };
     Step {
         block: step.block,
@@ -504,6 +591,7 @@ fn custody_step(storage: &impl StorageRead, step: &pallet_custody::types::Journe
         counterparty: counterparty.map(|org| party(storage, org)),
         location: Some(location_name(&step.location)),
         aggregate,
+        record,
     }
 }
 

@@ -13,6 +13,7 @@
 //!   block (initialize, apply extrinsics, finalize), and `execute_block` to import one by full
 //!   re-execution, checking the state and extrinsics roots.
 //! - [`genesis`]: the JSON chain spec and the genesis state and header.
+//! - [`journey`]: an item's journey read from state; [`epcis`]: the journey as an EPCIS 2.0 document.
 //! - [`version::VERSION`]: spec name `tracechain`, spec and transaction versions.
 //!
 //! ## Transaction rules (checked in this order, each with its own [`validity::TransactionError`])
@@ -30,6 +31,7 @@
 //! records the error, as in Substrate.
 
 pub mod call;
+pub mod epcis;
 pub mod event;
 pub mod executive;
 pub mod genesis;

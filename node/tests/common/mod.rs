@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod qr;
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
