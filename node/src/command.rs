@@ -126,7 +126,8 @@ fn open_chain(args: &ChainArgs, pruning: Option<Pruning>) -> Result<(Chain, Path
 const ENGINE_LOG_DEFAULTS: &str = ",malachitebft_core_consensus=warn,malachitebft_engine=warn,malachitebft_network=warn,malachitebft_discovery=warn,malachitebft_sync=warn,malachitebft_wal=warn,libp2p_gossipsub=warn";
 
 fn init_logging(filter: &str) {
-    let filter = if filter.contains("malachitebft") { filter.to_string() } else { format!("{filter}{ENGINE_LOG_DEFAULTS}") };
+    let filter =
+        if filter.contains("malachitebft") { filter.to_string() } else { format!("{filter}{ENGINE_LOG_DEFAULTS}") };
     let filter = &filter;
     let filter =
         tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));

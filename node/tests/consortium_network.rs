@@ -154,7 +154,8 @@ fn a_validator_added_by_governance_votes_from_the_height_it_takes_effect() {
     let stored = client.storage(&pallet_membership::VALIDATORS.key(), None).expect("read").expect("validators");
     let mut validators = Vec::<pallet_membership::types::ValidatorInfo>::decode(&mut &stored[..]).expect("decode");
     assert_eq!(validators.len(), 4);
-    validators.push(pallet_membership::types::ValidatorInfo { org: validators[0].org, consensus_key: new_key.public() });
+    validators
+        .push(pallet_membership::types::ValidatorInfo { org: validators[0].org, consensus_key: new_key.public() });
     let proposal = client
         .storage(&pallet_membership::NEXT_PROPOSAL_ID.key(), None)
         .expect("read")

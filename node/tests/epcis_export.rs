@@ -135,6 +135,6 @@ fn the_exported_journey_is_valid_epcis_and_broken_copies_are_not() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("(10) L2019-01 (21) R"), "the node's lot is on the line: {stdout}");
-    assert_eq!(common::qr::decode_png_qr(&label), [outcome.digital_link.clone()]);
+    assert_eq!(common::qr::decode_png_qr(&label), std::slice::from_ref(&outcome.digital_link));
     node.stop();
 }

@@ -104,7 +104,9 @@ impl TestNetwork {
             command.arg("--validator").arg("--key-file").arg(key);
         }
         node.child = Some(command.stdout(Stdio::null()).stderr(log).spawn().expect("start tracechain"));
-        self.wait(index, Duration::from_secs(60), "RPC up", |network| network.try_call(index, "system_health", json!([])).is_ok());
+        self.wait(index, Duration::from_secs(60), "RPC up", |network| {
+            network.try_call(index, "system_health", json!([])).is_ok()
+        });
     }
 
     /// Kills node `index` at once (SIGKILL: a crash, no shutdown).
@@ -153,7 +155,10 @@ impl TestNetwork {
             if started.elapsed() > timeout {
                 let log = std::fs::read_to_string(&self.nodes[index].log).unwrap_or_default();
                 let tail: Vec<&str> = log.lines().rev().take(40).collect();
-                panic!("node {index}: `{what}` not reached in {timeout:?}; log tail:\n{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+                panic!(
+                    "node {index}: `{what}` not reached in {timeout:?}; log tail:\n{}",
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                );
             }
             std::thread::sleep(Duration::from_millis(250));
         }
@@ -163,7 +168,8 @@ impl TestNetwork {
     pub fn wait_finalized(&self, indices: &[usize], number: u32, timeout: Duration) {
         for &index in indices {
             self.wait(index, timeout, &format!("finalized #{number}"), |network| {
-                network.try_call(index, "chain_getFinalizedHead", json!([])).is_ok() && network.finalized(index) >= number
+                network.try_call(index, "chain_getFinalizedHead", json!([])).is_ok()
+                    && network.finalized(index) >= number
             });
         }
     }
@@ -174,7 +180,10 @@ impl TestNetwork {
         let lowest = indices.iter().map(|&index| self.finalized(index)).min().expect("nodes");
         for number in 1..=lowest {
             let hashes: Vec<Option<String>> = indices.iter().map(|&index| self.block_hash(index, number)).collect();
-            assert!(hashes.iter().all(|hash| hash.is_some() && *hash == hashes[0]), "block #{number} differs: {hashes:?}");
+            assert!(
+                hashes.iter().all(|hash| hash.is_some() && *hash == hashes[0]),
+                "block #{number} differs: {hashes:?}"
+            );
         }
         lowest
     }
