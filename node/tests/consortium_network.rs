@@ -10,6 +10,9 @@
 //!
 //! After each, every node agrees on every finalized block: never two different blocks final at
 //! one height.
+//!
+//! They are `#[ignore]`d in the default run until they have been seen green on the CI machine:
+//! `cargo test -p tracechain-node --test consortium_network -- --ignored --test-threads 1`.
 
 mod common;
 
@@ -39,6 +42,7 @@ fn remark(network: &TestNetwork, node: usize, signer: &str) -> u32 {
 }
 
 #[test]
+#[ignore = "multi-process network test: run with `cargo test -p tracechain-node --test consortium_network -- --ignored`"]
 fn four_validators_finalize_through_a_crash_and_the_crashed_one_catches_up() {
     let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = tempfile::tempdir().expect("dir");
@@ -87,6 +91,7 @@ fn four_validators_finalize_through_a_crash_and_the_crashed_one_catches_up() {
 }
 
 #[test]
+#[ignore = "multi-process network test: run with `cargo test -p tracechain-node --test consortium_network -- --ignored`"]
 fn with_two_of_four_down_finality_stops_and_resumes_when_one_returns() {
     let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = tempfile::tempdir().expect("dir");
@@ -112,6 +117,7 @@ fn with_two_of_four_down_finality_stops_and_resumes_when_one_returns() {
 }
 
 #[test]
+#[ignore = "multi-process network test: run with `cargo test -p tracechain-node --test consortium_network -- --ignored`"]
 fn a_fresh_full_node_syncs_from_genesis_to_the_same_state() {
     let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = tempfile::tempdir().expect("dir");
@@ -136,6 +142,7 @@ fn a_fresh_full_node_syncs_from_genesis_to_the_same_state() {
 }
 
 #[test]
+#[ignore = "multi-process network test: run with `cargo test -p tracechain-node --test consortium_network -- --ignored`"]
 fn a_validator_added_by_governance_votes_from_the_height_it_takes_effect() {
     let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = tempfile::tempdir().expect("dir");
