@@ -10,12 +10,15 @@
 //! - [`rpc::RpcClient::submit_and_wait`]: submit a batch of extrinsics and wait until every one
 //!   is in a finalized block; a call that failed on chain is [`ClientError::Dispatch`].
 //! - [`story`]: the acceptance story of the brief, from the winery to the consumer's scan.
+//! - [`load`]: a load generator (`tracechain-load`): signed commissions at a target rate through
+//!   every endpoint, open loop, with the sustained throughput and submission-to-finality latency.
 //!
 //! ## Failure
 //! Every failure is a [`ClientError`]: transport, a JSON-RPC error (with its code and message),
 //! an answer that does not have the expected shape, a transaction that the pool refused or whose
 //! call failed, or a wait that timed out.
 
+pub mod load;
 pub mod rpc;
 pub mod story;
 
@@ -71,4 +74,7 @@ pub enum ClientError {
     /// A story step's outcome was not what the story expects.
     #[error("story: {0}")]
     Story(String),
+    /// A load run cannot be set up: a bad configuration or a chain without what it needs.
+    #[error("load: {0}")]
+    Load(String),
 }

@@ -5,8 +5,7 @@
 //!
 //! | message | bytes signed (SCALE) |
 //! |---|---|
-//! | precommit for block `b` | [`commit_message`]: `("tracechain/commit/v1", genesis, height: u32, round: u32, b)` |
-//! | any other vote | `("tracechain/vote/v1", genesis, kind: u8, height: u32, round: i64, Option<block>)` |
+//! | votes | [`tracechain_primitives::consensus_message`]: a precommit for a block signs [`commit_message`] |
 //! | proposal | `("tracechain/proposal/v1", genesis, height, round: i64, block, pol_round: i64, proposer)` |
 //! | proposal parts | [`proposal_parts_message`] |
 //! | validator proof | Malachite's proof-of-validator bytes (public key and libp2p peer id) |
@@ -19,17 +18,14 @@ use malachitebft_core_types::{
 use malachitebft_signing::{Error as SigningError, VerificationResult};
 use parity_scale_codec::Encode;
 use tracechain_primitives::{
+    consensus_message::{self, VoteKind},
     keyring::{verify_ed25519, Ed25519Pair},
-    BlockNumber, H256,
+    H256,
 };
 
 use crate::{Height, Proposal, TracechainContext, Vote};
 
-/// What a validator signs to commit `block_hash` at `height` in `round` of the chain `genesis`:
-/// the message of every signature in a finality certificate.
-pub fn commit_message(genesis: H256, height: BlockNumber, round: u32, block_hash: H256) -> Vec<u8> {
-    (b"tracechain/commit/v1", genesis, height, round, block_hash).encode()
-}
+pub use tracechain_primitives::consensus_message::commit_message;
 
 /// What a proposer signs to close the parts of its block `block_hash` for `height`, `round`.
 pub fn proposal_parts_message(
@@ -42,23 +38,23 @@ pub fn proposal_parts_message(
     (b"tracechain/proposal-parts/v1", genesis, height.0, round.as_i64(), pol_round.as_i64(), block_hash).encode()
 }
 
-/// The bytes a vote's signature covers (see the module docs).
+/// The bytes a vote's signature covers (see [`tracechain_primitives::consensus_message`]).
 pub fn vote_message(genesis: H256, vote: &Vote) -> Vec<u8> {
-    match (vote.vote_type, &vote.value, vote.round.as_u32()) {
-        (VoteType::Precommit, NilOrVal::Val(block), Some(round)) => {
-            commit_message(genesis, vote.height.0, round, block.hash())
-        }
-        (kind, value, _) => {
-            let kind: u8 = match kind {
-                VoteType::Prevote => 0,
-                VoteType::Precommit => 1,
-            };
-            let value = match value {
-                NilOrVal::Nil => None,
-                NilOrVal::Val(block) => Some(block.hash()),
-            };
-            (b"tracechain/vote/v1", genesis, kind, vote.height.0, vote.round.as_i64(), value).encode()
-        }
+    let value = match &vote.value {
+        NilOrVal::Nil => None,
+        NilOrVal::Val(block) => Some(block.hash()),
+    };
+    // A vote always has a defined round; `Nil` (-1) would only come from a malformed vote,
+    // which then signs bytes no valid vote signs.
+    let round = vote.round.as_u32().unwrap_or(u32::MAX);
+    consensus_message::vote_message(genesis, vote_kind(vote.vote_type), vote.height.0, round, value)
+}
+
+/// The runtime's name for a Malachite vote type.
+pub fn vote_kind(vote_type: VoteType) -> VoteKind {
+    match vote_type {
+        VoteType::Prevote => VoteKind::Prevote,
+        VoteType::Precommit => VoteKind::Precommit,
     }
 }
 

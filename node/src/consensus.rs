@@ -160,6 +160,9 @@ pub trait Application: Send + Sync + 'static {
     /// Height `number` was decided in `round` (0 when the first proposer's block was), `took`
     /// after the height started.
     fn on_decided(&self, number: BlockNumber, round: u32, took: std::time::Duration);
+    /// Equivocations the engine saw: kept, and put into the blocks this node proposes until the
+    /// chain has recorded them.
+    fn report_equivocations(&self, reports: Vec<pallet_membership::EquivocationReport>);
 }
 
 /// The network as the node reports it (`system_health`, `system_peers`, metrics).

@@ -7,6 +7,7 @@
 //! the block in one atomic batch (synced: it is final), then revalidate the pool and tell
 //! subscribers.
 
+use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use parity_scale_codec::{Decode, Encode};
@@ -14,7 +15,7 @@ use parking_lot::{Mutex, RwLock};
 use tokio::sync::{broadcast, mpsc};
 use tracechain_primitives::{
     header::{Block, Digest, Header},
-    trie::TrieError,
+    trie::{NodeStore, TrieError},
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
 use tracechain_rpc::{
@@ -22,7 +23,7 @@ use tracechain_rpc::{
     system::PeerInfo,
 };
 use tracechain_runtime::{
-    executive::{ExecutedBlock, SignatureCheck},
+    executive::{BlockBuilder, ExecutedBlock, SignatureCheck},
     ChainSpec, RuntimeEvent, TransactionError, TransactionSource,
 };
 use tracechain_support::{EventRecord, Overlay};
@@ -36,6 +37,10 @@ use crate::{
 
 /// Most transactions offered to one block.
 const MAX_BLOCK_TRANSACTIONS: usize = 20_000;
+/// Most equivocation reports put into one block.
+const MAX_BLOCK_EQUIVOCATION_REPORTS: usize = 16;
+/// Most equivocation reports kept while waiting to be recorded.
+const MAX_PENDING_EQUIVOCATION_REPORTS: usize = 256;
 
 /// A running node's shared state.
 pub struct Node {
@@ -49,6 +54,8 @@ pub struct Node {
     executed: Mutex<Vec<ExecutedBlock>>,
     gossip: Mutex<Option<mpsc::Sender<Vec<u8>>>>,
     network: RwLock<NetworkStatus>,
+    /// Equivocations seen by the engine and not yet recorded on chain, by offence.
+    equivocations: Mutex<BTreeMap<pallet_membership::Offence, pallet_membership::EquivocationReport>>,
     metrics: Metrics,
 }
 
@@ -70,6 +77,7 @@ impl Node {
             executed: Mutex::new(Vec::new()),
             gossip: Mutex::new(None),
             network: RwLock::new(NetworkStatus::default()),
+            equivocations: Mutex::new(BTreeMap::new()),
             metrics,
         }
     }
@@ -109,6 +117,23 @@ impl Node {
     }
 
     /// Keeps an executed block until the height is decided.
+    /// Adds the pending equivocation reports to a block being built (after the timestamp). A
+    /// report the runtime refuses (recorded meanwhile, or stale) is dropped; an included one is
+    /// kept until a block that records it is final, since this block may not be decided.
+    fn include_equivocation_reports<S: NodeStore + ?Sized>(&self, builder: &mut BlockBuilder<'_, S>) {
+        let mut pending = self.equivocations.lock();
+        let mut refused = Vec::new();
+        for (offence, report) in pending.iter().take(MAX_BLOCK_EQUIVOCATION_REPORTS) {
+            if let Err(reason) = builder.apply_equivocation_report(report.clone()) {
+                tracing::debug!(target: "node", "not reporting equivocation at #{}: {reason}", report.height);
+                refused.push(*offence);
+            }
+        }
+        for offence in refused {
+            pending.remove(&offence);
+        }
+    }
+
     fn keep_executed(&self, executed: ExecutedBlock) {
         let mut kept = self.executed.lock();
         let hash = executed.block.hash();
@@ -200,6 +225,7 @@ impl Application for Node {
         let now = wall_clock_ms().max(previous_time + pallet_timestamp::MINIMUM_PERIOD_MS);
         let mut builder = runtime.block_builder(&state, &best, Digest::default()).map_err(|e| error(&e))?;
         builder.apply_timestamp(now).map_err(|e| error(&e))?;
+        self.include_equivocation_reports(&mut builder);
         let ready = self.pool.ready(|account| runtime.account_nonce(&state, account), MAX_BLOCK_TRANSACTIONS);
         let mut refused = Vec::new();
         for (hash, bytes) in ready {
@@ -295,6 +321,16 @@ impl Application for Node {
     fn set_network_status(&self, status: NetworkStatus) {
         self.metrics.set_peers(status.peers.len());
         *self.network.write() = status;
+    }
+
+    fn report_equivocations(&self, reports: Vec<pallet_membership::EquivocationReport>) {
+        let mut pending = self.equivocations.lock();
+        for report in reports {
+            if pending.len() >= MAX_PENDING_EQUIVOCATION_REPORTS {
+                break;
+            }
+            pending.insert(report.offence(), report);
+        }
     }
 
     fn on_decided(&self, _number: BlockNumber, round: u32, took: std::time::Duration) {

@@ -7,6 +7,7 @@
 //! - With two of four down, finality stops (safety) and resumes when one returns.
 //! - A fresh full node syncs from genesis to the same state root.
 //! - A validator added by governance votes from the height the change takes effect.
+//! - Two processes with one validator key equivocate, and the chain records it.
 //!
 //! After each, every node agrees on every finalized block: never two different blocks final at
 //! one height.
@@ -203,4 +204,65 @@ fn a_validator_added_by_governance_votes_from_the_height_it_takes_effect() {
         assert!(certificate.signatures.iter().any(|(index, _)| *index == 4), "#{number} without the new validator");
     }
     network.assert_one_chain(&[1, 2, 3, 4]);
+}
+
+#[test]
+#[ignore = "multi-process network test: run with `cargo test -p tracechain-node --test consortium_network -- --ignored`"]
+fn a_validator_that_signs_twice_is_recorded_on_chain_as_an_equivocator() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    // Node 4 runs validator 3's consensus key beside node 3 (an operator's failover gone wrong):
+    // when that key proposes, each twin proposes and prevotes its own block.
+    let twin_key = dir.path().join("keys").join("validator-3.key");
+    let mut network = TestNetwork::new(dir.path(), 4, 1, &[(4, &twin_key)]);
+    for index in 0..5 {
+        network.start(index);
+    }
+    let offender: [u8; 32] = {
+        let seed = std::fs::read_to_string(&twin_key).expect("key file");
+        let seed: [u8; 32] =
+            hex::decode(seed.trim().trim_start_matches("0x")).expect("hex").try_into().expect("32 bytes");
+        Ed25519Pair::from_seed(&seed).public()
+    };
+    let client = RpcClient::connect(&network.url(0)).expect("connect");
+    let started = std::time::Instant::now();
+    let mut next = 1;
+    let recorded = loop {
+        assert!(started.elapsed() < 3 * PATIENCE, "no equivocation recorded by #{next}");
+        let finalized = network.finalized(0);
+        let mut found = None;
+        while next <= finalized && found.is_none() {
+            let hash = client.block_hash(next).expect("hash").expect("finalized block");
+            found = client.events(hash).expect("events").into_iter().find_map(|record| match record.event {
+                RuntimeEvent::Membership(pallet_membership::Event::EquivocationRecorded {
+                    org,
+                    offender,
+                    height,
+                    round,
+                    kind,
+                }) => Some((next, org, offender, height, round, kind)),
+                _ => None,
+            });
+            next += 1;
+        }
+        if let Some(found) = found {
+            break found;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let (block, org, key, height, round, kind) = recorded;
+    assert_eq!(key, offender, "the twins' key is the offender");
+    assert!(height < block, "reported after its height was decided");
+    // The proof is in state, where every node (and an auditor's replay) can check it.
+    let offence = (key, height, round, kind);
+    let stored = client
+        .storage(&pallet_membership::EQUIVOCATIONS.key(&offence), None)
+        .expect("read")
+        .expect("the record is stored");
+    let record = pallet_membership::EquivocationRecord::decode(&mut &stored[..]).expect("record");
+    assert_eq!((record.org, record.recorded_in), (org, block));
+    assert_ne!(record.report.first.block, record.report.second.block);
+    // Safety held all along: the honest nodes never finalized two blocks at one height.
+    network.wait_finalized(&[0, 1, 2], block, PATIENCE);
+    network.assert_one_chain(&[0, 1, 2]);
 }

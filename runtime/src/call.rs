@@ -57,15 +57,19 @@ impl RuntimeCall {
 
     /// Inherents are mandatory; everything else is a normal transaction.
     pub fn class(&self) -> DispatchClass {
-        match self {
-            RuntimeCall::Timestamp(_) => DispatchClass::Mandatory,
-            _ => DispatchClass::Normal,
+        if self.is_inherent() {
+            DispatchClass::Mandatory
+        } else {
+            DispatchClass::Normal
         }
     }
 
     /// Whether the call is an inherent: unsigned, put in the block by its author.
     pub fn is_inherent(&self) -> bool {
-        matches!(self, RuntimeCall::Timestamp(_))
+        matches!(
+            self,
+            RuntimeCall::Timestamp(_) | RuntimeCall::Membership(pallet_membership::Call::report_equivocation { .. })
+        )
     }
 
     /// Dispatches the call to its pallet.

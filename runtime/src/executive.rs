@@ -483,7 +483,19 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
 
     /// Applies the timestamp inherent; block authors call this first.
     pub fn apply_timestamp(&mut self, now: tracechain_primitives::Moment) -> Result<(), TransactionError> {
-        let call = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now });
+        self.apply_inherent(RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }))
+    }
+
+    /// Applies an equivocation report (an inherent: after the timestamp, before any signed
+    /// extrinsic). On `Err` the report is false, stale or already recorded, and nothing changes.
+    pub fn apply_equivocation_report(
+        &mut self,
+        report: pallet_membership::EquivocationReport,
+    ) -> Result<(), TransactionError> {
+        self.apply_inherent(RuntimeCall::Membership(pallet_membership::Call::report_equivocation { report }))
+    }
+
+    fn apply_inherent(&mut self, call: RuntimeCall) -> Result<(), TransactionError> {
         let bytes = UncheckedExtrinsic::new_unsigned(call).encode();
         self.apply_extrinsic(&bytes, SignatureCheck::AlreadyVerified)?
             .map_err(|error| TransactionError::BadMandatory { reason: error.describe() })

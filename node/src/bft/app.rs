@@ -161,7 +161,15 @@ impl BftApp {
             }
             AppMsg::Finalized { certificate, extensions: _, evidence, reply } => {
                 if !evidence.is_empty() {
-                    tracing::warn!(target: "consensus", "Misbehaviour seen up to height {}: {evidence:?}", certificate.height);
+                    let reports = super::evidence::equivocation_reports(&evidence);
+                    for report in &reports {
+                        tracing::warn!(
+                            target: "consensus",
+                            "Equivocation: validator 0x{} signed two {:?}s at #{} round {}; reporting it on chain",
+                            hex::encode(report.offender), report.kind, report.height, report.round
+                        );
+                    }
+                    self.application.report_equivocations(reports);
                 }
                 let committed = self.application.best_number() >= certificate.height.number();
                 let next = if committed {

@@ -24,6 +24,7 @@
 
 mod app;
 pub mod config;
+pub mod evidence;
 pub mod network_key;
 pub mod streams;
 

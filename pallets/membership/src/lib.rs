@@ -17,6 +17,8 @@
 //!   organisation may also remove it, so that dead proposals do not stay in state forever.
 //! - `add_location`: any account of a member organisation, for its own organisation: registering
 //!   where one operates gives no rights over anybody else.
+//! - `report_equivocation`: nobody signs it; the block author includes the equivocations its
+//!   consensus engine saw, and the call checks the proof itself ([`equivocation`]).
 //!
 //! ## The threshold rule
 //! A proposal executes as soon as `approvals × denominator > numerator × admins`, where
@@ -49,7 +51,8 @@
 //!   follow it.
 //!
 //! ## Failure
-//! Calls fail with `BadOrigin` unless signed, and with [`Error`] otherwise. Every argument is
+//! Calls fail with `BadOrigin` unless signed (`report_equivocation`: unless unsigned), and with
+//! [`Error`] otherwise. Every argument is
 //! validated before anything is written, so a failed call changes nothing. When an approved
 //! action fails on execution (the state changed since it was proposed), its writes are rolled
 //! back but the approval itself succeeds: the proposal is consumed and `Executed` carries the
@@ -73,9 +76,11 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         VALIDATORS.metadata("the current validator set, in proposer order."),
         PENDING_VALIDATORS.metadata("the next validator set and the block it takes effect in."),
         VALIDATOR_SET_CHANGES.metadata("every block in which a new validator set took effect, oldest first. A light client follows the validator set from genesis through these blocks: each is certified by the set before it and holds the set after it."),
+        EQUIVOCATIONS.metadata("(consensus key, height, round, vote kind) → the recorded equivocation, with its proof and the offender's organisation."),
     ]
 }
 
+pub mod equivocation;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -93,9 +98,9 @@ use tracechain_support::{
 };
 
 pub use types::{
-    Action, CompanyPrefix, CountryCode, GenesisConfig, GenesisOrganisation, GenesisValidator, Gln, Location, OrgId,
-    Organisation, ParseError, Proposal, Role, Scope, UnLocode, ValidatorInfo, MAX_NAME_LEN, MAX_PREFIX_LEN,
-    MAX_SCOPE_LEN, MIN_PREFIX_LEN,
+    Action, CompanyPrefix, CountryCode, EquivocationRecord, EquivocationReport, GenesisConfig, GenesisOrganisation,
+    GenesisValidator, Gln, Location, Offence, OrgId, Organisation, ParseError, Proposal, ReportedVote, Role, Scope,
+    UnLocode, ValidatorInfo, MAX_NAME_LEN, MAX_PREFIX_LEN, MAX_SCOPE_LEN, MIN_PREFIX_LEN,
 };
 
 /// The pallet's name: the first half of its storage prefixes.
@@ -160,6 +165,9 @@ pub const PENDING_VALIDATORS: StorageValue<(BlockNumber, Vec<ValidatorInfo>)> =
 /// oldest first. A light client follows the validator set from genesis through these blocks:
 /// each is certified by the set before it and holds the set after it.
 pub const VALIDATOR_SET_CHANGES: StorageValue<Vec<BlockNumber>> = StorageValue::new(PALLET_NAME, "ValidatorSetChanges");
+/// `Membership.Equivocations`: offence → its record (see [`equivocation`]).
+pub const EQUIVOCATIONS: StorageMap<Offence, EquivocationRecord> =
+    StorageMap::new(PALLET_NAME, "Equivocations", StorageHasher::Blake2_128Concat);
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -193,6 +201,13 @@ pub enum Call {
     add_location {
         /// The location; not already registered.
         location: Location,
+    },
+    /// Records that a validator signed two different votes in one round (see [`equivocation`]).
+    /// Unsigned: an inherent of the block author, never a pool transaction.
+    #[codec(index = 4)]
+    report_equivocation {
+        /// The two votes and who signed them.
+        report: EquivocationReport,
     },
 }
 
@@ -322,6 +337,20 @@ pub enum Event {
         /// Denominator of the share of admin organisations.
         denominator: u32,
     },
+    /// A validator's equivocation was proven and recorded in `Equivocations`.
+    #[codec(index = 15)]
+    EquivocationRecorded {
+        /// The organisation that runs the validator.
+        org: OrgId,
+        /// The validator's consensus key.
+        offender: [u8; 32],
+        /// The height of the conflicting votes.
+        height: BlockNumber,
+        /// Their round.
+        round: u32,
+        /// Prevotes or precommits.
+        kind: tracechain_primitives::consensus_message::VoteKind,
+    },
 }
 
 /// The pallet's errors. The order is the SCALE index, which clients see in
@@ -428,6 +457,21 @@ pub enum Error {
     /// No ids are left for organisations or proposals.
     #[error("ids exhausted")]
     IdsExhausted,
+    /// The two votes of an equivocation report are for the same block: no offence.
+    #[error("equivocation report: the two votes are for the same block")]
+    VotesDoNotConflict,
+    /// The report's height is not yet decided, or was decided by an earlier validator set.
+    #[error("equivocation report: the height is not one decided by the current validator set")]
+    EquivocationOutsideTerm,
+    /// The reported key is not in the current validator set.
+    #[error("equivocation report: the offender is not a validator")]
+    NotAValidator,
+    /// A vote's signature does not verify for the offender on this chain.
+    #[error("equivocation report: a vote's signature does not verify")]
+    InvalidVoteSignature,
+    /// This validator's equivocation at this height, round and vote kind is already recorded.
+    #[error("equivocation report: the offence is already recorded")]
+    EquivocationAlreadyRecorded,
 }
 
 impl PalletError for Error {
@@ -513,6 +557,7 @@ pub fn call_weight(call: &Call) -> Weight {
         Call::add_location { .. } => {
             db_reads_writes(2, 1).saturating_add(PER_ITEM.saturating_mul(count(MAX_LOCATIONS)))
         }
+        Call::report_equivocation { .. } => equivocation::report_weight(),
     }
 }
 
@@ -585,12 +630,16 @@ pub fn max_action_weight() -> Weight {
 
 /// Dispatches `call` from `origin`.
 pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+    if let Call::report_equivocation { report } = call {
+        return equivocation::report_equivocation(ctx, origin, report);
+    }
     let account = origin.ensure_signed()?;
     match call {
         Call::propose { action } => propose(ctx, account, action),
         Call::approve { proposal } => approve(ctx, account, proposal),
         Call::cancel { proposal } => cancel(ctx, account, proposal),
         Call::add_location { location } => add_location(ctx, account, location),
+        Call::report_equivocation { .. } => Err(DispatchError::BadOrigin),
     }
 }
 

@@ -17,7 +17,7 @@ use std::{fmt, str::FromStr};
 use parity_scale_codec::{Decode, Encode};
 use scale_info::TypeInfo;
 use serde::{de::Error as _, ser::Error as _, Deserialize, Deserializer, Serialize, Serializer};
-use tracechain_primitives::{gs1, AccountId32, BlockNumber};
+use tracechain_primitives::{consensus_message::VoteKind, gs1, AccountId32, BlockNumber, H256};
 
 /// An organisation's id, given in order of admission from 0.
 pub type OrgId = u32;
@@ -542,4 +542,55 @@ mod hex32 {
             .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
             .ok_or_else(|| D::Error::custom(ParseError::Key(text)))
     }
+}
+
+/// One of the two conflicting votes of an [`EquivocationReport`]: what it voted for and the
+/// offender's signature over the vote's bytes
+/// ([`tracechain_primitives::consensus_message::vote_message`]).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct ReportedVote {
+    /// The block voted for; `None` is a nil vote.
+    pub block: Option<H256>,
+    /// The ed25519 signature.
+    pub signature: [u8; 64],
+}
+
+/// Proof that a validator signed two different votes of one kind in one round of one height:
+/// what Tendermint's safety rests on a validator never doing.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct EquivocationReport {
+    /// The offender's consensus key.
+    pub offender: [u8; 32],
+    /// The height (block number) of the votes.
+    pub height: BlockNumber,
+    /// The round of the votes.
+    pub round: u32,
+    /// Prevotes or precommits.
+    pub kind: VoteKind,
+    /// One vote.
+    pub first: ReportedVote,
+    /// The other, for a different block (or nil).
+    pub second: ReportedVote,
+}
+
+impl EquivocationReport {
+    /// What identifies the offence: one record per validator, height, round and vote kind,
+    /// however many conflicting pairs were seen.
+    pub fn offence(&self) -> Offence {
+        (self.offender, self.height, self.round, self.kind)
+    }
+}
+
+/// `(consensus key, height, round, vote kind)` of an equivocation.
+pub type Offence = ([u8; 32], BlockNumber, u32, VoteKind);
+
+/// An equivocation recorded on chain, for the consortium's governance to act on.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct EquivocationRecord {
+    /// The organisation that runs the offending validator, and answers for it.
+    pub org: OrgId,
+    /// The proof.
+    pub report: EquivocationReport,
+    /// The block that recorded it.
+    pub recorded_in: BlockNumber,
 }
