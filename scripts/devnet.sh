@@ -10,17 +10,19 @@
 #
 # Node i listens for peers on 30333+i, JSON-RPC on 9944+i, metrics on 9615+i. The network's
 # directory is $DEVNET_DIR (default /tmp/tracechain-devnet); `up` starts from a clean one.
-# The nodes run the debug build unless TRACECHAIN_PROFILE=release.
+# The nodes run the debug build unless TRACECHAIN_PROFILE=release; TRACECHAIN_BIN=path runs that
+# binary instead, without building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 DIR="${DEVNET_DIR:-/tmp/tracechain-devnet}"
 PROFILE="${TRACECHAIN_PROFILE:-debug}"
-BIN="$CARGO_TARGET_DIR/$PROFILE/tracechain"
+BIN="${TRACECHAIN_BIN:-$CARGO_TARGET_DIR/$PROFILE/tracechain}"
 VALIDATORS=4
 
 build() {
+  [ -n "${TRACECHAIN_BIN:-}" ] && return 0
   if [ "$PROFILE" = release ]; then
     cargo build --locked --release -q -p tracechain-node
   else
