@@ -12,9 +12,7 @@
 
 use async_trait::async_trait;
 use borsh::{BorshDeserialize, BorshSerialize};
-use malachitebft_core_types::{
-    NilOrVal, Round, SignedMessage, SigningScheme, ValidatorProof, VoteExtensionScope, VoteType,
-};
+use malachitebft_core_types::{Round, SignedMessage, SigningScheme, ValidatorProof, VoteExtensionScope, VoteType};
 use malachitebft_signing::{Error as SigningError, VerificationResult};
 use parity_scale_codec::Encode;
 use tracechain_primitives::{
@@ -40,14 +38,10 @@ pub fn proposal_parts_message(
 
 /// The bytes a vote's signature covers (see [`tracechain_primitives::consensus_message`]).
 pub fn vote_message(genesis: H256, vote: &Vote) -> Vec<u8> {
-    let value = match &vote.value {
-        NilOrVal::Nil => None,
-        NilOrVal::Val(block) => Some(block.hash()),
-    };
     // A vote always has a defined round; `Nil` (-1) would only come from a malformed vote,
     // which then signs bytes no valid vote signs.
     let round = vote.round.as_u32().unwrap_or(u32::MAX);
-    consensus_message::vote_message(genesis, vote_kind(vote.vote_type), vote.height.0, round, value)
+    consensus_message::vote_message(genesis, vote_kind(vote.vote_type), vote.height.0, round, vote.block())
 }
 
 /// The runtime's name for a Malachite vote type.

@@ -23,6 +23,16 @@ pub struct Vote {
     pub validator: Address,
 }
 
+impl Vote {
+    /// The hash of the block voted for; `None` for a nil vote.
+    pub fn block(&self) -> Option<tracechain_primitives::H256> {
+        match &self.value {
+            NilOrVal::Nil => None,
+            NilOrVal::Val(block) => Some(block.hash()),
+        }
+    }
+}
+
 impl malachitebft_core_types::Vote<TracechainContext> for Vote {
     fn height(&self) -> Height {
         self.height

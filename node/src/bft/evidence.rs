@@ -5,7 +5,7 @@
 //! becomes a [`EquivocationReport`]; the node includes it in a block it proposes, where the
 //! runtime checks it again from scratch (`pallet_membership::equivocation`).
 
-use malachitebft_app_channel::app::types::core::{NilOrVal, SignedVote};
+use malachitebft_app_channel::app::types::core::SignedVote;
 use malachitebft_app_channel::app::types::MisbehaviorEvidence;
 use pallet_membership::{EquivocationReport, ReportedVote};
 use tracechain_consensus::{signing::vote_kind, TracechainContext};
@@ -30,10 +30,7 @@ fn report(first: &SignedVote<TracechainContext>, second: &SignedVote<TracechainC
         return None;
     }
     let reported = |vote: &SignedVote<TracechainContext>| ReportedVote {
-        block: match &vote.message.value {
-            NilOrVal::Nil => None,
-            NilOrVal::Val(block) => Some(block.hash()),
-        },
+        block: vote.message.block(),
         signature: vote.signature.0,
     };
     Some(EquivocationReport {
