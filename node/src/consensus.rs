@@ -10,7 +10,7 @@
 //! the engine id [`ENGINE_ID`].
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pallet_membership::types::ValidatorInfo;
 use parity_scale_codec::{Decode, Encode};
@@ -141,8 +141,10 @@ pub trait Application: Send + Sync + 'static {
     /// set in the state of block `number - 1`. `None` if that state is not known (yet, or any
     /// more on a pruning node).
     fn validators_for(&self, number: BlockNumber) -> Option<Vec<[u8; 32]>>;
-    /// Builds a block on the best block from the pool, without committing it.
-    fn propose(&self) -> Result<Block, ApplicationError>;
+    /// Builds a block on the best block from the pool, without committing it. Transactions are
+    /// applied until `deadline`, so that a large pool never makes a proposal late; the rest wait
+    /// for the next block.
+    fn propose(&self, deadline: Instant) -> Result<Block, ApplicationError>;
     /// Re-executes a received block on the best block without committing it: whether a
     /// validator may vote for it.
     fn verify(&self, block: &Block) -> Result<(), ApplicationError>;
@@ -216,10 +218,12 @@ impl ConsensusEngine for SingleAuthority {
                 }
                 let application = application.clone();
                 let key = self.key.clone();
+                let build_time = self.block_time / 2;
                 // Building and committing a block is CPU and disk work: keep it off the runtime's
                 // async workers.
                 let outcome = tokio::task::spawn_blocking(move || {
-                    let block = application.propose()?;
+                    // Half the block time for building leaves the rest for storing the block.
+                    let block = application.propose(Instant::now() + build_time)?;
                     let hash = block.hash();
                     let height = block.header.number;
                     let signature = key.sign(&commit_message(application.genesis_hash(), height, 0, hash));

@@ -272,6 +272,11 @@ impl Pool {
         }
     }
 
+    /// Whether `hash` is pooled: its signature was verified on admission.
+    pub fn contains(&self, hash: &H256) -> bool {
+        self.state.lock().by_hash.contains_key(hash)
+    }
+
     /// Every pooled transaction (`author_pendingExtrinsics`), in arrival order.
     pub fn pending(&self) -> Vec<Vec<u8>> {
         let pool = self.state.lock();

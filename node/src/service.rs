@@ -2,10 +2,11 @@
 //! [`NodeClient`] the RPC server reads through.
 //!
 //! Block production (as the proposer): take ready transactions from the pool in order, apply
-//! each without re-verifying its signature (the pool did), leave out what the block refuses,
-//! finalize. Commit: check the certificate against the validator set of the parent state, store
-//! the block in one atomic batch (synced: it is final), then revalidate the pool and tell
-//! subscribers.
+//! each without re-verifying its signature (the pool did) until the engine's deadline, leave out
+//! what the block refuses, finalize. Verification (as a validator): re-execute the proposal,
+//! checking only the signatures of transactions this node's pool does not hold. Commit: check
+//! the certificate against the validator set of the parent state, store the block in one atomic
+//! batch (synced: it is final), then revalidate the pool and tell subscribers.
 
 use std::collections::BTreeMap;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -116,10 +117,9 @@ impl Node {
         outcome
     }
 
-    /// Keeps an executed block until the height is decided.
     /// Adds the pending equivocation reports to a block being built (after the timestamp). A
     /// report the runtime refuses (recorded meanwhile, or stale) is dropped; an included one is
-    /// kept until a block that records it is final, since this block may not be decided.
+    /// kept, since this block may not be decided, until a later block refuses it as recorded.
     fn include_equivocation_reports<S: NodeStore + ?Sized>(&self, builder: &mut BlockBuilder<'_, S>) {
         let mut pending = self.equivocations.lock();
         let mut refused = Vec::new();
@@ -134,6 +134,7 @@ impl Node {
         }
     }
 
+    /// Keeps an executed block until the height is decided.
     fn keep_executed(&self, executed: ExecutedBlock) {
         let mut kept = self.executed.lock();
         let hash = executed.block.hash();
@@ -216,7 +217,7 @@ impl Application for Node {
         self.chain.genesis().hash()
     }
 
-    fn propose(&self) -> Result<Block, ApplicationError> {
+    fn propose(&self, deadline: Instant) -> Result<Block, ApplicationError> {
         let error = |error: &dyn std::fmt::Display| ApplicationError(error.to_string());
         let runtime = self.chain.runtime();
         let best = self.chain.best();
@@ -229,6 +230,9 @@ impl Application for Node {
         let ready = self.pool.ready(|account| runtime.account_nonce(&state, account), MAX_BLOCK_TRANSACTIONS);
         let mut refused = Vec::new();
         for (hash, bytes) in ready {
+            if Instant::now() >= deadline {
+                break;
+            }
             match builder.apply_extrinsic(&bytes, SignatureCheck::AlreadyVerified) {
                 Ok(_) => {}
                 // Full: the rest waits for the next block.
@@ -278,10 +282,12 @@ impl Application for Node {
                 short(&best.hash())
             )));
         }
+        // The pool verified the signatures of the transactions it holds (most of a block, once
+        // gossip has spread them): only the others are checked again.
         let executed = self
             .chain
             .runtime()
-            .execute_block(&self.chain.state_at(best.state_root), block)
+            .execute_block_with(&self.chain.state_at(best.state_root), block, |hash| self.pool.contains(hash))
             .map_err(|e| ApplicationError(e.to_string()))?;
         let block_time = executed
             .changes

@@ -6,7 +6,9 @@
 //!   is refused and changes nothing), finalize into a header with the state and extrinsics roots.
 //! - [`Runtime::execute_block`]: import a block from elsewhere by full re-execution. Its signatures
 //!   are verified up front in parallel (sr25519 in batches), then every extrinsic is applied and
-//!   the computed header must equal the received one.
+//!   the computed header must equal the received one. [`Runtime::execute_block_with`] skips the
+//!   signatures of extrinsics the caller verified already (a validator's pool admitted them: the
+//!   verdict on the same bytes of the same chain cannot change).
 //!
 //! ## Failure
 //! An invalid transaction is a [`TransactionError`] and is never included. An invalid block is a
@@ -230,6 +232,17 @@ impl Runtime {
         state: &TrieView<'_, S>,
         block: &Block,
     ) -> Result<ExecutedBlock, BlockError> {
+        self.execute_block_with(state, block, |_| false)
+    }
+
+    /// [`Runtime::execute_block`], but the signature of an extrinsic whose hash
+    /// `already_verified` accepts is not checked again.
+    pub fn execute_block_with<S: NodeStore + ?Sized>(
+        &self,
+        state: &TrieView<'_, S>,
+        block: &Block,
+        already_verified: impl Fn(&H256) -> bool,
+    ) -> Result<ExecutedBlock, BlockError> {
         let header = &block.header;
         let mut builder = BlockBuilder::new(self, state, header.parent_hash, header.number, header.digest.clone())?;
         let prepared = block
@@ -241,7 +254,9 @@ impl Runtime {
                     .map_err(|error| BlockError::InvalidExtrinsic { index, error })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        self.verify_block_signatures(&prepared, &builder.ctx, header.number)?;
+        let unverified: Vec<bool> =
+            block.extrinsics.iter().map(|extrinsic| !already_verified(&extrinsic.hash())).collect();
+        self.verify_block_signatures(&prepared, &unverified, &builder.ctx, header.number)?;
         for (index, extrinsic) in prepared.into_iter().enumerate() {
             // A call that fails is still a valid part of the block (its events record the error).
             let _call_outcome = builder
@@ -264,18 +279,21 @@ impl Runtime {
         Ok(executed)
     }
 
-    /// Verifies every signature of a block on both cores: sr25519 in batches, the rest one by one.
-    /// On failure, names the first bad extrinsic.
+    /// Verifies the signatures of a block's extrinsics marked in `unverified` on all cores: sr25519
+    /// in batches, the rest one by one. On failure, names the first bad extrinsic.
     fn verify_block_signatures(
         &self,
         prepared: &[PreparedExtrinsic],
+        unverified: &[bool],
         storage: &impl StorageRead,
         number: BlockNumber,
     ) -> Result<(), BlockError> {
         let signed: Vec<(usize, &RuntimeCall, &SignedPart)> = prepared
             .iter()
+            .zip(unverified)
             .enumerate()
-            .filter_map(|(index, xt)| xt.signed.as_ref().map(|part| (index, &xt.call, part)))
+            .filter(|(_, (_, unverified))| **unverified)
+            .filter_map(|(index, (xt, _))| xt.signed.as_ref().map(|part| (index, &xt.call, part)))
             .collect();
         let all_valid = signed.par_chunks(SIGNATURE_BATCH).all(|chunk| {
             let mut batch = Vec::with_capacity(chunk.len());

@@ -77,6 +77,31 @@ fn a_tampered_block_is_refused_with_the_root_that_differs() {
     assert_eq!(auditor.head(), author.head());
 }
 
+#[test]
+fn re_execution_checks_every_signature_the_caller_did_not_verify() {
+    let mut author = dev_chain();
+    let auditor = dev_chain();
+    let alice = dev("Alice");
+    let bob = dev("Bob");
+    let first = author.sign(&alice, remark(b"pallet 1"), 0);
+    let second = author.sign(&bob, remark(b"pallet 2"), 0);
+    let (block, _) = next_block(&mut author, &[first, second]);
+    let parent = auditor.state();
+
+    // Vouching for every extrinsic still re-executes to the same header.
+    let vouched = auditor.runtime().execute_block_with(&parent, &block, |_| true).unwrap();
+    assert_eq!(vouched.block.header, block.header);
+
+    // A forged signature on an extrinsic nobody vouched for is found, whatever else was vouched.
+    let mut forged = block.clone();
+    forged.extrinsics[2].0[40] ^= 1;
+    let vouched_for = block.extrinsics[1].hash();
+    assert!(matches!(
+        auditor.runtime().execute_block_with(&parent, &forged, |hash| *hash == vouched_for),
+        Err(BlockError::InvalidExtrinsic { index: 2, error: TransactionError::BadProof { .. } })
+    ));
+}
+
 /// Offers `bytes` to the pool and to a block; both must refuse it with `expected`, and the block
 /// (holding only its timestamp) must leave the sender's nonce and all pallet state as it was.
 fn assert_refused(

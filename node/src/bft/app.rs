@@ -18,6 +18,7 @@ use malachitebft_app_channel::app::types::sync::RawDecidedValue;
 use malachitebft_app_channel::app::types::{LocallyProposedValue, ProposedValue};
 use malachitebft_app_channel::{AppMsg, Channels, NetworkMsg};
 use parity_scale_codec::{Decode, Encode};
+use tokio::sync::mpsc;
 use tracechain_consensus::{
     signing::{verify_proposal_parts, Signer},
     Address, BlockId, Height, ProposalInit, ProposalPart, TracechainContext, ValidatorSet,
@@ -29,6 +30,8 @@ use crate::consensus::{Application, Certificate};
 
 /// Size of the block chunks in a proposal stream.
 const CHUNK_SIZE: usize = 512 * 1024;
+/// The proposer builds its block in at most this fraction (one over it) of the propose timeout.
+const BUILD_SHARE: u32 = 4;
 /// Most blocks returned for one sync request.
 const MAX_SYNC_BATCH: u64 = 50;
 
@@ -57,6 +60,25 @@ pub(crate) struct BftApp {
     future: Vec<super::streams::AssembledProposal>,
     /// The value this node built per round of the current height.
     own: BTreeMap<u32, BlockId>,
+    /// Gossiped transaction batches, for the pool's admission worker.
+    received_transactions: mpsc::Sender<Vec<Vec<u8>>>,
+}
+
+/// Gossiped transaction batches waiting for admission to the pool.
+const RECEIVED_BATCHES_QUEUED: usize = 64;
+
+/// Admits gossiped batches to the pool one after the other, off the async workers.
+fn spawn_admission_worker(application: Arc<dyn Application>) -> mpsc::Sender<Vec<Vec<u8>>> {
+    let (sender, mut batches) = mpsc::channel::<Vec<Vec<u8>>>(RECEIVED_BATCHES_QUEUED);
+    tokio::spawn(async move {
+        while let Some(batch) = batches.recv().await {
+            let application = application.clone();
+            if tokio::task::spawn_blocking(move || application.receive_transactions(batch)).await.is_err() {
+                break;
+            }
+        }
+    });
+    sender
 }
 
 impl BftApp {
@@ -67,7 +89,9 @@ impl BftApp {
         target_time: std::time::Duration,
     ) -> Self {
         let genesis = application.genesis_hash();
+        let received_transactions = spawn_admission_worker(application.clone());
         Self {
+            received_transactions,
             application,
             genesis,
             signer,
@@ -147,8 +171,8 @@ impl BftApp {
                 let values = self.proposed_values.iter().filter(|value| value.round == round).cloned().collect();
                 let _ = reply_value.send(values);
             }
-            AppMsg::GetValue { height, round, timeout: _, reply } => {
-                let value = self.build_value(height, round, channels).await?;
+            AppMsg::GetValue { height, round, timeout, reply } => {
+                let value = self.build_value(height, round, timeout, channels).await?;
                 let _ = reply.send(LocallyProposedValue::new(height, round, value));
             }
             AppMsg::ReceivedProposalPart { from, published_by, part, reply } => {
@@ -219,11 +243,14 @@ impl BftApp {
         Ok(())
     }
 
-    /// Builds (or rebuilds the same) block for `height`, `round` and streams it to peers.
+    /// Builds (or rebuilds the same) block for `height`, `round` and streams it to peers, within
+    /// a [`BUILD_SHARE`]th of the engine's `timeout` for the proposal: the validators must still receive
+    /// and re-execute the block before their own propose timeouts end.
     async fn build_value(
         &mut self,
         height: Height,
         round: Round,
+        timeout: std::time::Duration,
         channels: &mut Channels<TracechainContext>,
     ) -> Result<BlockId, BftError> {
         self.enter_height(height);
@@ -233,7 +260,8 @@ impl BftApp {
         }
         let signer = self.signer.clone().ok_or(BftError::NotAValidator)?;
         let application = self.application.clone();
-        let block = tokio::task::spawn_blocking(move || application.propose())
+        let deadline = Instant::now() + timeout / BUILD_SHARE;
+        let block = tokio::task::spawn_blocking(move || application.propose(deadline))
             .await
             .map_err(|error| BftError::Task(error.to_string()))?
             .map_err(|error| BftError::Application(error.0))?;
@@ -274,9 +302,12 @@ impl BftApp {
         message: StreamMessage<ProposalPart>,
     ) -> Option<ProposedValue<TracechainContext>> {
         if let StreamContent::Data(ProposalPart::Transactions(transactions)) = message.content {
-            let application = self.application.clone();
-            // Checking signatures is CPU work; the pool takes them whenever they are checked.
-            tokio::task::spawn_blocking(move || application.receive_transactions(transactions));
+            // Checking signatures is CPU work, done by one worker so that it never starves the
+            // re-execution of proposals. A batch that finds the worker's queue full is dropped:
+            // the node it was submitted to still holds it and includes it when it proposes.
+            if self.received_transactions.try_send(transactions).is_err() {
+                tracing::debug!(target: "consensus", "Transaction gossip from {publisher} dropped: the pool is busy");
+            }
             return None;
         }
         let proposal = match self.streams.insert(publisher.clone(), message) {
