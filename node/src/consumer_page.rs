@@ -35,10 +35,15 @@ impl ConsumerPages {
     }
 }
 
-/// Whether `path` is a Digital Link path of an item: `/01/<gtin>/21/<serial>` or `/10/<lot>`.
+/// Whether `path` is a Digital Link path of an item: `/01/<gtin>/21/<serial>`, `/01/<gtin>/10/<lot>`
+/// or `/01/<gtin>/10/<lot>/21/<serial>` (a serial qualified by its lot, as many labels print it).
 fn is_item_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    matches!(parts.as_slice(), ["01", gtin, "21" | "10", key] if !gtin.is_empty() && !key.is_empty())
+    match parts.as_slice() {
+        ["01", gtin, "21" | "10", key] => !gtin.is_empty() && !key.is_empty(),
+        ["01", gtin, "10", lot, "21", serial] => !gtin.is_empty() && !lot.is_empty() && !serial.is_empty(),
+        _ => false,
+    }
 }
 
 impl HttpPages for ConsumerPages {
@@ -303,6 +308,9 @@ mod tests {
     fn only_digital_link_item_paths_are_pages() {
         assert!(is_item_path("/01/03760001000016/21/17"));
         assert!(is_item_path("/01/03760001000016/10/L2019-01"));
+        assert!(is_item_path("/01/03760001000016/10/L2019-01/21/17"));
+        assert!(!is_item_path("/01/03760001000016/10/L2019-01/22/17"));
+        assert!(!is_item_path("/01/03760001000016/10//21/17"));
         assert!(!is_item_path("/"));
         assert!(!is_item_path("/01/03760001000016"));
         assert!(!is_item_path("/01/03760001000016/22/17"));

@@ -6,7 +6,7 @@
 //! block, then by the order in which the pallets record them.
 
 use serde::{Deserialize, Serialize};
-use tracechain_primitives::{BlockNumber, Moment};
+use tracechain_primitives::{calendar::UtcDateTime, BlockNumber, Moment};
 use tracechain_support::StorageRead;
 
 use pallet_custody::types::StepAction;
@@ -256,9 +256,9 @@ pub fn describe(journey: &Journey) -> Vec<String> {
     )];
     for step in &journey.steps {
         lines.push(format!(
-            "  #{:<5} {:>15}  {:<15} {:<28} {} ({}){}",
+            "  #{:<5} {:<24}  {:<15} {:<28} {} ({}){}",
             step.block,
-            step.time.map_or_else(|| "time unproven".to_string(), |time| format!("{time} ms")),
+            step.time.map_or_else(|| "time unproven".to_string(), |time| UtcDateTime::from_unix_ms(time).rfc3339()),
             step.biz_step,
             step.action,
             step.party.name,
