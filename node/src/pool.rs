@@ -23,7 +23,9 @@ use std::collections::{BTreeMap, BinaryHeap};
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
 use tracechain_primitives::{hashing::blake2_256_h, AccountId32, Nonce, H256};
-use tracechain_runtime::{executive::SignatureCheck, Runtime, TransactionError, TransactionSource, UncheckedExtrinsic};
+use tracechain_runtime::{
+    executive::SignatureCheck, Runtime, TransactionError, TransactionSource, UncheckedExtrinsic, ValidTransaction,
+};
 use tracechain_support::StateReader;
 
 /// Pool limits.
@@ -166,6 +168,47 @@ impl Pool {
             return Err(PoolError::AlreadyImported { hash });
         }
         let valid = runtime.validate_transaction(state, best_hash, source, &bytes, SignatureCheck::Verify)?;
+        self.admit(runtime, state, hash, bytes, valid)
+    }
+
+    /// [`Pool::submit`] for a batch (gossiped by a peer): what is pooled already is skipped, the
+    /// signatures of the rest are verified in batches. One outcome per transaction, in order.
+    pub fn submit_batch(
+        &self,
+        runtime: &Runtime,
+        state: &dyn StateReader,
+        best_hash: H256,
+        source: TransactionSource,
+        transactions: Vec<Vec<u8>>,
+    ) -> Vec<Result<(H256, Readiness), PoolError>> {
+        let hashes: Vec<H256> = transactions.iter().map(|bytes| blake2_256_h(bytes)).collect();
+        let mut outcomes: Vec<Option<Result<(H256, Readiness), PoolError>>> = {
+            let pool = self.state.lock();
+            hashes
+                .iter()
+                .map(|hash| pool.by_hash.contains_key(hash).then_some(Err(PoolError::AlreadyImported { hash: *hash })))
+                .collect()
+        };
+        let (new_indices, new_transactions): (Vec<usize>, Vec<Vec<u8>>) =
+            transactions.into_iter().enumerate().filter(|(index, _)| outcomes[*index].is_none()).unzip();
+        let verdicts = runtime.validate_transactions(state, best_hash, source, &new_transactions);
+        for ((index, bytes), verdict) in new_indices.into_iter().zip(new_transactions).zip(verdicts) {
+            let hash = hashes[index];
+            outcomes[index] =
+                Some(verdict.map_err(PoolError::from).and_then(|valid| self.admit(runtime, state, hash, bytes, valid)));
+        }
+        outcomes.into_iter().flatten().collect()
+    }
+
+    /// Pools a transaction the runtime found valid, unless it conflicts or the pool is full.
+    fn admit(
+        &self,
+        runtime: &Runtime,
+        state: &dyn StateReader,
+        hash: H256,
+        bytes: Vec<u8>,
+        valid: ValidTransaction,
+    ) -> Result<(H256, Readiness), PoolError> {
         let (sender, nonce) = sender_and_nonce(&bytes)?;
         let mut pool = self.state.lock();
         if pool.by_hash.contains_key(&hash) {
@@ -344,5 +387,47 @@ fn sender_and_nonce(bytes: &[u8]) -> Result<(AccountId32, Nonce), PoolError> {
     match extrinsic.signature {
         Some((tracechain_primitives::extrinsic::MultiAddress::Id(sender), _, extra)) => Ok((sender, extra.nonce)),
         _ => Err(PoolError::Invalid(TransactionError::UnsignedNotAllowed)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracechain_primitives::keyring::dev_sr25519;
+    use tracechain_runtime::{ChainSpec, InMemoryChain, RuntimeCall};
+
+    fn remark(text: &str) -> RuntimeCall {
+        RuntimeCall::System(pallet_system::Call::remark { remark: text.as_bytes().to_vec() })
+    }
+
+    #[test]
+    fn a_gossiped_batch_pools_the_valid_and_says_why_for_each_other() {
+        let chain = InMemoryChain::new(&ChainSpec::development().expect("spec")).expect("genesis");
+        let (alice, bob) = (dev_sr25519("Alice"), dev_sr25519("Bob"));
+        let pool = Pool::new(PoolLimits::default());
+        let state = chain.state();
+        let best = chain.head().hash();
+        let first = chain.sign(&alice, remark("pallet 1"), 0);
+        pool.submit(chain.runtime(), &state, best, TransactionSource::Local, first.clone()).expect("pooled");
+
+        let mut forged = chain.sign(&bob, remark("pallet 2"), 0);
+        forged[50] ^= 1;
+        let batch = vec![
+            first,
+            chain.sign(&alice, remark("pallet 3"), 1),
+            forged,
+            chain.sign(&alice, remark("pallet 5"), 3),
+            chain.sign(&bob, remark("pallet 4"), 0),
+        ];
+        let outcomes = pool.submit_batch(chain.runtime(), &state, best, TransactionSource::External, batch);
+        assert_eq!(outcomes.len(), 5);
+        assert!(matches!(outcomes[0], Err(PoolError::AlreadyImported { .. })), "{:?}", outcomes[0]);
+        assert!(matches!(outcomes[1], Ok((_, Readiness::Ready))), "{:?}", outcomes[1]);
+        assert!(matches!(outcomes[2], Err(PoolError::Invalid(TransactionError::BadProof { .. }))), "{:?}", outcomes[2]);
+        assert!(matches!(outcomes[3], Ok((_, Readiness::Future))), "{:?}", outcomes[3]);
+        assert!(matches!(outcomes[4], Ok((_, Readiness::Ready))), "{:?}", outcomes[4]);
+        assert_eq!(pool.len(), 4);
+        let (hash, _) = outcomes[4].as_ref().expect("pooled");
+        assert!(pool.contains(hash));
     }
 }

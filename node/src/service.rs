@@ -313,10 +313,14 @@ impl Application for Node {
     fn receive_transactions(&self, transactions: Vec<Vec<u8>>) {
         let best = self.chain.best();
         let state = self.chain.state_at(best.state_root);
-        for bytes in transactions {
-            // Already pooled, stale or invalid transactions from peers are dropped quietly.
-            let _ = self.pool.submit(self.chain.runtime(), &state, best.hash(), TransactionSource::External, bytes);
-        }
+        // Already pooled, stale or invalid transactions from peers are dropped quietly.
+        let _outcomes = self.pool.submit_batch(
+            self.chain.runtime(),
+            &state,
+            best.hash(),
+            TransactionSource::External,
+            transactions,
+        );
         self.metrics.set_pool_size(self.pool.len());
     }
 

@@ -215,6 +215,44 @@ impl Runtime {
         })
     }
 
+    /// [`Runtime::validate_transaction`] for many transactions at once (a batch gossiped by a
+    /// peer): their sr25519 signatures are verified in batches, which costs less than one by one;
+    /// a batch that fails is checked one by one, so each bad transaction gets its own error.
+    pub fn validate_transactions(
+        &self,
+        state: &dyn StateReader,
+        best_hash: H256,
+        source: TransactionSource,
+        transactions: &[Vec<u8>],
+    ) -> Vec<Result<ValidTransaction, TransactionError>> {
+        let mut overlay = Overlay::new(state);
+        let number = pallet_system::NUMBER.get_or_default(&overlay).saturating_add(1);
+        pallet_system::initialize(&mut overlay, number, best_hash);
+        let prepared: Vec<Option<PreparedExtrinsic>> =
+            transactions.iter().map(|bytes| self.prepare(&overlay, number, bytes).ok()).collect();
+        let mut signature_checked = vec![false; transactions.len()];
+        let signed: Vec<(usize, &PreparedExtrinsic, &SignedPart)> = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(index, xt)| xt.as_ref().and_then(|xt| xt.signed.as_ref().map(|part| (index, xt, part))))
+            .collect();
+        for chunk in signed.chunks(SIGNATURE_BATCH) {
+            let verified = all_signatures_verify(chunk.iter().map(|(_, _, part)| *part));
+            for (index, xt, part) in chunk {
+                signature_checked[*index] = verified || self.verify_signature(&xt.call, part, &overlay, number).is_ok();
+            }
+        }
+        transactions
+            .iter()
+            .zip(signature_checked)
+            .map(|(bytes, checked)| {
+                // Unchecked: malformed, unsigned or badly signed; the single check says which.
+                let check = if checked { SignatureCheck::AlreadyVerified } else { SignatureCheck::Verify };
+                self.validate_transaction(state, best_hash, source, bytes, check)
+            })
+            .collect()
+    }
+
     /// Starts a block on top of `parent` (whose post-state is `state`).
     pub fn block_builder<'a, S: NodeStore + ?Sized>(
         &'a self,
@@ -295,22 +333,9 @@ impl Runtime {
             .filter(|(_, (_, unverified))| **unverified)
             .filter_map(|(index, (xt, _))| xt.signed.as_ref().map(|part| (index, &xt.call, part)))
             .collect();
-        let all_valid = signed.par_chunks(SIGNATURE_BATCH).all(|chunk| {
-            let mut batch = Vec::with_capacity(chunk.len());
-            for (_, _, part) in chunk {
-                match &part.signature {
-                    MultiSignature::Sr25519(signature) => {
-                        batch.push((part.payload.as_slice(), *signature, *part.sender.as_bytes()))
-                    }
-                    other => {
-                        if !other.verify(&part.payload, &part.sender) {
-                            return false;
-                        }
-                    }
-                }
-            }
-            verify_sr25519_batch(&batch)
-        });
+        let all_valid = signed
+            .par_chunks(SIGNATURE_BATCH)
+            .all(|chunk| all_signatures_verify(chunk.iter().map(|(_, _, part)| *part)));
         if all_valid {
             return Ok(());
         }
@@ -414,6 +439,25 @@ impl Runtime {
             era_block_hash: signed.era_block_hash,
         })
     }
+}
+
+/// Whether every signature of `parts` verifies: the sr25519 ones as one batch, the others one by
+/// one. A `false` says only that at least one is bad.
+fn all_signatures_verify<'a>(parts: impl Iterator<Item = &'a SignedPart>) -> bool {
+    let mut batch = Vec::with_capacity(SIGNATURE_BATCH);
+    for part in parts {
+        match &part.signature {
+            MultiSignature::Sr25519(signature) => {
+                batch.push((part.payload.as_slice(), *signature, *part.sender.as_bytes()))
+            }
+            other => {
+                if !other.verify(&part.payload, &part.sender) {
+                    return false;
+                }
+            }
+        }
+    }
+    verify_sr25519_batch(&batch)
 }
 
 fn ensure_member(storage: &impl StorageRead, account: &AccountId32) -> Result<(), TransactionError> {

@@ -102,6 +102,30 @@ fn re_execution_checks_every_signature_the_caller_did_not_verify() {
     ));
 }
 
+#[test]
+fn a_batch_is_validated_as_each_of_its_transactions_would_be() {
+    let (spec, members) = spec_with_members(2, 40);
+    let chain = InMemoryChain::new(&spec).unwrap();
+    let mut batch: Vec<Vec<u8>> = members.iter().map(|member| chain.sign(member, remark(b"case 12"), 0)).collect();
+    batch[3][50] ^= 1; // a forged signature in the first batch of 64
+    batch[70][50] ^= 1; // and one in the second
+    batch[5] = vec![0x04, 0x00]; // malformed
+    batch.push(chain.sign(&members[0], remark(b"later"), 7)); // a future nonce: valid, waits
+
+    let state = chain.state();
+    let source = tracechain_runtime::TransactionSource::External;
+    let together = chain.runtime().validate_transactions(&state, chain.head().hash(), source, &batch);
+    assert_eq!(together.len(), batch.len());
+    for (index, (bytes, verdict)) in batch.iter().zip(&together).enumerate() {
+        let alone = chain.validate(bytes);
+        assert_eq!(format!("{verdict:?}"), format!("{alone:?}"), "transaction {index}");
+    }
+    assert!(matches!(together[3], Err(TransactionError::BadProof { .. })));
+    assert!(matches!(together[70], Err(TransactionError::BadProof { .. })));
+    assert!(matches!(together[5], Err(TransactionError::Malformed { .. })));
+    assert_eq!(together.iter().filter(|verdict| verdict.is_ok()).count(), batch.len() - 3);
+}
+
 /// Offers `bytes` to the pool and to a block; both must refuse it with `expected`, and the block
 /// (holding only its timestamp) must leave the sender's nonce and all pallet state as it was.
 fn assert_refused(
