@@ -141,6 +141,9 @@ pub trait Application: Send + Sync + 'static {
     /// set in the state of block `number - 1`. `None` if that state is not known (yet, or any
     /// more on a pruning node).
     fn validators_for(&self, number: BlockNumber) -> Option<Vec<[u8; 32]>>;
+    /// The lowest height this node can serve to a syncing peer, with its certificate: 1, or on a
+    /// pruning node the first block whose parent state (its validator set) is still kept.
+    fn history_start(&self) -> BlockNumber;
     /// Builds a block on the best block from the pool, without committing it. Transactions are
     /// applied until `deadline`, so that a large pool never makes a proposal late; the rest wait
     /// for the next block.

@@ -256,6 +256,10 @@ impl Application for Node {
         self.chain.best().number
     }
 
+    fn history_start(&self) -> BlockNumber {
+        self.chain.oldest_state().saturating_add(1)
+    }
+
     fn validators_for(&self, number: BlockNumber) -> Option<Vec<[u8; 32]>> {
         let parent_number = number.checked_sub(1)?;
         let parent_hash = self.chain.hash_of(parent_number).ok()??;

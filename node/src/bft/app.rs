@@ -213,7 +213,7 @@ impl BftApp {
                 let _ = reply.send(outcome);
             }
             AppMsg::GetHistoryMinHeight { reply } => {
-                let _ = reply.send(Height(1));
+                let _ = reply.send(Height(self.application.history_start()));
             }
             AppMsg::RestreamProposal { height, value_id, .. } => {
                 if height == self.height {
