@@ -141,6 +141,8 @@ pub trait Application: Send + Sync + 'static {
     /// set in the state of block `number - 1`. `None` if that state is not known (yet, or any
     /// more on a pruning node).
     fn validators_for(&self, number: BlockNumber) -> Option<Vec<[u8; 32]>>;
+    /// The timestamp of the best block (ms since the Unix epoch; 0 at genesis).
+    fn best_timestamp(&self) -> tracechain_primitives::Moment;
     /// The lowest height this node can serve to a syncing peer, with its certificate: 1, or on a
     /// pruning node the first block whose parent state (its validator set) is still kept.
     fn history_start(&self) -> BlockNumber;

@@ -207,8 +207,9 @@ pub fn short(hash: &H256) -> String {
     format!("0x{}…{}", &hex[..4], &hex[60..])
 }
 
-/// The wall clock in milliseconds since the Unix epoch: used only to choose a block's timestamp.
-fn wall_clock_ms() -> Moment {
+/// The wall clock in milliseconds since the Unix epoch: used only to choose a block's timestamp
+/// and when to build it.
+pub fn wall_clock_ms() -> Moment {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis() as Moment).unwrap_or(0)
 }
 
@@ -254,6 +255,10 @@ impl Application for Node {
 
     fn best_number(&self) -> BlockNumber {
         self.chain.best().number
+    }
+
+    fn best_timestamp(&self) -> Moment {
+        pallet_timestamp::now(&Overlay::new(&self.chain.state_at(self.chain.best().state_root)))
     }
 
     fn history_start(&self) -> BlockNumber {

@@ -135,8 +135,11 @@ fn a_fresh_full_node_syncs_from_genesis_to_the_same_state() {
     assert_eq!(on_validator["stateRoot"], on_full_node["stateRoot"]);
     // It keeps following.
     network.wait_finalized(&[4], agreed + 3, PATIENCE);
-    let roles = network.call(0, "system_peers", json!([]));
-    assert!(roles.as_array().expect("peers").iter().any(|peer| peer["roles"] == json!("FULL")), "{roles}");
+    // Peers are reported as the network last told (every 2 s).
+    network.wait(0, PATIENCE, "the full node among the peers", |network| {
+        let peers = network.call(0, "system_peers", json!([]));
+        peers.as_array().is_some_and(|peers| peers.iter().any(|peer| peer["roles"] == json!("FULL")))
+    });
 }
 
 #[test]

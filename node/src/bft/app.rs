@@ -16,7 +16,7 @@ use malachitebft_app_channel::app::types::core::{
 };
 use malachitebft_app_channel::app::types::sync::RawDecidedValue;
 use malachitebft_app_channel::app::types::{LocallyProposedValue, ProposedValue};
-use malachitebft_app_channel::{AppMsg, Channels, NetworkMsg};
+use malachitebft_app_channel::{AppMsg, Channels, NetworkMsg, Reply};
 use parity_scale_codec::{Decode, Encode};
 use tokio::sync::mpsc;
 use tracechain_consensus::{
@@ -30,7 +30,9 @@ use crate::consensus::{Application, Certificate};
 
 /// Size of the block chunks in a proposal stream.
 const CHUNK_SIZE: usize = 512 * 1024;
-/// The proposer builds its block in at most this fraction (one over it) of the propose timeout.
+/// The proposer builds its block in at most this fraction (one over it) of what the propose
+/// timeout leaves after the block time: the rest is for the validators to receive and
+/// re-execute the block.
 const BUILD_SHARE: u32 = 4;
 /// Most blocks returned for one sync request.
 const MAX_SYNC_BATCH: u64 = 50;
@@ -62,6 +64,16 @@ pub(crate) struct BftApp {
     own: BTreeMap<u32, BlockId>,
     /// Gossiped transaction batches, for the pool's admission worker.
     received_transactions: mpsc::Sender<Vec<Vec<u8>>>,
+    /// Where blocks this node built arrive, while [`Self::run`] runs.
+    built: Option<mpsc::Sender<BuiltBlock>>,
+}
+
+/// A block built for the engine's `GetValue`, with the reply that awaits its id.
+struct BuiltBlock {
+    height: Height,
+    round: Round,
+    block: Result<Block, BftError>,
+    reply: Reply<LocallyProposedValue<TracechainContext>>,
 }
 
 /// Gossiped transaction batches waiting for admission to the pool.
@@ -92,6 +104,7 @@ impl BftApp {
         let received_transactions = spawn_admission_worker(application.clone());
         Self {
             received_transactions,
+            built: None,
             application,
             genesis,
             signer,
@@ -117,7 +130,9 @@ impl BftApp {
     }
 
     fn height_params(&self, height: Height) -> Result<HeightParams<TracechainContext>, BftError> {
-        Ok(HeightParams::new(self.validator_set(height)?, timeouts(), Some(self.target_time)))
+        // No engine-side target time: the proposer paces blocks (see `build_value`), and a node
+        // that decided starts the next height at once, ready for the next proposal.
+        Ok(HeightParams::new(self.validator_set(height)?, timeouts(self.target_time), None))
     }
 
     fn enter_height(&mut self, height: Height) {
@@ -133,10 +148,17 @@ impl BftApp {
 
     /// Handles the engine's messages until the engine stops.
     pub(crate) async fn run(mut self, channels: &mut Channels<TracechainContext>) -> Result<(), BftError> {
-        while let Some(message) = channels.consensus.recv().await {
-            self.handle(message, channels).await?;
+        let (built_sender, mut built) = mpsc::channel(4);
+        self.built = Some(built_sender);
+        loop {
+            tokio::select! {
+                message = channels.consensus.recv() => match message {
+                    Some(message) => self.handle(message, channels).await?,
+                    None => return Err(BftError::EngineStopped),
+                },
+                Some(block) = built.recv() => self.propose_built(block, channels).await?,
+            }
         }
-        Err(BftError::EngineStopped)
     }
 
     async fn handle(
@@ -171,10 +193,7 @@ impl BftApp {
                 let values = self.proposed_values.iter().filter(|value| value.round == round).cloned().collect();
                 let _ = reply_value.send(values);
             }
-            AppMsg::GetValue { height, round, timeout, reply } => {
-                let value = self.build_value(height, round, timeout, channels).await?;
-                let _ = reply.send(LocallyProposedValue::new(height, round, value));
-            }
+            AppMsg::GetValue { height, round, timeout, reply } => self.build_value(height, round, timeout, reply)?,
             AppMsg::ReceivedProposalPart { from, published_by, part, reply } => {
                 let value = self.received_part(published_by.unwrap_or(from).to_string(), part).await;
                 let _ = reply.send(value);
@@ -243,34 +262,68 @@ impl BftApp {
         Ok(())
     }
 
-    /// Builds (or rebuilds the same) block for `height`, `round` and streams it to peers, within
-    /// a [`BUILD_SHARE`]th of the engine's `timeout` for the proposal: the validators must still receive
-    /// and re-execute the block before their own propose timeouts end.
-    async fn build_value(
+    /// Starts building the block for `height`, `round` (or answers with the one built already):
+    /// one target block time after the best block's timestamp (waiting one block time at most),
+    /// then building within a [`BUILD_SHARE`]th of what the engine's `timeout` for the proposal
+    /// leaves, so that the validators still receive and re-execute the block before their own
+    /// propose timeouts end. The wait and the
+    /// building run beside the message loop, which goes on admitting gossiped transactions;
+    /// [`Self::propose_built`] streams the block when it is ready.
+    fn build_value(
         &mut self,
         height: Height,
         round: Round,
         timeout: std::time::Duration,
-        channels: &mut Channels<TracechainContext>,
-    ) -> Result<BlockId, BftError> {
+        reply: Reply<LocallyProposedValue<TracechainContext>>,
+    ) -> Result<(), BftError> {
         self.enter_height(height);
         let round_number = round.as_u32().unwrap_or(0);
         if let Some(value) = self.own.get(&round_number) {
-            return Ok(*value);
+            let _ = reply.send(LocallyProposedValue::new(height, round, *value));
+            return Ok(());
         }
-        let signer = self.signer.clone().ok_or(BftError::NotAValidator)?;
+        if self.signer.is_none() {
+            return Err(BftError::NotAValidator);
+        }
+        let built = self.built.clone().ok_or(BftError::EngineStopped)?;
+        // Pace blocks on the chain's own clock, so the pool holds a block time's transactions
+        // whichever validator proposes (each left the previous height at its own moment).
+        let due_ms = self.application.best_timestamp().saturating_add(self.target_time.as_millis() as u64);
+        let wait = std::time::Duration::from_millis(due_ms.saturating_sub(crate::service::wall_clock_ms()))
+            .min(self.target_time);
+        let build_time = timeout.saturating_sub(self.target_time) / BUILD_SHARE;
         let application = self.application.clone();
-        let deadline = Instant::now() + timeout / BUILD_SHARE;
-        let block = tokio::task::spawn_blocking(move || application.propose(deadline))
-            .await
-            .map_err(|error| BftError::Task(error.to_string()))?
-            .map_err(|error| BftError::Application(error.0))?;
+        tokio::spawn(async move {
+            tokio::time::sleep(wait).await;
+            let deadline = Instant::now() + build_time;
+            let block = tokio::task::spawn_blocking(move || application.propose(deadline))
+                .await
+                .map_err(|error| BftError::Task(error.to_string()))
+                .and_then(|built| built.map_err(|error| BftError::Application(error.0)));
+            let _ = built.send(BuiltBlock { height, round, block, reply }).await;
+        });
+        Ok(())
+    }
+
+    /// Streams a block this node built to its peers and hands its id to the engine, unless the
+    /// engine has moved to another height or round meanwhile.
+    async fn propose_built(
+        &mut self,
+        built: BuiltBlock,
+        channels: &mut Channels<TracechainContext>,
+    ) -> Result<(), BftError> {
+        let BuiltBlock { height, round, block, reply } = built;
+        if height != self.height || round != self.round {
+            return Ok(());
+        }
+        let block = block?;
         if block.header.number != height.number() {
             return Err(BftError::Application(format!(
                 "built block #{} for height {height}: the node is not at the engine's height",
                 block.header.number
             )));
         }
+        let signer = self.signer.clone().ok_or(BftError::NotAValidator)?;
         let hash = block.hash();
         let value = BlockId::from(hash);
         let init = ProposalInit { height, round, pol_round: Round::Nil, proposer: self.address };
@@ -292,8 +345,9 @@ impl BftApp {
                 .map_err(|_| BftError::EngineStopped)?;
         }
         self.candidates.insert(value, Candidate { block, messages });
-        self.own.insert(round_number, value);
-        Ok(value)
+        self.own.insert(round.as_u32().unwrap_or(0), value);
+        let _ = reply.send(LocallyProposedValue::new(height, round, value));
+        Ok(())
     }
 
     async fn received_part(

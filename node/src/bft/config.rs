@@ -100,10 +100,12 @@ impl NodeConfig for EngineConfig {
 }
 
 /// The round timeouts: a missing proposer costs [`LinearTimeouts::propose`] before the next
-/// round, which grows by the deltas so that slow networks still decide.
-pub fn timeouts() -> LinearTimeouts {
+/// round, which grows by the deltas so that slow networks still decide. The propose timeout is
+/// the proposer's wait for its block time (`block_time` at most) plus 2 s for building the block
+/// and for the validators' re-execution of it.
+pub fn timeouts(block_time: Duration) -> LinearTimeouts {
     LinearTimeouts {
-        propose: Duration::from_millis(2_000),
+        propose: block_time + Duration::from_millis(2_000),
         propose_delta: Duration::from_millis(500),
         prevote: Duration::from_millis(1_000),
         prevote_delta: Duration::from_millis(500),
