@@ -229,23 +229,32 @@ impl Application for Node {
         builder.apply_timestamp(now).map_err(|e| error(&e))?;
         self.include_equivocation_reports(&mut builder);
         let ready = self.pool.ready(|account| runtime.account_nonce(&state, account), MAX_BLOCK_TRANSACTIONS);
+        let offered = ready.len();
+        let (mut applied, mut waiting) = (0, 0);
         let mut refused = Vec::new();
         for (hash, bytes) in ready {
             if Instant::now() >= deadline {
                 break;
             }
             match builder.apply_extrinsic(&bytes, SignatureCheck::AlreadyVerified) {
-                Ok(_) => {}
+                Ok(_) => applied += 1,
                 // Full: the rest waits for the next block.
                 Err(TransactionError::ExhaustsResources { .. }) => break,
                 // An earlier nonce of the sender was refused: wait for it.
-                Err(TransactionError::Future { .. }) => {}
+                Err(TransactionError::Future { .. }) => waiting += 1,
                 Err(reason) => {
                     tracing::debug!(target: "node", "leaving out {}: {reason}", short(&hash));
                     refused.push(hash);
                 }
             }
         }
+        tracing::debug!(
+            target: "node",
+            "Built #{}: {applied} of {offered} ready transactions applied, {waiting} wait for an earlier nonce, {} refused (pool {})",
+            best.number + 1,
+            refused.len(),
+            self.pool.len()
+        );
         self.pool.remove_invalid(&refused);
         let executed = builder.finalize().map_err(|e| error(&e))?;
         let block = executed.block.clone();

@@ -287,7 +287,10 @@ impl BftApp {
         }
         let built = self.built.clone().ok_or(BftError::EngineStopped)?;
         // Pace blocks on the chain's own clock, so the pool holds a block time's transactions
-        // whichever validator proposes (each left the previous height at its own moment).
+        // whichever validator proposes (each left the previous height at its own moment). While
+        // this node waits, the engine holds back the transactions peers gossip to it (its host
+        // answers one request at a time): the block carries what was gossiped before the wait,
+        // and what the node's own RPC received until it is built.
         let due_ms = self.application.best_timestamp().saturating_add(self.target_time.as_millis() as u64);
         let wait = std::time::Duration::from_millis(due_ms.saturating_sub(crate::service::wall_clock_ms()))
             .min(self.target_time);
