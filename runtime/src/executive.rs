@@ -173,10 +173,57 @@ impl Runtime {
         bytes: &[u8],
         check: SignatureCheck,
     ) -> Result<ValidTransaction, TransactionError> {
-        let mut overlay = Overlay::new(state);
-        let number = pallet_system::NUMBER.get_or_default(&overlay).saturating_add(1);
-        pallet_system::initialize(&mut overlay, number, best_hash);
+        let (overlay, number) = next_block_context(state, best_hash);
         let prepared = self.prepare(&overlay, number, bytes)?;
+        self.validate_prepared(&overlay, number, &prepared, source, check)
+    }
+
+    /// [`Runtime::validate_transaction`] for many transactions at once (a batch gossiped by a
+    /// peer): their sr25519 signatures are verified in batches, which costs less than one by one;
+    /// a batch that fails is checked one by one, so each bad transaction gets its own error.
+    pub fn validate_transactions(
+        &self,
+        state: &dyn StateReader,
+        best_hash: H256,
+        source: TransactionSource,
+        transactions: &[Vec<u8>],
+    ) -> Vec<Result<ValidTransaction, TransactionError>> {
+        let (overlay, number) = next_block_context(state, best_hash);
+        let prepared: Vec<Result<PreparedExtrinsic, TransactionError>> =
+            transactions.iter().map(|bytes| self.prepare(&overlay, number, bytes)).collect();
+        let mut signature_checked = vec![false; transactions.len()];
+        let signed: Vec<(usize, &PreparedExtrinsic, &SignedPart)> = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(index, xt)| xt.as_ref().ok().and_then(|xt| xt.signed.as_ref().map(|part| (index, xt, part))))
+            .collect();
+        for chunk in signed.chunks(SIGNATURE_BATCH) {
+            let verified = all_signatures_verify(chunk.iter().map(|(_, _, part)| *part));
+            for (index, xt, part) in chunk {
+                signature_checked[*index] = verified || self.verify_signature(&xt.call, part, &overlay, number).is_ok();
+            }
+        }
+        prepared
+            .into_iter()
+            .zip(signature_checked)
+            .map(|(prepared, checked)| {
+                // Unchecked: unsigned or badly signed; the single check says which.
+                let check = if checked { SignatureCheck::AlreadyVerified } else { SignatureCheck::Verify };
+                self.validate_prepared(&overlay, number, &prepared?, source, check)
+            })
+            .collect()
+    }
+
+    /// The checks of [`Runtime::validate_transaction`] after decoding, in `overlay`: the next
+    /// block's context (number `number`) on the best block's state.
+    fn validate_prepared(
+        &self,
+        overlay: &Overlay<'_>,
+        number: BlockNumber,
+        prepared: &PreparedExtrinsic,
+        source: TransactionSource,
+        check: SignatureCheck,
+    ) -> Result<ValidTransaction, TransactionError> {
         let Some(signed) = &prepared.signed else {
             return Err(TransactionError::UnsignedNotAllowed);
         };
@@ -184,15 +231,15 @@ impl Runtime {
             return Err(TransactionError::SignedInherent);
         }
         if check == SignatureCheck::Verify {
-            self.verify_signature(&prepared.call, signed, &overlay, number)?;
+            self.verify_signature(&prepared.call, signed, overlay, number)?;
         }
-        let expected = pallet_system::account_nonce(&overlay, &signed.sender);
+        let expected = pallet_system::account_nonce(overlay, &signed.sender);
         let nonce = signed.extra.nonce;
         if nonce < expected {
             return Err(TransactionError::Stale { nonce, expected });
         }
-        ensure_member(&overlay, &signed.sender)?;
-        let weight = self.extrinsic_weight(&overlay, &prepared.call);
+        ensure_member(overlay, &signed.sender)?;
+        let weight = self.extrinsic_weight(overlay, &prepared.call);
         if weight.any_gt(self.limits.max_normal_weight()) {
             return Err(TransactionError::ExhaustsResources { reason: format!("weight {weight:?} exceeds a block") });
         }
@@ -213,44 +260,6 @@ impl Runtime {
             },
             propagate: true,
         })
-    }
-
-    /// [`Runtime::validate_transaction`] for many transactions at once (a batch gossiped by a
-    /// peer): their sr25519 signatures are verified in batches, which costs less than one by one;
-    /// a batch that fails is checked one by one, so each bad transaction gets its own error.
-    pub fn validate_transactions(
-        &self,
-        state: &dyn StateReader,
-        best_hash: H256,
-        source: TransactionSource,
-        transactions: &[Vec<u8>],
-    ) -> Vec<Result<ValidTransaction, TransactionError>> {
-        let mut overlay = Overlay::new(state);
-        let number = pallet_system::NUMBER.get_or_default(&overlay).saturating_add(1);
-        pallet_system::initialize(&mut overlay, number, best_hash);
-        let prepared: Vec<Option<PreparedExtrinsic>> =
-            transactions.iter().map(|bytes| self.prepare(&overlay, number, bytes).ok()).collect();
-        let mut signature_checked = vec![false; transactions.len()];
-        let signed: Vec<(usize, &PreparedExtrinsic, &SignedPart)> = prepared
-            .iter()
-            .enumerate()
-            .filter_map(|(index, xt)| xt.as_ref().and_then(|xt| xt.signed.as_ref().map(|part| (index, xt, part))))
-            .collect();
-        for chunk in signed.chunks(SIGNATURE_BATCH) {
-            let verified = all_signatures_verify(chunk.iter().map(|(_, _, part)| *part));
-            for (index, xt, part) in chunk {
-                signature_checked[*index] = verified || self.verify_signature(&xt.call, part, &overlay, number).is_ok();
-            }
-        }
-        transactions
-            .iter()
-            .zip(signature_checked)
-            .map(|(bytes, checked)| {
-                // Unchecked: malformed, unsigned or badly signed; the single check says which.
-                let check = if checked { SignatureCheck::AlreadyVerified } else { SignatureCheck::Verify };
-                self.validate_transaction(state, best_hash, source, bytes, check)
-            })
-            .collect()
     }
 
     /// Starts a block on top of `parent` (whose post-state is `state`).
@@ -439,6 +448,15 @@ impl Runtime {
             era_block_hash: signed.era_block_hash,
         })
     }
+}
+
+/// The pool's view of the next block: the best block's state `state` with the next block
+/// (its number, returned) initialized on `best_hash`, as transactions would be applied in it.
+fn next_block_context(state: &dyn StateReader, best_hash: H256) -> (Overlay<'_>, BlockNumber) {
+    let mut overlay = Overlay::new(state);
+    let number = pallet_system::NUMBER.get_or_default(&overlay).saturating_add(1);
+    pallet_system::initialize(&mut overlay, number, best_hash);
+    (overlay, number)
 }
 
 /// Whether every signature of `parts` verifies: the sr25519 ones as one batch, the others one by

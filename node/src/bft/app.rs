@@ -266,8 +266,7 @@ impl BftApp {
     /// one target block time after the best block's timestamp (waiting one block time at most),
     /// then building within a [`BUILD_SHARE`]th of what the engine's `timeout` for the proposal
     /// leaves, so that the validators still receive and re-execute the block before their own
-    /// propose timeouts end. The wait and the
-    /// building run beside the message loop, which goes on admitting gossiped transactions;
+    /// propose timeouts end. The wait and the building run beside the message loop;
     /// [`Self::propose_built`] streams the block when it is ready.
     fn build_value(
         &mut self,
