@@ -1,10 +1,12 @@
-//! What travels on the proposal-parts topic: proposed blocks in chunks, and transaction batches.
+//! What travels on the proposal-parts topic: proposed blocks in chunks, transaction batches, and
+//! peer records.
 //!
 //! A block proposal is one stream: [`ProposalPart::Init`], one or more [`ProposalPart::Data`]
 //! chunks of the SCALE-encoded block, then [`ProposalPart::Fin`] with the proposer's signature
 //! over the block's hash. A transaction batch is a stream of one [`ProposalPart::Transactions`]:
 //! the same authenticated gossip carries submitted transactions to every validator's pool, so the
-//! next proposer has them.
+//! next proposer has them. A peer record is a stream of one [`ProposalPart::PeerRecord`]: a node
+//! telling its peers the addresses it is reachable at.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use malachitebft_core_types::Round;
@@ -42,6 +44,9 @@ pub enum ProposalPart {
     Fin(ProposalFin),
     /// Signed transactions (each a SCALE-encoded extrinsic) for the pools of all nodes.
     Transactions(Vec<Vec<u8>>),
+    /// A libp2p signed peer record (RFC 0003 envelope, protobuf) of the publishing node's public
+    /// addresses, signed by its network key.
+    PeerRecord(Vec<u8>),
 }
 
 impl ProposalPart {
@@ -52,16 +57,17 @@ impl ProposalPart {
             ProposalPart::Data(_) => "data",
             ProposalPart::Fin(_) => "fin",
             ProposalPart::Transactions(_) => "transactions",
+            ProposalPart::PeerRecord(_) => "peer record",
         }
     }
 }
 
 impl malachitebft_core_types::ProposalPart<TracechainContext> for ProposalPart {
     fn is_first(&self) -> bool {
-        matches!(self, ProposalPart::Init(_) | ProposalPart::Transactions(_))
+        matches!(self, ProposalPart::Init(_) | ProposalPart::Transactions(_) | ProposalPart::PeerRecord(_))
     }
 
     fn is_last(&self) -> bool {
-        matches!(self, ProposalPart::Fin(_) | ProposalPart::Transactions(_))
+        matches!(self, ProposalPart::Fin(_) | ProposalPart::Transactions(_) | ProposalPart::PeerRecord(_))
     }
 }

@@ -95,10 +95,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "MULTIADDR", value_delimiter = ',', num_args = 1..)]
     pub bootnodes: Vec<String>,
 
-    /// The address other members reach this node at (`/ip4/…/tcp/…` or `/dns/…/tcp/…`): printed
-    /// at start with the peer id, for their `--bootnodes` and chain specs.
-    #[arg(long, value_name = "MULTIADDR")]
-    pub public_addr: Option<String>,
+    /// The addresses other members reach this node at (`/ip4/…/tcp/…` or `/dns/…/tcp/…`, e.g.
+    /// a port forwarded to `--port`): announced to its peers in a record signed by its network
+    /// key, so that members that list it by `/p2p/<peer id>` alone dial it there.
+    #[arg(long, value_name = "MULTIADDR", value_delimiter = ',', num_args = 1..)]
+    pub public_addr: Vec<String>,
 
     /// Accept and dial only the chain spec's `bootNodes` and `--bootnodes` (the default for a
     /// validator: a consortium's validators talk to the consortium's peers only). Full nodes

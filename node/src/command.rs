@@ -131,7 +131,13 @@ fn init_logging(filter: &str) {
     let filter = &filter;
     let filter =
         tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        // Logs go to stderr (as Substrate's do), coloured only on a terminal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 fn validator_key(args: &RunArgs) -> Result<Option<Ed25519Pair>, CommandError> {
@@ -254,6 +260,9 @@ fn bft_engine(
     for peer in &peers {
         crate::bft::config::multiaddr(peer).map_err(|error| CommandError::Usage(error.to_string()))?;
     }
+    let own_peer = crate::bft::network_key::keypair(&network_key).public().to_peer_id();
+    let public_addrs = crate::bft::peer_records::public_addresses(&args.public_addr, &own_peer)
+        .map_err(|error| CommandError::Usage(format!("--public-addr: {error}")))?;
     let validator = key.is_some();
     let settings = crate::bft::NetworkSettings {
         moniker: args.name.clone(),
@@ -261,11 +270,15 @@ fn bft_engine(
             IpAddr::V4(ip) => format!("/ip4/{ip}/tcp/{}", args.port),
             IpAddr::V6(ip) => format!("/ip6/{ip}/tcp/{}", args.port),
         },
+        public_addrs,
         persistent_peers: peers,
         persistent_peers_only: args.reserved_only || (validator && !args.open_peering),
     };
-    let public = args.public_addr.clone().unwrap_or_else(|| settings.listen_addr.clone());
-    tracing::info!(target: "node", "Local node identity: {public}/p2p/{own_peer_id}");
+    let identity = settings.public_addrs.first().map(ToString::to_string).unwrap_or(settings.listen_addr.clone());
+    tracing::info!(target: "node", "Local node identity: {identity}/p2p/{own_peer_id}");
+    for address in &settings.public_addrs {
+        tracing::info!(target: "node", "Announcing {address} to peers");
+    }
     tracing::info!(
         target: "node",
         "{} with {} reserved peers{}",

@@ -8,11 +8,13 @@
 //! - A fresh full node syncs from genesis to the same state root.
 //! - A validator added by governance votes from the height the change takes effect.
 //! - Two processes with one validator key equivocate, and the chain records it.
+//! - Validators that the spec lists by peer id alone, each reachable only at a forwarded port it
+//!   announces with `--public-addr`, are dialled there by every other validator.
 //!
 //! After each, every node agrees on every finalized block: never two different blocks final at
 //! one height.
 //!
-//! The whole file takes about 70 s on two cores: `cargo test -p tracechain-node --test
+//! The whole file takes about 80 s on two cores: `cargo test -p tracechain-node --test
 //! consortium_network`.
 
 mod common;
@@ -21,6 +23,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use common::network::TestNetwork;
+use common::port_forward::PortForward;
 use parity_scale_codec::Decode;
 use serde_json::json;
 use tracechain_client::rpc::RpcClient;
@@ -263,4 +266,63 @@ fn a_validator_that_signs_twice_is_recorded_on_chain_as_an_equivocator() {
     // Safety held all along: the honest nodes never finalized two blocks at one height.
     network.wait_finalized(&[0, 1, 2], block, PATIENCE);
     network.assert_one_chain(&[0, 1, 2]);
+}
+
+#[test]
+fn validators_known_by_peer_id_alone_are_dialled_at_the_public_address_they_announce() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    let mut network = TestNetwork::new(dir.path(), 4, 0, &[]);
+    // Only validator 0's address is in the spec. Validators 1 to 3 are "behind NAT": each
+    // announces a forwarded port, never its own listening port.
+    network.list_by_peer_id_only(&[1, 2, 3]);
+    let forwards: Vec<PortForward> = (1..4).map(|index| PortForward::start(network.nodes[index].p2p_port)).collect();
+    for (index, forward) in (1..4).zip(&forwards) {
+        network.nodes[index].extra_args =
+            vec!["--public-addr".to_string(), format!("/ip4/127.0.0.1/tcp/{}", forward.port)];
+    }
+    for index in 0..4 {
+        network.start(index);
+    }
+    network.wait_finalized(&[0, 1, 2, 3], 2, PATIENCE);
+
+    // Each of 1 to 3 dialled only validator 0; the others' records reached it through 0.
+    for index in 1..4 {
+        network.wait(index, PATIENCE, "connected to every other validator", |network| {
+            let peers = network.peers_of(index);
+            (0..4).filter(|&other| other != index).all(|other| peers.contains(&network.nodes[other].peer_id))
+        });
+    }
+    for (index, forward) in (1..4).zip(&forwards) {
+        assert!(forward.connections() >= 1, "nobody dialled validator {index} at its public address");
+    }
+
+    // Without validator 0, the three reach each other only over the links they learned.
+    network.kill(0);
+    let from = network.finalized(1);
+    network.wait_finalized(&[1, 2, 3], from + 3, PATIENCE);
+    network.assert_one_chain(&[1, 2, 3]);
+}
+
+#[test]
+fn an_address_peers_cannot_dial_is_refused_as_a_public_address() {
+    let dir = tempfile::tempdir().expect("dir");
+    let network = TestNetwork::new(dir.path(), 1, 0, &[]);
+    for (address, reason) in [
+        ("/ip4/0.0.0.0/tcp/30333", "unspecified"),
+        ("/ip4/203.0.113.7/udp/30333", "/tcp/<port>"),
+        ("not-an-address", "not a libp2p multiaddr"),
+    ] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_tracechain"))
+            .arg("--chain")
+            .arg(&network.spec)
+            .arg("--base-path")
+            .arg(dir.path().join("refused"))
+            .args(["--no-prometheus", "--rpc-port", "0", "--public-addr", address])
+            .output()
+            .expect("run tracechain");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{address} accepted");
+        assert!(stderr.contains("--public-addr") && stderr.contains(reason), "{address}: {stderr}");
+    }
 }

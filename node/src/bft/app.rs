@@ -64,6 +64,8 @@ pub(crate) struct BftApp {
     own: BTreeMap<u32, BlockId>,
     /// Gossiped transaction batches, for the pool's admission worker.
     received_transactions: mpsc::Sender<Vec<Vec<u8>>>,
+    /// Gossiped peer records, for the address book (see [`super::peer_records`]).
+    received_records: mpsc::Sender<Vec<u8>>,
     /// Where blocks this node built arrive, while [`Self::run`] runs.
     built: Option<mpsc::Sender<BuiltBlock>>,
 }
@@ -99,11 +101,13 @@ impl BftApp {
         signer: Option<Signer>,
         address: Address,
         target_time: std::time::Duration,
+        received_records: mpsc::Sender<Vec<u8>>,
     ) -> Self {
         let genesis = application.genesis_hash();
         let received_transactions = spawn_admission_worker(application.clone());
         Self {
             received_transactions,
+            received_records,
             built: None,
             application,
             genesis,
@@ -357,6 +361,12 @@ impl BftApp {
         publisher: String,
         message: StreamMessage<ProposalPart>,
     ) -> Option<ProposedValue<TracechainContext>> {
+        if let StreamContent::Data(ProposalPart::PeerRecord(record)) = message.content {
+            if self.received_records.try_send(record).is_err() {
+                tracing::debug!(target: "consensus", "Peer record from {publisher} dropped: too many queued");
+            }
+            return None;
+        }
         if let StreamContent::Data(ProposalPart::Transactions(transactions)) = message.content {
             // Checking signatures is CPU work, done by one worker so that it never starves the
             // re-execution of proposals. A batch that finds the worker's queue full is dropped:

@@ -22,6 +22,9 @@ pub struct NetworkSettings {
     pub moniker: String,
     /// Where to listen (a libp2p multiaddr, e.g. `/ip4/0.0.0.0/tcp/30333`).
     pub listen_addr: String,
+    /// The addresses others reach this node at, announced to its peers in signed peer records
+    /// (see [`super::peer_records`]); none to announce nothing.
+    pub public_addrs: Vec<Multiaddr>,
     /// Peers to connect to and keep connected (multiaddrs ending in `/p2p/<peer id>`).
     pub persistent_peers: Vec<String>,
     /// Accept and dial only the persistent peers (a validator of a consortium).

@@ -16,6 +16,8 @@
 //!   re-executes each block before storing it. Full nodes follow the chain the same way.
 //! - **Transactions** submitted to any node are gossiped in batches on the proposal-parts topic,
 //!   so every validator's pool has them when its turn to propose comes.
+//! - **Addresses**: a node with `--public-addr` announces it in signed peer records on the same
+//!   topic, and its configured peers dial it there ([`peer_records`]).
 //!
 //! ## Failure
 //! The engine and this module log and carry on through bad peers; they stop (and the node with
@@ -26,8 +28,10 @@ mod app;
 pub mod config;
 pub mod evidence;
 pub mod network_key;
+pub mod peer_records;
 pub mod streams;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -84,6 +88,8 @@ pub enum BftError {
 const GOSSIP_BATCH: usize = 512;
 /// How long a transaction waits for its batch to fill.
 const GOSSIP_DELAY: Duration = Duration::from_millis(20);
+/// Received peer records waiting to be checked; more are dropped (their peers announce again).
+const RECEIVED_RECORDS_QUEUED: usize = 64;
 
 /// Malachite BFT as the node's consensus engine.
 pub struct BftEngine {
@@ -150,6 +156,11 @@ impl BftEngine {
             }
         };
         let engine_config = config::EngineConfig::new(&self.settings)?;
+        let own_peer = network_key::keypair(&self.network_key).public().to_peer_id();
+        let public_addrs = self.settings.public_addrs.clone();
+        let configured =
+            self.settings.persistent_peers.iter().map(|peer| config::multiaddr(peer)).collect::<Result<Vec<_>, _>>()?;
+        let address_book = peer_records::AddressBook::new(own_peer, &configured);
         if let Some(parent) = self.wal_path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|error| BftError::Start(format!("{}: {error}", parent.display())))?;
@@ -169,16 +180,28 @@ impl BftEngine {
 
         let (gossip_sender, gossip_receiver) = mpsc::channel(16_384);
         application.set_transaction_gossip(gossip_sender);
-        let gossip = tokio::spawn(gossip_transactions(gossip_receiver, channels.network.clone(), self.peer_id()));
-        let status = tokio::spawn(report_network_status(channels.net_requests.clone(), application.clone()));
+        let (peers_sender, peers_receiver) = watch::channel(BTreeSet::new());
+        let (records_sender, records_receiver) = mpsc::channel(RECEIVED_RECORDS_QUEUED);
+        let tasks = [
+            tokio::spawn(gossip_transactions(gossip_receiver, channels.network.clone(), self.peer_id())),
+            tokio::spawn(report_network_status(channels.net_requests.clone(), application.clone(), peers_sender)),
+            tokio::spawn(announce_public_addresses(
+                network_key::keypair(&self.network_key),
+                public_addrs,
+                channels.network.clone(),
+                peers_receiver,
+            )),
+            tokio::spawn(learn_peer_addresses(records_receiver, address_book, channels.net_requests.clone())),
+        ];
 
-        let app = app::BftApp::new(application, signer, address, self.target_block_time);
+        let app = app::BftApp::new(application, signer, address, self.target_block_time, records_sender);
         let outcome = tokio::select! {
             outcome = app.run(&mut channels) => outcome,
             _ = shutdown.changed() => Ok(()),
         };
-        gossip.abort();
-        status.abort();
+        for task in tasks {
+            task.abort();
+        }
         let _ = engine.actor.kill_and_wait(None).await;
         engine.handle.abort();
         outcome
@@ -224,8 +247,13 @@ async fn gossip_transactions(
     }
 }
 
-/// Polls the network's state every two seconds for `system_health`, `system_peers` and metrics.
-async fn report_network_status(requests: mpsc::Sender<NetworkRequest>, application: Arc<dyn Application>) {
+/// Polls the network's state every two seconds for `system_health`, `system_peers` and metrics,
+/// and tells the announcer of peer records which peers are connected.
+async fn report_network_status(
+    requests: mpsc::Sender<NetworkRequest>,
+    application: Arc<dyn Application>,
+    connected: watch::Sender<BTreeSet<String>>,
+) {
     let mut ticker = tokio::time::interval(Duration::from_secs(2));
     loop {
         ticker.tick().await;
@@ -233,6 +261,87 @@ async fn report_network_status(requests: mpsc::Sender<NetworkRequest>, applicati
         let mut peers: Vec<(String, bool)> =
             dump.peers.iter().map(|(peer_id, info)| (peer_id.to_string(), info.consensus_address.is_some())).collect();
         peers.sort();
+        let ids: BTreeSet<String> = peers.iter().map(|(peer_id, _)| peer_id.clone()).collect();
+        connected.send_if_modified(|known| {
+            let changed = *known != ids;
+            *known = ids;
+            changed
+        });
         application.set_network_status(NetworkStatus { peers, syncing: false });
+    }
+}
+
+/// Publishes this node's signed peer record of `addresses` when a peer connects that was not
+/// connected at the last announcement, and every [`peer_records::ANNOUNCE_INTERVAL`].
+async fn announce_public_addresses(
+    keypair: malachitebft_app_channel::app::types::Keypair,
+    addresses: Vec<libp2p_core::Multiaddr>,
+    network: mpsc::Sender<NetworkMsg<TracechainContext>>,
+    mut connected: watch::Receiver<BTreeSet<String>>,
+) {
+    if addresses.is_empty() {
+        return;
+    }
+    let peer_id = keypair.public().to_peer_id();
+    let mut refresh = tokio::time::interval(peer_records::ANNOUNCE_INTERVAL);
+    let mut announced_to = BTreeSet::new();
+    let mut announcements: u64 = 0;
+    loop {
+        tokio::select! {
+            _ = refresh.tick() => {}
+            changed = connected.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                if connected.borrow().is_subset(&announced_to) {
+                    continue;
+                }
+            }
+        }
+        announced_to = connected.borrow().clone();
+        if announced_to.is_empty() {
+            continue;
+        }
+        let record = match peer_records::signed_record(&keypair, &addresses) {
+            Ok(record) => record,
+            Err(error) => {
+                tracing::warn!(target: "consensus", "Cannot sign this node's peer record: {error}");
+                return;
+            }
+        };
+        announcements += 1;
+        let stream_id = StreamId::new(Bytes::from(format!("peer/{peer_id}/{announcements}").into_bytes()));
+        let message = StreamMessage::new(stream_id, 0, StreamContent::Data(ProposalPart::PeerRecord(record)));
+        if network.send(NetworkMsg::PublishProposalPart(message)).await.is_err() {
+            return;
+        }
+        tracing::debug!(target: "consensus", "Announced this node's addresses to {} peers", announced_to.len());
+    }
+}
+
+/// Checks the peer records gossip brings and makes the engine dial the addresses they announce.
+async fn learn_peer_addresses(
+    mut records: mpsc::Receiver<Vec<u8>>,
+    mut book: peer_records::AddressBook,
+    requests: mpsc::Sender<NetworkRequest>,
+) {
+    while let Some(record) = records.recv().await {
+        let change = match book.accept(&record) {
+            Ok(change) => change,
+            Err(peer_records::PeerRecordError::Stale { .. } | peer_records::PeerRecordError::Own) => continue,
+            Err(error) => {
+                tracing::debug!(target: "consensus", "Peer record refused: {error}");
+                continue;
+            }
+        };
+        for address in change.removed {
+            let _ = NetworkRequest::remove_persistent_peer(&requests, address).await;
+        }
+        for address in change.added {
+            tracing::info!(target: "consensus", "Peer {} announces {address}", change.peer);
+            if let Ok(Err(error)) = NetworkRequest::add_persistent_peer(&requests, address.clone()).await {
+                tracing::debug!(target: "consensus", "{address}: {error}");
+            }
+        }
     }
 }

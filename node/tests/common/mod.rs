@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub mod network;
+pub mod port_forward;
 
 /// A free local TCP port.
 pub fn free_port() -> u16 {

@@ -18,6 +18,10 @@ pub struct NetNode {
     pub p2p_port: u16,
     /// Its validator key file, if it validates.
     pub key_file: Option<PathBuf>,
+    /// Its libp2p peer id.
+    pub peer_id: String,
+    /// More command-line arguments for it.
+    pub extra_args: Vec<String>,
     node_key: PathBuf,
     base_path: PathBuf,
     log: PathBuf,
@@ -71,6 +75,8 @@ impl TestNetwork {
                 rpc_port: free_port(),
                 p2p_port,
                 key_file,
+                peer_id: peer_id.trim().to_string(),
+                extra_args: Vec::new(),
                 node_key,
                 log: base_path.join("node.log"),
                 base_path,
@@ -81,6 +87,29 @@ impl TestNetwork {
         let spec = dir.join("spec.json");
         std::fs::write(&spec, serde_json::to_string_pretty(&spec_json).expect("json")).expect("write spec");
         Self { spec, nodes, spec_json }
+    }
+
+    /// Lists the nodes of `indices` in the spec's `bootNodes` by peer id alone: the others accept
+    /// them, but do not know where to dial them.
+    pub fn list_by_peer_id_only(&mut self, indices: &[usize]) {
+        let boot_nodes: Vec<String> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(index, node)| match indices.contains(&index) {
+                true => format!("/p2p/{}", node.peer_id),
+                false => format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", node.p2p_port, node.peer_id),
+            })
+            .collect();
+        self.spec_json["bootNodes"] = json!(boot_nodes);
+        std::fs::write(&self.spec, serde_json::to_string_pretty(&self.spec_json).expect("json")).expect("write spec");
+    }
+
+    /// The peer ids node `index` is connected to (`system_peers`).
+    pub fn peers_of(&self, index: usize) -> Vec<String> {
+        let peers = self.try_call(index, "system_peers", json!([])).unwrap_or_default();
+        let peers = peers.as_array().cloned().unwrap_or_default();
+        peers.iter().filter_map(|peer| peer["peerId"].as_str().map(str::to_string)).collect()
     }
 
     /// Starts node `index` and waits for its RPC.
@@ -103,6 +132,7 @@ impl TestNetwork {
         if let Some(key) = &node.key_file {
             command.arg("--validator").arg("--key-file").arg(key);
         }
+        command.args(&node.extra_args);
         node.child = Some(command.stdout(Stdio::null()).stderr(log).spawn().expect("start tracechain"));
         self.wait(index, Duration::from_secs(60), "RPC up", |network| {
             network.try_call(index, "system_health", json!([])).is_ok()
