@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
-cargo build --locked -q -p tracechain-client --bin tracechain-acceptance
+build_debug -q
 exec "$CARGO_TARGET_DIR/debug/tracechain-acceptance" "$@"

@@ -10,5 +10,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
-cargo build --locked -p tracechain-node
+build_debug
 exec "$CARGO_TARGET_DIR/debug/tracechain" --dev "$@"

@@ -26,7 +26,7 @@ build() {
   if [ "$PROFILE" = release ]; then
     cargo build --locked --release -q -p tracechain-node
   else
-    cargo build --locked -q -p tracechain-node
+    build_debug -q
   fi
 }
 

@@ -52,3 +52,10 @@ fi
 # Keep build output outside the clone so that a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tracechain-target}"
 mkdir -p "$CARGO_TARGET_DIR"
+
+# Debug builds select what `cargo test --workspace` does (every package and target): a narrower
+# selection (`-p tracechain-node`) unifies the build tools' features differently and compiles
+# RocksDB's C++ a second time.
+build_debug() {
+  cargo build --locked --workspace --all-targets "$@"
+}

@@ -284,7 +284,7 @@ async fn announce_public_addresses(
     }
     let peer_id = keypair.public().to_peer_id();
     let mut refresh = tokio::time::interval(peer_records::ANNOUNCE_INTERVAL);
-    let mut announced_to = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     let mut announcements: u64 = 0;
     loop {
         tokio::select! {
@@ -293,13 +293,15 @@ async fn announce_public_addresses(
                 if changed.is_err() {
                     return;
                 }
-                if connected.borrow().is_subset(&announced_to) {
+                let now = connected.borrow().clone();
+                let newcomer = !now.is_subset(&seen);
+                seen = now;
+                if !newcomer {
                     continue;
                 }
             }
         }
-        announced_to = connected.borrow().clone();
-        if announced_to.is_empty() {
+        if connected.borrow().is_empty() {
             continue;
         }
         let record = match peer_records::signed_record(&keypair, &addresses) {
@@ -315,7 +317,7 @@ async fn announce_public_addresses(
         if network.send(NetworkMsg::PublishProposalPart(message)).await.is_err() {
             return;
         }
-        tracing::debug!(target: "consensus", "Announced this node's addresses to {} peers", announced_to.len());
+        tracing::debug!(target: "consensus", "Announced this node's addresses to {} peers", connected.borrow().len());
     }
 }
 
@@ -339,8 +341,11 @@ async fn learn_peer_addresses(
         }
         for address in change.added {
             tracing::info!(target: "consensus", "Peer {} announces {address}", change.peer);
-            if let Ok(Err(error)) = NetworkRequest::add_persistent_peer(&requests, address.clone()).await {
-                tracing::debug!(target: "consensus", "{address}: {error}");
+            match NetworkRequest::add_persistent_peer(&requests, address.clone()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::debug!(target: "consensus", "{address}: {error}"),
+                // The engine's queue was full: the peer's next record is applied afresh.
+                Err(_) => book.forget(&change.peer),
             }
         }
     }

@@ -224,6 +224,11 @@ impl AddressBook {
         Ok(AddressChange { peer, added: added.collect(), removed: removed.collect() })
     }
 
+    /// Forgets what `peer`'s records said, so that its next record is applied in full.
+    pub fn forget(&mut self, peer: &PeerId) {
+        self.learned.remove(peer);
+    }
+
     fn is_learned_only(&self, address: &Multiaddr) -> bool {
         !self.configured_addresses.contains(address)
     }
@@ -288,6 +293,8 @@ mod tests {
         assert_eq!(change.removed, vec![accepted.added[0].clone()]);
         assert!(matches!(book.accept(&first), Err(PeerRecordError::Stale { .. })));
         assert!(matches!(book.accept(&second), Err(PeerRecordError::Stale { .. })));
+        book.forget(&peer_id);
+        assert_eq!(book.accept(&second).expect("after forgetting").added.len(), 2);
     }
 
     #[test]
