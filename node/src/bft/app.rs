@@ -62,10 +62,6 @@ pub(crate) struct BftApp {
     future: Vec<super::streams::AssembledProposal>,
     /// The value this node built per round of the current height.
     own: BTreeMap<u32, BlockId>,
-    /// Gossiped transaction batches, for the pool's admission worker.
-    received_transactions: mpsc::Sender<Vec<Vec<u8>>>,
-    /// Gossiped peer records, for the address book (see [`super::peer_records`]).
-    received_records: mpsc::Sender<Vec<u8>>,
     /// Where blocks this node built arrive, while [`Self::run`] runs.
     built: Option<mpsc::Sender<BuiltBlock>>,
 }
@@ -81,8 +77,10 @@ struct BuiltBlock {
 /// Gossiped transaction batches waiting for admission to the pool.
 const RECEIVED_BATCHES_QUEUED: usize = 64;
 
-/// Admits gossiped batches to the pool one after the other, off the async workers.
-fn spawn_admission_worker(application: Arc<dyn Application>) -> mpsc::Sender<Vec<Vec<u8>>> {
+/// Admits gossiped batches to the pool one after the other, off the async workers. Checking
+/// signatures is CPU work, done by one worker so that it never starves the re-execution of
+/// proposals.
+pub(crate) fn spawn_admission_worker(application: Arc<dyn Application>) -> mpsc::Sender<Vec<Vec<u8>>> {
     let (sender, mut batches) = mpsc::channel::<Vec<Vec<u8>>>(RECEIVED_BATCHES_QUEUED);
     tokio::spawn(async move {
         while let Some(batch) = batches.recv().await {
@@ -101,13 +99,9 @@ impl BftApp {
         signer: Option<Signer>,
         address: Address,
         target_time: std::time::Duration,
-        received_records: mpsc::Sender<Vec<u8>>,
     ) -> Self {
         let genesis = application.genesis_hash();
-        let received_transactions = spawn_admission_worker(application.clone());
         Self {
-            received_transactions,
-            received_records,
             built: None,
             application,
             genesis,
@@ -361,19 +355,8 @@ impl BftApp {
         publisher: String,
         message: StreamMessage<ProposalPart>,
     ) -> Option<ProposedValue<TracechainContext>> {
-        if let StreamContent::Data(ProposalPart::PeerRecord(record)) = message.content {
-            if self.received_records.try_send(record).is_err() {
-                tracing::debug!(target: "consensus", "Peer record from {publisher} dropped: too many queued");
-            }
-            return None;
-        }
-        if let StreamContent::Data(ProposalPart::Transactions(transactions)) = message.content {
-            // Checking signatures is CPU work, done by one worker so that it never starves the
-            // re-execution of proposals. A batch that finds the worker's queue full is dropped:
-            // the node it was submitted to still holds it and includes it when it proposes.
-            if self.received_transactions.try_send(transactions).is_err() {
-                tracing::debug!(target: "consensus", "Transaction gossip from {publisher} dropped: the pool is busy");
-            }
+        if let StreamContent::Data(ProposalPart::Transactions(_) | ProposalPart::PeerRecord(_)) = message.content {
+            // The gossip tap took these from the network as they arrived (see `gossip_tap`).
             return None;
         }
         let proposal = match self.streams.insert(publisher.clone(), message) {

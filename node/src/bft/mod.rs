@@ -15,7 +15,8 @@
 //!   engine checks each certificate against the validator set of its height and the node
 //!   re-executes each block before storing it. Full nodes follow the chain the same way.
 //! - **Transactions** submitted to any node are gossiped in batches on the proposal-parts topic,
-//!   so every validator's pool has them when its turn to propose comes.
+//!   so every validator's pool has them when its turn to propose comes. They are taken from the
+//!   network as they arrive, not through the engine ([`gossip_tap`]).
 //! - **Addresses**: a node with `--public-addr` announces it in signed peer records on the same
 //!   topic, and its configured peers dial it there ([`peer_records`]).
 //!
@@ -27,6 +28,7 @@
 mod app;
 pub mod config;
 pub mod evidence;
+pub mod gossip_tap;
 pub mod network_key;
 pub mod peer_records;
 pub mod streams;
@@ -37,10 +39,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use malachitebft_app_channel::app::config::NodeConfig as _;
+use malachitebft_app_channel::app::metrics::SharedRegistry;
 use malachitebft_app_channel::app::streaming::{StreamContent, StreamId, StreamMessage};
 use malachitebft_app_channel::app::types::codec::Codec;
 use malachitebft_app_channel::{
-    ConsensusContext, NetworkContext, NetworkIdentity, NetworkMsg, NetworkRequest, RequestContext, Signer as _,
+    ConsensusContext, EngineBuilder, NetworkIdentity, NetworkMsg, NetworkRequest, RequestContext, Signer as _,
     SyncContext, WalContext,
 };
 use tokio::sync::{mpsc, watch};
@@ -165,23 +169,41 @@ impl BftEngine {
             std::fs::create_dir_all(parent)
                 .map_err(|error| BftError::Start(format!("{}: {error}", parent.display())))?;
         }
-        let (mut channels, engine) = malachitebft_app_channel::start_engine(
-            TracechainContext,
-            engine_config,
-            WalContext::new(self.wal_path.clone(), WireCodec),
-            NetworkContext::new(identity, WireCodec),
-            consensus_context,
-            SyncContext::new(WireCodec),
-            RequestContext::new(100),
+        // The network actor is started here rather than by the engine builder so that the gossip
+        // tap can subscribe to its events.
+        let registry = SharedRegistry::global().with_moniker(self.settings.moniker.clone());
+        let (network_actor, network_sender) = malachitebft_app_channel::spawn::spawn_network_actor(
+            identity,
+            engine_config.consensus(),
+            engine_config.value_sync(),
+            &registry,
+            WireCodec,
         )
         .await
         .map_err(|error| BftError::Start(format!("{error:#}")))?;
+        let (records_sender, records_receiver) = mpsc::channel(RECEIVED_RECORDS_QUEUED);
+        let tap = gossip_tap::spawn(
+            &network_actor,
+            gossip_tap::TapSinks {
+                transactions: app::spawn_admission_worker(application.clone()),
+                records: records_sender,
+            },
+        )
+        .await?;
+        let (mut channels, engine) = EngineBuilder::new(TracechainContext, engine_config)
+            .with_default_wal(WalContext::new(self.wal_path.clone(), WireCodec))
+            .with_custom_network(network_actor, network_sender)
+            .with_default_sync(SyncContext::new(WireCodec))
+            .with_default_consensus(consensus_context)
+            .with_default_request(RequestContext::new(100))
+            .build()
+            .await
+            .map_err(|error| BftError::Start(format!("{error:#}")))?;
         tracing::info!(target: "consensus", "BFT engine started: peer id {}, listening on {}", self.peer_id(), self.settings.listen_addr);
 
         let (gossip_sender, gossip_receiver) = mpsc::channel(16_384);
         application.set_transaction_gossip(gossip_sender);
         let (peers_sender, peers_receiver) = watch::channel(BTreeSet::new());
-        let (records_sender, records_receiver) = mpsc::channel(RECEIVED_RECORDS_QUEUED);
         let tasks = [
             tokio::spawn(gossip_transactions(gossip_receiver, channels.network.clone(), self.peer_id())),
             tokio::spawn(report_network_status(channels.net_requests.clone(), application.clone(), peers_sender)),
@@ -194,7 +216,7 @@ impl BftEngine {
             tokio::spawn(learn_peer_addresses(records_receiver, address_book, channels.net_requests.clone())),
         ];
 
-        let app = app::BftApp::new(application, signer, address, self.target_block_time, records_sender);
+        let app = app::BftApp::new(application, signer, address, self.target_block_time);
         let outcome = tokio::select! {
             outcome = app.run(&mut channels) => outcome,
             _ = shutdown.changed() => Ok(()),
@@ -202,6 +224,7 @@ impl BftEngine {
         for task in tasks {
             task.abort();
         }
+        tap.stop(None);
         let _ = engine.actor.kill_and_wait(None).await;
         engine.handle.abort();
         outcome

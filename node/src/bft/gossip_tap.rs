@@ -1,0 +1,84 @@
+//! Transaction batches and peer records taken straight from the network actor.
+//!
+//! Malachite's application channel hands the node one engine message at a time and waits for
+//! the node's answer before the next. While the proposer waits for its block time inside
+//! `GetValue`, every part gossiped to it would wait as well, so its block would carry only the
+//! transactions gossiped before the wait began. The tap subscribes to the network actor's events
+//! itself: transaction batches reach the pool's admission worker, and peer records the address
+//! book, as they arrive, whatever the engine is waiting for. Block proposal parts are not its
+//! business; they reach the node through the engine, which orders them with the votes.
+//!
+//! The tap never blocks the network actor: a batch or record that finds its queue full is
+//! dropped (the node a transaction was submitted to still holds it and includes it when it
+//! proposes; a peer announces its record again).
+
+use malachitebft_app_channel::app::engine::network::{NetworkEvent, NetworkMsg, NetworkRef};
+use malachitebft_app_channel::app::streaming::StreamContent;
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use tokio::sync::mpsc;
+use tracechain_consensus::{ProposalPart, TracechainContext};
+
+use super::BftError;
+
+/// Where the tap delivers what it takes.
+pub struct TapSinks {
+    /// Gossiped transaction batches, for the pool's admission worker.
+    pub transactions: mpsc::Sender<Vec<Vec<u8>>>,
+    /// Gossiped peer records, for the address book.
+    pub records: mpsc::Sender<Vec<u8>>,
+}
+
+/// A network event, as the tap receives it.
+#[derive(Clone)]
+pub struct TapEvent(NetworkEvent<TracechainContext>);
+
+impl From<NetworkEvent<TracechainContext>> for TapEvent {
+    fn from(event: NetworkEvent<TracechainContext>) -> Self {
+        Self(event)
+    }
+}
+
+struct GossipTap;
+
+#[async_trait::async_trait]
+impl Actor for GossipTap {
+    type Msg = TapEvent;
+    type State = TapSinks;
+    type Arguments = TapSinks;
+
+    async fn pre_start(&self, _myself: ActorRef<TapEvent>, sinks: TapSinks) -> Result<TapSinks, ActorProcessingErr> {
+        Ok(sinks)
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<TapEvent>,
+        TapEvent(event): TapEvent,
+        sinks: &mut TapSinks,
+    ) -> Result<(), ActorProcessingErr> {
+        let NetworkEvent::ProposalPart(from, _, message) = event else { return Ok(()) };
+        let dropped = match message.content {
+            StreamContent::Data(ProposalPart::Transactions(batch)) => {
+                sinks.transactions.try_send(batch).err().map(|_| "transaction gossip (the pool is busy)")
+            }
+            StreamContent::Data(ProposalPart::PeerRecord(record)) => {
+                sinks.records.try_send(record).err().map(|_| "a peer record (too many queued)")
+            }
+            _ => None,
+        };
+        if let Some(what) = dropped {
+            tracing::debug!(target: "consensus", "Dropped {what} from {from}");
+        }
+        Ok(())
+    }
+}
+
+/// Starts the tap and subscribes it to the events of `network`.
+pub async fn spawn(network: &NetworkRef<TracechainContext>, sinks: TapSinks) -> Result<ActorRef<TapEvent>, BftError> {
+    let (tap, _) =
+        Actor::spawn(None, GossipTap, sinks).await.map_err(|error| BftError::Start(format!("gossip tap: {error}")))?;
+    network
+        .cast(NetworkMsg::Subscribe(Box::new(tap.clone())))
+        .map_err(|error| BftError::Start(format!("gossip tap: {error}")))?;
+    Ok(tap)
+}
