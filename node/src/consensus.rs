@@ -179,6 +179,11 @@ pub struct NetworkStatus {
     pub peers: Vec<(String, bool)>,
     /// Whether the node is behind its peers and syncing.
     pub syncing: bool,
+    /// The node's libp2p peer id.
+    pub local_peer_id: Option<String>,
+    /// Where peers reach the node (public addresses, then the listen address), each ending in
+    /// `/p2p/<peer id>`.
+    pub local_addresses: Vec<String>,
 }
 
 /// A consensus engine.

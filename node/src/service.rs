@@ -460,6 +460,14 @@ impl NodeClient for Node {
             .collect()
     }
 
+    fn local_peer_id(&self) -> Option<String> {
+        self.network.read().local_peer_id.clone()
+    }
+
+    fn local_listen_addresses(&self) -> Vec<String> {
+        self.network.read().local_addresses.clone()
+    }
+
     fn genesis_hash(&self) -> H256 {
         self.chain.genesis().hash()
     }

@@ -295,6 +295,16 @@ fn validators_known_by_peer_id_alone_are_dialled_at_the_public_address_they_anno
     }
     for (index, forward) in (1..4).zip(&forwards) {
         assert!(forward.connections() >= 1, "nobody dialled validator {index} at its public address");
+        let peer_id = &network.nodes[index].peer_id;
+        assert_eq!(network.call(index, "system_localPeerId", json!([])), json!(peer_id));
+        let addresses = network.call(index, "system_localListenAddresses", json!([]));
+        assert_eq!(
+            addresses,
+            json!([
+                format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", forward.port),
+                format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", network.nodes[index].p2p_port),
+            ])
+        );
     }
 
     // Without validator 0, the three reach each other only over the links they learned.

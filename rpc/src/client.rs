@@ -73,6 +73,14 @@ pub trait NodeClient: Send + Sync + 'static {
     fn peers(&self) -> Vec<crate::system::PeerInfo> {
         Vec::new()
     }
+    /// The node's libp2p peer id (`system_localPeerId`), if it runs a network.
+    fn local_peer_id(&self) -> Option<String> {
+        None
+    }
+    /// The addresses peers reach the node at, with its peer id (`system_localListenAddresses`).
+    fn local_listen_addresses(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// The genesis hash.
     fn genesis_hash(&self) -> H256;
     /// The best block's header.

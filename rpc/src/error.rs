@@ -115,6 +115,15 @@ pub fn state_client_error(error: ClientError) -> ErrorObjectOwned {
     state_error(format!("Client error: {}", error.0))
 }
 
+/// A network question asked of a node that runs no peer-to-peer network (a development chain).
+pub fn no_network() -> ErrorObjectOwned {
+    ErrorObject::owned(
+        codes::INTERNAL_ERROR,
+        "this node runs no peer-to-peer network (a development chain)",
+        None::<()>,
+    )
+}
+
 /// The node failed while answering another call.
 pub fn internal_error(error: ClientError) -> ErrorObjectOwned {
     ErrorObject::owned(codes::INTERNAL_ERROR, format!("Internal error: {}", error.0), None::<()>)

@@ -9,6 +9,8 @@
 //! | `system_properties` | `{"ss58Format", "tokenDecimals", "tokenSymbol"}` from the spec |
 //! | `system_health` | `{"peers", "isSyncing", "shouldHavePeers"}` |
 //! | `system_peers` | `[{"peerId", "roles", "bestHash", "bestNumber"}]`: the connected peers (roles `AUTHORITY` for validators) |
+//! | `system_localPeerId` | the node's libp2p peer id; an error on a development chain, which has no network |
+//! | `system_localListenAddresses` | the addresses peers reach the node at, each ending in `/p2p/<peer id>`: its `--public-addr` ones, then its listen address |
 //! | `system_accountNextIndex` (alias `account_nextIndex`) | the account's next nonce, counting pooled transactions |
 
 use std::sync::Arc;
@@ -21,7 +23,7 @@ use tracechain_runtime::genesis::ChainType;
 
 use crate::{
     client::NodeClient,
-    error::{internal_error, invalid_params, RpcError},
+    error::{internal_error, invalid_params, no_network, RpcError},
     json::{decode_hex, Args},
 };
 
@@ -71,8 +73,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             should_have_peers: client.spec().chain_type != ChainType::Development,
         })
     })?;
-    // The node reports only a peer count so far; an empty list has the right shape.
     module.register_method("system_peers", |_, client, _| client.peers())?;
+    module.register_method("system_localPeerId", |_, client, _| client.local_peer_id().ok_or_else(no_network))?;
+    module.register_method("system_localListenAddresses", |_, client, _| client.local_listen_addresses())?;
     module.register_blocking_method(
         "system_accountNextIndex",
         |params, client, _| -> Result<Nonce, ErrorObjectOwned> {

@@ -25,6 +25,9 @@ async fn system_methods_describe_node_and_chain() {
         json!({ "peers": 0, "isSyncing": false, "shouldHavePeers": false })
     );
     assert_eq!(result(&url, "system_peers", json!([])).await, json!([]));
+    assert_eq!(result(&url, "system_localListenAddresses", json!([])).await, json!([]));
+    let no_network = error(&url, "system_localPeerId", json!([])).await;
+    assert!(no_network["message"].as_str().unwrap().contains("no peer-to-peer network"), "{no_network}");
     let alice = dev("Alice").public();
     assert_eq!(result(&url, "system_accountNextIndex", json!([alice.to_string()])).await, json!(0));
     assert_eq!(result(&url, "account_nextIndex", json!([hex0x(alice.as_bytes())])).await, json!(0));
@@ -46,6 +49,8 @@ async fn rpc_methods_lists_the_legacy_api_only() {
         "rpc_methods",
         "system_name",
         "system_accountNextIndex",
+        "system_localPeerId",
+        "system_localListenAddresses",
         "chain_getBlockHash",
         "chain_getHead",
         "chain_getHeader",

@@ -206,7 +206,12 @@ impl BftEngine {
         let (peers_sender, peers_receiver) = watch::channel(BTreeSet::new());
         let tasks = [
             tokio::spawn(gossip_transactions(gossip_receiver, channels.network.clone(), self.peer_id())),
-            tokio::spawn(report_network_status(channels.net_requests.clone(), application.clone(), peers_sender)),
+            tokio::spawn(report_network_status(
+                channels.net_requests.clone(),
+                application.clone(),
+                peers_sender,
+                public_addrs.clone(),
+            )),
             tokio::spawn(announce_public_addresses(
                 network_key::keypair(&self.network_key),
                 public_addrs,
@@ -276,6 +281,7 @@ async fn report_network_status(
     requests: mpsc::Sender<NetworkRequest>,
     application: Arc<dyn Application>,
     connected: watch::Sender<BTreeSet<String>>,
+    public_addrs: Vec<libp2p_core::Multiaddr>,
 ) {
     let mut ticker = tokio::time::interval(Duration::from_secs(2));
     loop {
@@ -290,7 +296,18 @@ async fn report_network_status(
             *known = ids;
             changed
         });
-        application.set_network_status(NetworkStatus { peers, syncing: false });
+        let local = &dump.local_node;
+        let local_addresses = public_addrs
+            .iter()
+            .chain(std::iter::once(&local.listen_addr))
+            .map(|address| address.clone().with(libp2p_core::multiaddr::Protocol::P2p(local.peer_id)).to_string())
+            .collect();
+        application.set_network_status(NetworkStatus {
+            peers,
+            syncing: false,
+            local_peer_id: Some(local.peer_id.to_string()),
+            local_addresses,
+        });
     }
 }
 
