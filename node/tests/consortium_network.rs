@@ -311,6 +311,14 @@ fn validators_known_by_peer_id_alone_are_dialled_at_the_public_address_they_anno
     network.kill(0);
     let from = network.finalized(1);
     network.wait_finalized(&[1, 2, 3], from + 3, PATIENCE);
+
+    // Restarted, validator 3 can dial no one (it knows only validator 0's address): 1 and 2
+    // redial it at the address it announced, and it catches up and votes again.
+    network.kill(3);
+    std::thread::sleep(Duration::from_secs(3));
+    network.start(3);
+    let from = network.finalized(1);
+    network.wait_finalized(&[1, 2, 3], from + 3, PATIENCE);
     network.assert_one_chain(&[1, 2, 3]);
 }
 

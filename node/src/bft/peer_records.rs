@@ -355,4 +355,24 @@ mod tests {
         ));
         assert!(book.accept(&record_with_seq(&peer, &["/ip4/203.0.113.7/tcp/30333"], 0)).is_ok());
     }
+
+    proptest::proptest! {
+        /// Whatever gossip brings, the book answers without panicking, and a record altered
+        /// anywhere is never accepted as the peer's.
+        #[test]
+        fn arbitrary_or_altered_records_are_refused_without_a_panic(
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..600),
+            position in 0usize..4096,
+            flip in 1u8..=255,
+        ) {
+            let (own, peer) = (keypair(1), keypair(2));
+            let mut book = book_of(&own, &[&peer]);
+            let _ = book.accept(&noise);
+            let mut altered = signed_record(&peer, &[address("/ip4/203.0.113.7/tcp/30333")]).expect("record");
+            let position = position % altered.len();
+            altered[position] ^= flip;
+            let mut fresh = book_of(&own, &[&peer]);
+            proptest::prop_assert!(fresh.accept(&altered).is_err());
+        }
+    }
 }
