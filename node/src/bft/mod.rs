@@ -212,13 +212,13 @@ impl BftEngine {
                 peers_sender,
                 public_addrs.clone(),
             )),
-            tokio::spawn(announce_public_addresses(
+            tokio::spawn(peer_records::announce(
                 network_key::keypair(&self.network_key),
                 public_addrs,
                 channels.network.clone(),
                 peers_receiver,
             )),
-            tokio::spawn(learn_peer_addresses(records_receiver, address_book, channels.net_requests.clone())),
+            tokio::spawn(peer_records::learn(records_receiver, address_book, channels.net_requests.clone())),
         ];
 
         let app = app::BftApp::new(application, signer, address, self.target_block_time);
@@ -308,85 +308,5 @@ async fn report_network_status(
             local_peer_id: Some(local.peer_id.to_string()),
             local_addresses,
         });
-    }
-}
-
-/// Publishes this node's signed peer record of `addresses` when a peer connects that was not
-/// connected at the last announcement, and every [`peer_records::ANNOUNCE_INTERVAL`].
-async fn announce_public_addresses(
-    keypair: malachitebft_app_channel::app::types::Keypair,
-    addresses: Vec<libp2p_core::Multiaddr>,
-    network: mpsc::Sender<NetworkMsg<TracechainContext>>,
-    mut connected: watch::Receiver<BTreeSet<String>>,
-) {
-    if addresses.is_empty() {
-        return;
-    }
-    let peer_id = keypair.public().to_peer_id();
-    let mut refresh = tokio::time::interval(peer_records::ANNOUNCE_INTERVAL);
-    let mut seen = BTreeSet::new();
-    let mut announcements: u64 = 0;
-    loop {
-        tokio::select! {
-            _ = refresh.tick() => {}
-            changed = connected.changed() => {
-                if changed.is_err() {
-                    return;
-                }
-                let now = connected.borrow().clone();
-                let newcomer = !now.is_subset(&seen);
-                seen = now;
-                if !newcomer {
-                    continue;
-                }
-            }
-        }
-        if connected.borrow().is_empty() {
-            continue;
-        }
-        let record = match peer_records::signed_record(&keypair, &addresses) {
-            Ok(record) => record,
-            Err(error) => {
-                tracing::warn!(target: "consensus", "Cannot sign this node's peer record: {error}");
-                return;
-            }
-        };
-        announcements += 1;
-        let stream_id = StreamId::new(Bytes::from(format!("peer/{peer_id}/{announcements}").into_bytes()));
-        let message = StreamMessage::new(stream_id, 0, StreamContent::Data(ProposalPart::PeerRecord(record)));
-        if network.send(NetworkMsg::PublishProposalPart(message)).await.is_err() {
-            return;
-        }
-        tracing::debug!(target: "consensus", "Announced this node's addresses to {} peers", connected.borrow().len());
-    }
-}
-
-/// Checks the peer records gossip brings and makes the engine dial the addresses they announce.
-async fn learn_peer_addresses(
-    mut records: mpsc::Receiver<Vec<u8>>,
-    mut book: peer_records::AddressBook,
-    requests: mpsc::Sender<NetworkRequest>,
-) {
-    while let Some(record) = records.recv().await {
-        let change = match book.accept(&record) {
-            Ok(change) => change,
-            Err(peer_records::PeerRecordError::Stale { .. } | peer_records::PeerRecordError::Own) => continue,
-            Err(error) => {
-                tracing::debug!(target: "consensus", "Peer record refused: {error}");
-                continue;
-            }
-        };
-        for address in change.removed {
-            let _ = NetworkRequest::remove_persistent_peer(&requests, address).await;
-        }
-        for address in change.added {
-            tracing::info!(target: "consensus", "Peer {} announces {address}", change.peer);
-            match NetworkRequest::add_persistent_peer(&requests, address.clone()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(error)) => tracing::debug!(target: "consensus", "{address}: {error}"),
-                // The engine's queue was full: the peer's next record is applied afresh.
-                Err(_) => book.forget(&change.peer),
-            }
-        }
     }
 }

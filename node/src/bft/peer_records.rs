@@ -30,9 +30,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use bytes::Bytes;
 use libp2p_core::multiaddr::{Multiaddr, Protocol};
 use libp2p_core::{PeerId, PeerRecord, SignedEnvelope};
+use malachitebft_app_channel::app::streaming::{StreamContent, StreamId, StreamMessage};
 use malachitebft_app_channel::app::types::Keypair;
+use malachitebft_app_channel::{NetworkMsg, NetworkRequest};
+use tokio::sync::{mpsc, watch};
+use tracechain_consensus::{ProposalPart, TracechainContext};
 
 /// How often a node with public addresses announces them even when no new peer connected.
 pub const ANNOUNCE_INTERVAL: Duration = Duration::from_secs(30);
@@ -231,6 +236,86 @@ impl AddressBook {
 
     fn is_learned_only(&self, address: &Multiaddr) -> bool {
         !self.configured_addresses.contains(address)
+    }
+}
+
+/// Publishes this node's signed peer record of `addresses` when a peer connects that was not
+/// connected at the last announcement, and every [`ANNOUNCE_INTERVAL`].
+pub(super) async fn announce(
+    keypair: Keypair,
+    addresses: Vec<Multiaddr>,
+    network: mpsc::Sender<NetworkMsg<TracechainContext>>,
+    mut connected: watch::Receiver<BTreeSet<String>>,
+) {
+    if addresses.is_empty() {
+        return;
+    }
+    let peer_id = keypair.public().to_peer_id();
+    let mut refresh = tokio::time::interval(ANNOUNCE_INTERVAL);
+    let mut seen = BTreeSet::new();
+    let mut announcements: u64 = 0;
+    loop {
+        tokio::select! {
+            _ = refresh.tick() => {}
+            changed = connected.changed() => {
+                if changed.is_err() {
+                    return;
+                }
+                let now = connected.borrow().clone();
+                let newcomer = !now.is_subset(&seen);
+                seen = now;
+                if !newcomer {
+                    continue;
+                }
+            }
+        }
+        if connected.borrow().is_empty() {
+            continue;
+        }
+        let record = match signed_record(&keypair, &addresses) {
+            Ok(record) => record,
+            Err(error) => {
+                tracing::warn!(target: "consensus", "Cannot sign this node's peer record: {error}");
+                return;
+            }
+        };
+        announcements += 1;
+        let stream_id = StreamId::new(Bytes::from(format!("peer/{peer_id}/{announcements}").into_bytes()));
+        let message = StreamMessage::new(stream_id, 0, StreamContent::Data(ProposalPart::PeerRecord(record)));
+        if network.send(NetworkMsg::PublishProposalPart(message)).await.is_err() {
+            return;
+        }
+        tracing::debug!(target: "consensus", "Announced this node's addresses to {} peers", connected.borrow().len());
+    }
+}
+
+/// Checks the peer records gossip brings and makes the engine dial the addresses they announce.
+pub(super) async fn learn(
+    mut records: mpsc::Receiver<Vec<u8>>,
+    mut book: AddressBook,
+    requests: mpsc::Sender<NetworkRequest>,
+) {
+    while let Some(record) = records.recv().await {
+        let change = match book.accept(&record) {
+            Ok(change) => change,
+            Err(PeerRecordError::Stale { .. } | PeerRecordError::Own) => continue,
+            Err(error) => {
+                tracing::debug!(target: "consensus", "Peer record refused: {error}");
+                continue;
+            }
+        };
+        for address in change.removed {
+            let _ = NetworkRequest::remove_persistent_peer(&requests, address).await;
+        }
+        for address in change.added {
+            tracing::info!(target: "consensus", "Peer {} announces {address}", change.peer);
+            match NetworkRequest::add_persistent_peer(&requests, address.clone()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(error)) => tracing::debug!(target: "consensus", "{address}: {error}"),
+                // The engine's queue was full: the peer's next record is applied afresh.
+                Err(_) => book.forget(&change.peer),
+            }
+        }
     }
 }
 
