@@ -162,6 +162,8 @@ pub trait Application: Send + Sync + 'static {
     fn receive_transactions(&self, transactions: Vec<Vec<u8>>);
     /// Where the node sends the transactions submitted to it, for gossip to every peer.
     fn set_transaction_gossip(&self, gossip: tokio::sync::mpsc::Sender<Vec<u8>>);
+    /// Where the node sends the reserved-peer changes asked of it over JSON-RPC.
+    fn set_reserved_peer_control(&self, control: tokio::sync::mpsc::Sender<ReservedPeerRequest>);
     /// What the network reports: connected peers and whether this node is catching up.
     fn set_network_status(&self, status: NetworkStatus);
     /// Height `number` was decided in `round` (0 when the first proposer's block was), `took`
@@ -171,6 +173,10 @@ pub trait Application: Send + Sync + 'static {
     /// chain has recorded them.
     fn report_equivocations(&self, reports: Vec<pallet_membership::EquivocationReport>);
 }
+
+/// A reserved-peer change with the channel for the network's answer.
+pub type ReservedPeerRequest =
+    (tracechain_rpc::client::ReservedPeerChange, tokio::sync::oneshot::Sender<Result<(), String>>);
 
 /// The network as the node reports it (`system_health`, `system_peers`, metrics).
 #[derive(Clone, Debug, Default)]
@@ -184,6 +190,8 @@ pub struct NetworkStatus {
     /// Where peers reach the node (public addresses, then the listen address), each ending in
     /// `/p2p/<peer id>`.
     pub local_addresses: Vec<String>,
+    /// The peer ids of the reserved peers.
+    pub reserved_peers: Vec<String>,
 }
 
 /// A consensus engine.

@@ -20,7 +20,7 @@ use tracechain_primitives::{
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
 use tracechain_rpc::{
-    client::{ClientError, NodeClient, SubmitError, TransactionStatus},
+    client::{ClientError, NodeClient, ReservedPeerChange, ReservedPeerReply, SubmitError, TransactionStatus},
     system::PeerInfo,
 };
 use tracechain_runtime::{
@@ -31,7 +31,7 @@ use tracechain_support::{EventRecord, Overlay};
 
 use crate::{
     chain::{Chain, ChainError, Pruning},
-    consensus::{Application, ApplicationError, Certificate, NetworkStatus},
+    consensus::{Application, ApplicationError, Certificate, NetworkStatus, ReservedPeerRequest},
     metrics::Metrics,
     pool::{Pool, PoolError, Readiness, TxStatus},
 };
@@ -54,6 +54,7 @@ pub struct Node {
     /// verified, for the height being decided.
     executed: Mutex<Vec<ExecutedBlock>>,
     gossip: Mutex<Option<mpsc::Sender<Vec<u8>>>>,
+    reserved_peer_control: Mutex<Option<mpsc::Sender<ReservedPeerRequest>>>,
     network: RwLock<NetworkStatus>,
     /// Equivocations seen by the engine and not yet recorded on chain, by offence.
     equivocations: Mutex<BTreeMap<pallet_membership::Offence, pallet_membership::EquivocationReport>>,
@@ -77,6 +78,7 @@ impl Node {
             finalized_headers,
             executed: Mutex::new(Vec::new()),
             gossip: Mutex::new(None),
+            reserved_peer_control: Mutex::new(None),
             network: RwLock::new(NetworkStatus::default()),
             equivocations: Mutex::new(BTreeMap::new()),
             metrics,
@@ -346,6 +348,10 @@ impl Application for Node {
         *self.gossip.lock() = Some(gossip);
     }
 
+    fn set_reserved_peer_control(&self, control: mpsc::Sender<ReservedPeerRequest>) {
+        *self.reserved_peer_control.lock() = Some(control);
+    }
+
     fn set_network_status(&self, status: NetworkStatus) {
         self.metrics.set_peers(status.peers.len());
         *self.network.write() = status;
@@ -466,6 +472,22 @@ impl NodeClient for Node {
 
     fn local_listen_addresses(&self) -> Vec<String> {
         self.network.read().local_addresses.clone()
+    }
+
+    fn reserved_peers(&self) -> Option<Vec<String>> {
+        let network = self.network.read();
+        network.local_peer_id.is_some().then(|| network.reserved_peers.clone())
+    }
+
+    fn change_reserved_peers(&self, change: ReservedPeerChange) -> Option<ReservedPeerReply> {
+        let control = self.reserved_peer_control.lock().clone()?;
+        let (answer, reply) = tokio::sync::oneshot::channel();
+        if let Err(mpsc::error::TrySendError::Full((_, answer)) | mpsc::error::TrySendError::Closed((_, answer))) =
+            control.try_send((change, answer))
+        {
+            let _ = answer.send(Err("the network is busy; try again".to_string()));
+        }
+        Some(reply)
     }
 
     fn genesis_hash(&self) -> H256 {

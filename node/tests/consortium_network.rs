@@ -8,6 +8,8 @@
 //! - A fresh full node syncs from genesis to the same state root.
 //! - A validator added by governance votes from the height the change takes effect.
 //! - Two processes with one validator key equivocate, and the chain records it.
+//! - A validator left out of the spec is admitted over JSON-RPC (`system_addReservedPeer`)
+//!   without a restart, and votes.
 //! - Validators that the spec lists by peer id alone, each reachable only at a forwarded port it
 //!   announces with `--public-addr`, are dialled there by every other validator.
 //!
@@ -343,4 +345,40 @@ fn an_address_peers_cannot_dial_is_refused_as_a_public_address() {
         assert!(!output.status.success(), "{address} accepted");
         assert!(stderr.contains("--public-addr") && stderr.contains(reason), "{address}: {stderr}");
     }
+}
+
+#[test]
+fn a_validator_reserved_over_rpc_is_admitted_without_a_restart() {
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = tempfile::tempdir().expect("dir");
+    let mut network = TestNetwork::new(dir.path(), 4, 0, &[]);
+    network.leave_out_of_spec(&[3]);
+    for index in 0..4 {
+        network.start(index);
+    }
+    network.wait_finalized(&[0, 1, 2], 2, PATIENCE);
+    let newcomer = network.nodes[3].peer_id.clone();
+    let reserved = network.call(1, "system_reservedPeers", json!([]));
+    assert_eq!(reserved.as_array().expect("list").len(), 2, "{reserved}");
+
+    // Without validator 0, validators 1 and 2 need validator 3's vote, and they refuse it.
+    network.kill(0);
+    let stalled = network.finalized(1);
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(network.finalized(1) <= stalled + 1, "finalized without the refused validator");
+
+    let bad = network.try_call(1, "system_addReservedPeer", json!(["/ip4/127.0.0.1/tcp/1"])).expect_err("refused");
+    assert!(bad.contains("/p2p/<peer id>"), "{bad}");
+    let address = network.nodes[3].address();
+    for index in 1..3 {
+        assert_eq!(network.call(index, "system_addReservedPeer", json!([address])), json!(null));
+    }
+    assert!(network.call(1, "system_reservedPeers", json!([])).as_array().expect("list").contains(&json!(newcomer)));
+    network.wait_finalized(&[1, 2, 3], stalled + 3, PATIENCE);
+    network.assert_one_chain(&[1, 2, 3]);
+
+    assert_eq!(network.call(1, "system_removeReservedPeer", json!([newcomer])), json!(null));
+    assert!(!network.call(1, "system_reservedPeers", json!([])).as_array().expect("list").contains(&json!(newcomer)));
+    let again = network.try_call(1, "system_removeReservedPeer", json!([newcomer])).expect_err("refused");
+    assert!(again.contains("not a reserved peer"), "{again}");
 }

@@ -50,6 +50,20 @@ pub enum SubmitError {
     Pool(String),
 }
 
+/// A change to the node's reserved peers (`system_addReservedPeer`, `system_removeReservedPeer`):
+/// the peers it dials, keeps connected and, as a validator, accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReservedPeerChange {
+    /// Reserve the peer of this multiaddr (`…/p2p/<peer id>`; `/p2p/<peer id>` alone to accept
+    /// it without dialling).
+    Add(String),
+    /// Stop reserving the peer with this peer id.
+    Remove(String),
+}
+
+/// The node's answer to a [`ReservedPeerChange`] once its network applied it, or why it did not.
+pub type ReservedPeerReply = tokio::sync::oneshot::Receiver<Result<(), String>>;
+
 /// A block and its finality certificate, if the node has one.
 pub type BlockWithJustification = (Block, Option<Vec<u8>>);
 
@@ -80,6 +94,15 @@ pub trait NodeClient: Send + Sync + 'static {
     /// The addresses peers reach the node at, with its peer id (`system_localListenAddresses`).
     fn local_listen_addresses(&self) -> Vec<String> {
         Vec::new()
+    }
+    /// The peer ids of the reserved peers (`system_reservedPeers`), if the node runs a network.
+    fn reserved_peers(&self) -> Option<Vec<String>> {
+        None
+    }
+    /// Hands `change` to the node's network, if it runs one.
+    fn change_reserved_peers(&self, change: ReservedPeerChange) -> Option<ReservedPeerReply> {
+        let _ = change;
+        None
     }
     /// The genesis hash.
     fn genesis_hash(&self) -> H256;

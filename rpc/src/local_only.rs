@@ -13,7 +13,8 @@ use jsonrpsee::types::{ErrorObjectOwned, Request};
 use crate::{call_hooks::CallHook, error::codes};
 
 /// The methods that change the node rather than read the chain or submit to it.
-pub const NODE_CHANGING_METHODS: &[&str] = &["author_removeExtrinsic"];
+pub const NODE_CHANGING_METHODS: &[&str] =
+    &["author_removeExtrinsic", "system_addReservedPeer", "system_removeReservedPeer"];
 
 /// The peer address of the connection a request came on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +61,9 @@ mod tests {
         assert!(allowed("author_removeExtrinsic", Some(&local6)));
         assert!(!allowed("author_removeExtrinsic", Some(&remote)));
         assert!(!allowed("author_removeExtrinsic", None));
+        assert!(!allowed("system_addReservedPeer", Some(&remote)));
+        assert!(!allowed("system_removeReservedPeer", Some(&remote)));
+        assert!(allowed("system_addReservedPeer", Some(&local)));
         assert!(allowed("chain_getHeader", Some(&remote)));
         assert!(allowed("author_submitExtrinsic", None));
     }

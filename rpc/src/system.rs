@@ -11,6 +11,9 @@
 //! | `system_peers` | `[{"peerId", "roles", "bestHash", "bestNumber"}]`: the connected peers (roles `AUTHORITY` for validators) |
 //! | `system_localPeerId` | the node's libp2p peer id; an error on a development chain, which has no network |
 //! | `system_localListenAddresses` | the addresses peers reach the node at, each ending in `/p2p/<peer id>`: its `--public-addr` ones, then its listen address |
+//! | `system_reservedPeers` | the peer ids of the reserved peers (the spec's `bootNodes`, `--bootnodes`, and those added since) |
+//! | `system_addReservedPeer` | reserves a peer (`…/p2p/<peer id>`) at once, without a restart: `null` once the network took it. Local callers only |
+//! | `system_removeReservedPeer` | stops reserving a peer, by peer id. Local callers only |
 //! | `system_accountNextIndex` (alias `account_nextIndex`) | the account's next nonce, counting pooled transactions |
 
 use std::sync::Arc;
@@ -22,7 +25,7 @@ use tracechain_primitives::{AccountId32, Nonce, H256};
 use tracechain_runtime::genesis::ChainType;
 
 use crate::{
-    client::NodeClient,
+    client::{ClientError, NodeClient, ReservedPeerChange},
     error::{internal_error, invalid_params, no_network, RpcError},
     json::{decode_hex, Args},
 };
@@ -56,6 +59,18 @@ pub struct PeerInfo {
     pub best_number: u32,
 }
 
+/// How long a reserved-peer change may wait for the network.
+const RESERVED_PEER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn change_reserved_peers(client: &dyn NodeClient, change: ReservedPeerChange) -> Result<(), ErrorObjectOwned> {
+    let reply = client.change_reserved_peers(change).ok_or_else(no_network)?;
+    match tokio::time::timeout(RESERVED_PEER_TIMEOUT, reply).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(reason))) => Err(invalid_params(reason)),
+        Ok(Err(_)) | Err(_) => Err(internal_error(ClientError("the network did not answer".to_string()))),
+    }
+}
+
 /// Registers the `system_*` methods.
 pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<(), RpcError> {
     module.register_method("system_name", |_, _, _| IMPLEMENTATION_NAME)?;
@@ -76,6 +91,15 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
     module.register_method("system_peers", |_, client, _| client.peers())?;
     module.register_method("system_localPeerId", |_, client, _| client.local_peer_id().ok_or_else(no_network))?;
     module.register_method("system_localListenAddresses", |_, client, _| client.local_listen_addresses())?;
+    module.register_method("system_reservedPeers", |_, client, _| client.reserved_peers().ok_or_else(no_network))?;
+    module.register_async_method("system_addReservedPeer", |params, client, _| async move {
+        let args = Args::parse(&params, "system_addReservedPeer", &["peer"])?;
+        change_reserved_peers(&**client, ReservedPeerChange::Add(args.required_str(0)?.to_string())).await
+    })?;
+    module.register_async_method("system_removeReservedPeer", |params, client, _| async move {
+        let args = Args::parse(&params, "system_removeReservedPeer", &["peer_id"])?;
+        change_reserved_peers(&**client, ReservedPeerChange::Remove(args.required_str(0)?.to_string())).await
+    })?;
     module.register_blocking_method(
         "system_accountNextIndex",
         |params, client, _| -> Result<Nonce, ErrorObjectOwned> {

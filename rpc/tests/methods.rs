@@ -28,6 +28,16 @@ async fn system_methods_describe_node_and_chain() {
     assert_eq!(result(&url, "system_localListenAddresses", json!([])).await, json!([]));
     let no_network = error(&url, "system_localPeerId", json!([])).await;
     assert!(no_network["message"].as_str().unwrap().contains("no peer-to-peer network"), "{no_network}");
+    for (method, params) in [
+        ("system_reservedPeers", json!([])),
+        ("system_addReservedPeer", json!(["/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"])),
+        ("system_removeReservedPeer", json!(["12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"])),
+    ] {
+        let refused = error(&url, method, params).await;
+        assert!(refused["message"].as_str().unwrap().contains("no peer-to-peer network"), "{method}: {refused}");
+    }
+    let missing = error(&url, "system_addReservedPeer", json!([])).await;
+    assert_eq!(missing["code"], json!(-32602), "{missing}");
     let alice = dev("Alice").public();
     assert_eq!(result(&url, "system_accountNextIndex", json!([alice.to_string()])).await, json!(0));
     assert_eq!(result(&url, "account_nextIndex", json!([hex0x(alice.as_bytes())])).await, json!(0));
@@ -51,6 +61,9 @@ async fn rpc_methods_lists_the_legacy_api_only() {
         "system_accountNextIndex",
         "system_localPeerId",
         "system_localListenAddresses",
+        "system_reservedPeers",
+        "system_addReservedPeer",
+        "system_removeReservedPeer",
         "chain_getBlockHash",
         "chain_getHead",
         "chain_getHeader",

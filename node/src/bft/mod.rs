@@ -30,7 +30,9 @@ pub mod config;
 pub mod evidence;
 pub mod gossip_tap;
 pub mod network_key;
+mod network_status;
 pub mod peer_records;
+pub mod reserved_peers;
 pub mod streams;
 
 use std::collections::BTreeSet;
@@ -44,8 +46,7 @@ use malachitebft_app_channel::app::metrics::SharedRegistry;
 use malachitebft_app_channel::app::streaming::{StreamContent, StreamId, StreamMessage};
 use malachitebft_app_channel::app::types::codec::Codec;
 use malachitebft_app_channel::{
-    ConsensusContext, EngineBuilder, NetworkIdentity, NetworkMsg, NetworkRequest, RequestContext, Signer as _,
-    SyncContext, WalContext,
+    ConsensusContext, EngineBuilder, NetworkIdentity, NetworkMsg, RequestContext, Signer as _, SyncContext, WalContext,
 };
 use tokio::sync::{mpsc, watch};
 use tracechain_consensus::{
@@ -57,7 +58,7 @@ use tracechain_primitives::keyring::Ed25519Pair;
 
 pub use config::NetworkSettings;
 
-use crate::consensus::{Application, ConsensusEngine, NetworkStatus};
+use crate::consensus::{Application, ConsensusEngine};
 
 /// Why the BFT engine stopped.
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +95,8 @@ const GOSSIP_BATCH: usize = 512;
 const GOSSIP_DELAY: Duration = Duration::from_millis(20);
 /// Received peer records waiting to be checked; more are dropped (their peers announce again).
 const RECEIVED_RECORDS_QUEUED: usize = 64;
+/// Reserved-peer changes waiting for the network; more are refused as busy.
+const RESERVED_PEER_CHANGES_QUEUED: usize = 16;
 
 /// Malachite BFT as the node's consensus engine.
 pub struct BftEngine {
@@ -164,7 +167,7 @@ impl BftEngine {
         let public_addrs = self.settings.public_addrs.clone();
         let configured =
             self.settings.persistent_peers.iter().map(|peer| config::multiaddr(peer)).collect::<Result<Vec<_>, _>>()?;
-        let address_book = peer_records::AddressBook::new(own_peer, &configured);
+        let address_book = Arc::new(std::sync::Mutex::new(peer_records::AddressBook::new(own_peer, &configured)));
         if let Some(parent) = self.wal_path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|error| BftError::Start(format!("{}: {error}", parent.display())))?;
@@ -204,21 +207,30 @@ impl BftEngine {
         let (gossip_sender, gossip_receiver) = mpsc::channel(16_384);
         application.set_transaction_gossip(gossip_sender);
         let (peers_sender, peers_receiver) = watch::channel(BTreeSet::new());
+        let status = Arc::new(network_status::StatusReporter::new(
+            channels.net_requests.clone(),
+            application.clone(),
+            peers_sender,
+            public_addrs.clone(),
+        ));
+        let (control_sender, control_receiver) = mpsc::channel(RESERVED_PEER_CHANGES_QUEUED);
+        application.set_reserved_peer_control(control_sender);
         let tasks = [
             tokio::spawn(gossip_transactions(gossip_receiver, channels.network.clone(), self.peer_id())),
-            tokio::spawn(report_network_status(
-                channels.net_requests.clone(),
-                application.clone(),
-                peers_sender,
-                public_addrs.clone(),
-            )),
+            tokio::spawn(network_status::report_every_two_seconds(status.clone())),
             tokio::spawn(peer_records::announce(
                 network_key::keypair(&self.network_key),
                 public_addrs,
                 channels.network.clone(),
                 peers_receiver,
             )),
-            tokio::spawn(peer_records::learn(records_receiver, address_book, channels.net_requests.clone())),
+            tokio::spawn(peer_records::learn(records_receiver, address_book.clone(), channels.net_requests.clone())),
+            tokio::spawn(reserved_peers::control(
+                control_receiver,
+                channels.net_requests.clone(),
+                address_book,
+                status,
+            )),
         ];
 
         let app = app::BftApp::new(application, signer, address, self.target_block_time);
@@ -272,41 +284,5 @@ async fn gossip_transactions(
         if network.send(NetworkMsg::PublishProposalPart(message)).await.is_err() {
             break;
         }
-    }
-}
-
-/// Polls the network's state every two seconds for `system_health`, `system_peers` and metrics,
-/// and tells the announcer of peer records which peers are connected.
-async fn report_network_status(
-    requests: mpsc::Sender<NetworkRequest>,
-    application: Arc<dyn Application>,
-    connected: watch::Sender<BTreeSet<String>>,
-    public_addrs: Vec<libp2p_core::Multiaddr>,
-) {
-    let mut ticker = tokio::time::interval(Duration::from_secs(2));
-    loop {
-        ticker.tick().await;
-        let Ok(Some(dump)) = NetworkRequest::dump_state(&requests).await else { continue };
-        let mut peers: Vec<(String, bool)> =
-            dump.peers.iter().map(|(peer_id, info)| (peer_id.to_string(), info.consensus_address.is_some())).collect();
-        peers.sort();
-        let ids: BTreeSet<String> = peers.iter().map(|(peer_id, _)| peer_id.clone()).collect();
-        connected.send_if_modified(|known| {
-            let changed = *known != ids;
-            *known = ids;
-            changed
-        });
-        let local = &dump.local_node;
-        let local_addresses = public_addrs
-            .iter()
-            .chain(std::iter::once(&local.listen_addr))
-            .map(|address| address.clone().with(libp2p_core::multiaddr::Protocol::P2p(local.peer_id)).to_string())
-            .collect();
-        application.set_network_status(NetworkStatus {
-            peers,
-            syncing: false,
-            local_peer_id: Some(local.peer_id.to_string()),
-            local_addresses,
-        });
     }
 }

@@ -28,6 +28,7 @@
 //! announcement.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -229,6 +230,17 @@ impl AddressBook {
         Ok(AddressChange { peer, added: added.collect(), removed: removed.collect() })
     }
 
+    /// Makes `peer` configured: its records are accepted from now on.
+    pub fn configure(&mut self, peer: PeerId) {
+        self.configured_peers.insert(peer);
+    }
+
+    /// Makes `peer` a stranger again: its records are refused, and what they said is forgotten.
+    pub fn unconfigure(&mut self, peer: &PeerId) {
+        self.configured_peers.remove(peer);
+        self.learned.remove(peer);
+    }
+
     /// Forgets what `peer`'s records said, so that its next record is applied in full.
     pub fn forget(&mut self, peer: &PeerId) {
         self.learned.remove(peer);
@@ -292,11 +304,12 @@ pub(super) async fn announce(
 /// Checks the peer records gossip brings and makes the engine dial the addresses they announce.
 pub(super) async fn learn(
     mut records: mpsc::Receiver<Vec<u8>>,
-    mut book: AddressBook,
+    book: Arc<Mutex<AddressBook>>,
     requests: mpsc::Sender<NetworkRequest>,
 ) {
     while let Some(record) = records.recv().await {
-        let change = match book.accept(&record) {
+        let accepted = super::reserved_peers::lock(&book).accept(&record);
+        let change = match accepted {
             Ok(change) => change,
             Err(PeerRecordError::Stale { .. } | PeerRecordError::Own) => continue,
             Err(error) => {
@@ -313,7 +326,7 @@ pub(super) async fn learn(
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => tracing::debug!(target: "consensus", "{address}: {error}"),
                 // The engine's queue was full: the peer's next record is applied afresh.
-                Err(_) => book.forget(&change.peer),
+                Err(_) => super::reserved_peers::lock(&book).forget(&change.peer),
             }
         }
     }
@@ -380,6 +393,10 @@ mod tests {
         assert!(matches!(book.accept(&second), Err(PeerRecordError::Stale { .. })));
         book.forget(&peer_id);
         assert_eq!(book.accept(&second).expect("after forgetting").added.len(), 2);
+        book.unconfigure(&peer_id);
+        assert!(matches!(book.accept(&second), Err(PeerRecordError::NotConfigured { .. })));
+        book.configure(peer_id);
+        assert!(book.accept(&second).is_ok());
     }
 
     #[test]

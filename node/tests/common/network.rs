@@ -28,6 +28,13 @@ pub struct NetNode {
     child: Option<Child>,
 }
 
+impl NetNode {
+    /// Its peer-to-peer address with its peer id.
+    pub fn address(&self) -> String {
+        format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id)
+    }
+}
+
 /// A set of nodes sharing one chain spec.
 pub struct TestNetwork {
     /// The chain spec file.
@@ -92,15 +99,20 @@ impl TestNetwork {
     /// Lists the nodes of `indices` in the spec's `bootNodes` by peer id alone: the others accept
     /// them, but do not know where to dial them.
     pub fn list_by_peer_id_only(&mut self, indices: &[usize]) {
-        let boot_nodes: Vec<String> = self
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(index, node)| match indices.contains(&index) {
-                true => format!("/p2p/{}", node.peer_id),
-                false => format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", node.p2p_port, node.peer_id),
-            })
-            .collect();
+        self.rewrite_boot_nodes(|index, node| match indices.contains(&index) {
+            true => Some(format!("/p2p/{}", node.peer_id)),
+            false => Some(node.address()),
+        });
+    }
+
+    /// Leaves the nodes of `indices` out of the spec's `bootNodes`: validators refuse them.
+    pub fn leave_out_of_spec(&mut self, indices: &[usize]) {
+        self.rewrite_boot_nodes(|index, node| (!indices.contains(&index)).then(|| node.address()));
+    }
+
+    fn rewrite_boot_nodes(&mut self, entry: impl Fn(usize, &NetNode) -> Option<String>) {
+        let boot_nodes: Vec<String> =
+            self.nodes.iter().enumerate().filter_map(|(index, node)| entry(index, node)).collect();
         self.spec_json["bootNodes"] = json!(boot_nodes);
         std::fs::write(&self.spec, serde_json::to_string_pretty(&self.spec_json).expect("json")).expect("write spec");
     }
