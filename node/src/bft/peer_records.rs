@@ -13,8 +13,9 @@
 //! - It is at most [`MAX_RECORD_BYTES`] and its envelope's signature verifies: the peer id it
 //!   names is the signer's.
 //! - It is of a *configured* peer: one whose peer id is in this node's `bootNodes` or
-//!   `--bootnodes`. A record only says where a peer the operator already trusts can be found, so
-//!   no stranger's gossip can make a node dial anywhere.
+//!   `--bootnodes`, or was reserved since (`system_addReservedPeer`). A record only says where a
+//!   peer the operator already trusts can be found, so no stranger's gossip can make a node dial
+//!   anywhere.
 //! - Its sequence number is higher than that of the last record accepted from that peer: records
 //!   replayed or reordered by gossip change nothing.
 //! - It holds at most [`MAX_ADDRESSES`] addresses, each a TCP address (`/ip4`, `/ip6`, `/dns`,
