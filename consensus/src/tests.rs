@@ -122,6 +122,16 @@ fn codec_round_trips_and_refuses_garbage() {
     assert_eq!(Codec::<StreamMessage<ProposalPart>>::decode(&WireCodec, bytes).expect("decodes"), part);
 }
 
+#[test]
+fn proposal_part_tags_are_pinned() {
+    // Nodes of different builds gossip these: a variant's tag never changes, new ones go last.
+    let tag = |part: ProposalPart| borsh::to_vec(&part).expect("encodes")[0];
+    assert_eq!(tag(ProposalPart::Data(vec![])), 1);
+    assert_eq!(tag(ProposalPart::Transactions(vec![])), 3);
+    assert_eq!(tag(ProposalPart::PeerRecord(vec![])), 4);
+    assert_eq!(borsh::to_vec(&ProposalPart::PeerRecord(vec![9])).expect("encodes"), vec![4, 1, 0, 0, 0, 9]);
+}
+
 proptest! {
     #[test]
     fn no_bytes_panic_the_decoders(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
