@@ -178,13 +178,22 @@ pub trait Application: Send + Sync + 'static {
 pub type ReservedPeerRequest =
     (tracechain_rpc::client::ReservedPeerChange, tokio::sync::oneshot::Sender<Result<(), String>>);
 
+/// A connected peer as the network reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeerStatus {
+    /// Its libp2p peer id.
+    pub peer_id: String,
+    /// Whether it is a validator (it proved a consensus key).
+    pub validator: bool,
+    /// The last decided height it announced, if it announced one yet.
+    pub tip: Option<BlockNumber>,
+}
+
 /// The network as the node reports it (`system_health`, `system_peers`, metrics).
 #[derive(Clone, Debug, Default)]
 pub struct NetworkStatus {
-    /// Connected peers: `(peer id, is a validator)`.
-    pub peers: Vec<(String, bool)>,
-    /// Whether the node is behind its peers and syncing.
-    pub syncing: bool,
+    /// Connected peers.
+    pub peers: Vec<PeerStatus>,
     /// The node's libp2p peer id.
     pub local_peer_id: Option<String>,
     /// Where peers reach the node (public addresses, then the listen address), each ending in

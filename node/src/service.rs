@@ -21,7 +21,7 @@ use tracechain_primitives::{
 };
 use tracechain_rpc::{
     client::{ClientError, NodeClient, ReservedPeerChange, ReservedPeerReply, SubmitError, TransactionStatus},
-    system::PeerInfo,
+    system::{PeerInfo, SyncState},
 };
 use tracechain_runtime::{
     executive::{BlockBuilder, ExecutedBlock, SignatureCheck},
@@ -59,7 +59,13 @@ pub struct Node {
     /// Equivocations seen by the engine and not yet recorded on chain, by offence.
     equivocations: Mutex<BTreeMap<pallet_membership::Offence, pallet_membership::EquivocationReport>>,
     metrics: Metrics,
+    /// The best block's number when the node started (`system_syncState.startingBlock`).
+    starting_block: BlockNumber,
 }
+
+/// How far the highest height a peer announced may be ahead before the node counts as syncing
+/// (Substrate's major-sync distance).
+const MAJOR_SYNC_BLOCKS: BlockNumber = 5;
 
 /// Most executed, uncommitted blocks kept (one per round of the height being decided).
 const MAX_EXECUTED_BLOCKS: usize = 16;
@@ -70,6 +76,7 @@ impl Node {
         let (best_headers, _) = broadcast::channel(256);
         let (finalized_headers, _) = broadcast::channel(256);
         metrics.set_heights(chain.best().number, chain.finalized().number);
+        let starting_block = chain.best().number;
         Self {
             chain,
             pool,
@@ -82,7 +89,13 @@ impl Node {
             network: RwLock::new(NetworkStatus::default()),
             equivocations: Mutex::new(BTreeMap::new()),
             metrics,
+            starting_block,
         }
+    }
+
+    /// The highest height a connected peer announced.
+    fn highest_announced(&self) -> Option<BlockNumber> {
+        self.network.read().peers.iter().filter_map(|peer| peer.tip).max()
     }
 
     /// The chain.
@@ -446,7 +459,16 @@ impl NodeClient for Node {
     }
 
     fn is_syncing(&self) -> bool {
-        self.network.read().syncing
+        self.highest_announced().is_some_and(|highest| highest > self.chain.best().number + MAJOR_SYNC_BLOCKS)
+    }
+
+    fn sync_state(&self) -> SyncState {
+        let current = self.chain.best().number;
+        SyncState {
+            starting_block: self.starting_block,
+            current_block: current,
+            highest_block: self.highest_announced().unwrap_or(current).max(current),
+        }
     }
 
     fn peers(&self) -> Vec<PeerInfo> {
@@ -455,13 +477,21 @@ impl NodeClient for Node {
             .read()
             .peers
             .iter()
-            .map(|(peer_id, validator)| PeerInfo {
-                peer_id: peer_id.clone(),
-                roles: if *validator { "AUTHORITY" } else { "FULL" }.to_string(),
-                // Peers do not announce their best block; all blocks are final, so the best
-                // block known here is a lower bound for every synced peer.
-                best_hash: best.hash(),
-                best_number: best.number,
+            .map(|peer| {
+                // A peer announces its height only; all blocks are final, so its hash is the one
+                // this node has at that height. A peer not heard from yet, or ahead of this node,
+                // is reported at this node's best block: a lower bound.
+                let known = peer
+                    .tip
+                    .filter(|tip| *tip <= best.number)
+                    .and_then(|tip| self.chain.hash_of(tip).ok().flatten().map(|hash| (hash, tip)));
+                let (best_hash, best_number) = known.unwrap_or((best.hash(), best.number));
+                PeerInfo {
+                    peer_id: peer.peer_id.clone(),
+                    roles: if peer.validator { "AUTHORITY" } else { "FULL" }.to_string(),
+                    best_hash,
+                    best_number,
+                }
             })
             .collect()
     }
@@ -602,5 +632,51 @@ impl NodeClient for Node {
 
     fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
         self.finalized_headers.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::consensus::PeerStatus;
+    use crate::db::memory::MemoryDatabase;
+    use crate::pool::PoolLimits;
+
+    fn node_at_genesis() -> Node {
+        let spec = ChainSpec::development().expect("development spec");
+        let chain = Chain::open(Arc::new(MemoryDatabase::new()), spec, None).expect("open");
+        Node::new(chain, Pool::new(PoolLimits::default()), "test".into(), Metrics::new())
+    }
+
+    fn peer(name: &str, tip: Option<BlockNumber>) -> PeerStatus {
+        PeerStatus { peer_id: name.to_string(), validator: true, tip }
+    }
+
+    #[test]
+    fn a_node_is_syncing_while_a_peer_announced_a_height_far_ahead() {
+        let node = node_at_genesis();
+        let genesis = node.chain().best();
+        assert!(!node.is_syncing());
+        node.set_network_status(NetworkStatus {
+            peers: vec![peer("a", None), peer("b", Some(MAJOR_SYNC_BLOCKS)), peer("c", Some(0))],
+            ..NetworkStatus::default()
+        });
+        assert!(!node.is_syncing(), "within the major-sync distance");
+        assert_eq!(
+            node.sync_state(),
+            SyncState { starting_block: 0, current_block: 0, highest_block: MAJOR_SYNC_BLOCKS }
+        );
+        let reported: Vec<(H256, BlockNumber)> =
+            node.peers().iter().map(|peer| (peer.best_hash, peer.best_number)).collect();
+        assert_eq!(reported, vec![(genesis.hash(), 0); 3], "unknown heights are reported at this node's best");
+
+        node.set_network_status(NetworkStatus {
+            peers: vec![peer("a", Some(MAJOR_SYNC_BLOCKS + 1))],
+            ..NetworkStatus::default()
+        });
+        assert!(node.is_syncing());
+        assert_eq!(node.sync_state().highest_block, MAJOR_SYNC_BLOCKS + 1);
     }
 }

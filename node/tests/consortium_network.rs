@@ -81,6 +81,18 @@ fn four_validators_finalize_through_a_crash_and_the_crashed_one_catches_up() {
     let agreed = network.assert_one_chain(&[0, 1, 2, 3]);
     assert!(agreed >= target);
 
+    // Its sync state tells where it started, and peers report the heights they announced.
+    let state = network.call(3, "system_syncState", json!([]));
+    let number = |key: &str| state[key].as_u64().expect("number") as u32;
+    assert!(number("startingBlock") < at_crash + 5 && number("currentBlock") >= target, "{state}");
+    assert!(number("highestBlock") >= number("currentBlock"), "{state}");
+    assert_eq!(network.call(3, "system_health", json!([]))["isSyncing"], json!(false));
+    network.wait(3, PATIENCE, "peers' heights announced", |network| {
+        let peers = network.call(3, "system_peers", json!([]));
+        let peers = peers.as_array().cloned().unwrap_or_default();
+        peers.len() == 3 && peers.iter().all(|peer| peer["bestNumber"].as_u64() >= Some(u64::from(target)))
+    });
+
     // Every stored certificate has more than two thirds of the validators' signatures.
     for number in [1, agreed / 2, agreed] {
         let hash = network.block_hash(2, number).expect("hash");

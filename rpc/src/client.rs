@@ -95,6 +95,11 @@ pub trait NodeClient: Send + Sync + 'static {
     fn local_listen_addresses(&self) -> Vec<String> {
         Vec::new()
     }
+    /// How far the node has synced (`system_syncState`).
+    fn sync_state(&self) -> crate::system::SyncState {
+        let current = self.best_header().number;
+        crate::system::SyncState { starting_block: current, current_block: current, highest_block: current }
+    }
     /// The peer ids of the reserved peers (`system_reservedPeers`), if the node runs a network.
     fn reserved_peers(&self) -> Option<Vec<String>> {
         None

@@ -7,8 +7,9 @@
 //! | `system_chain` | the chain spec's name |
 //! | `system_chainType` | `"Development"`, `"Local"` or `"Live"` |
 //! | `system_properties` | `{"ss58Format", "tokenDecimals", "tokenSymbol"}` from the spec |
-//! | `system_health` | `{"peers", "isSyncing", "shouldHavePeers"}` |
+//! | `system_health` | `{"peers", "isSyncing", "shouldHavePeers"}`; syncing while a peer announced a height more than 5 blocks ahead |
 //! | `system_peers` | `[{"peerId", "roles", "bestHash", "bestNumber"}]`: the connected peers (roles `AUTHORITY` for validators) |
+//! | `system_syncState` | `{"startingBlock", "currentBlock", "highestBlock"}`: the best block at start and now, and the highest a peer announced |
 //! | `system_localPeerId` | the node's libp2p peer id; an error on a development chain, which has no network |
 //! | `system_localListenAddresses` | the addresses peers reach the node at, each ending in `/p2p/<peer id>`: its `--public-addr` ones, then its listen address |
 //! | `system_reservedPeers` | the peer ids of the reserved peers (the spec's `bootNodes`, `--bootnodes`, and those added since) |
@@ -43,6 +44,18 @@ pub struct Health {
     pub is_syncing: bool,
     /// Whether the node is expected to have peers: every chain but a development one.
     pub should_have_peers: bool,
+}
+
+/// `system_syncState`, in Substrate's shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncState {
+    /// The best block's number when the node started.
+    pub starting_block: u32,
+    /// The best block's number now.
+    pub current_block: u32,
+    /// The highest number known: the best block or the highest a peer announced.
+    pub highest_block: u32,
 }
 
 /// One entry of `system_peers`, in Substrate's shape.
@@ -89,6 +102,7 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
         })
     })?;
     module.register_method("system_peers", |_, client, _| client.peers())?;
+    module.register_method("system_syncState", |_, client, _| Ok::<_, ErrorObjectOwned>(client.sync_state()))?;
     module.register_method("system_localPeerId", |_, client, _| client.local_peer_id().ok_or_else(no_network))?;
     module.register_method("system_localListenAddresses", |_, client, _| client.local_listen_addresses())?;
     module.register_method("system_reservedPeers", |_, client, _| client.reserved_peers().ok_or_else(no_network))?;

@@ -25,6 +25,9 @@ async fn system_methods_describe_node_and_chain() {
         json!({ "peers": 0, "isSyncing": false, "shouldHavePeers": false })
     );
     assert_eq!(result(&url, "system_peers", json!([])).await, json!([]));
+    let state = result(&url, "system_syncState", json!([])).await;
+    assert_eq!(state["currentBlock"], state["highestBlock"], "{state}");
+    assert!(state["startingBlock"].as_u64() <= state["currentBlock"].as_u64(), "{state}");
     assert_eq!(result(&url, "system_localListenAddresses", json!([])).await, json!([]));
     let no_network = error(&url, "system_localPeerId", json!([])).await;
     assert!(no_network["message"].as_str().unwrap().contains("no peer-to-peer network"), "{no_network}");
@@ -61,6 +64,7 @@ async fn rpc_methods_lists_the_legacy_api_only() {
         "system_accountNextIndex",
         "system_localPeerId",
         "system_localListenAddresses",
+        "system_syncState",
         "system_reservedPeers",
         "system_addReservedPeer",
         "system_removeReservedPeer",

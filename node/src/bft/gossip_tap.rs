@@ -1,11 +1,12 @@
-//! Transaction batches and peer records taken straight from the network actor.
+//! Transaction batches, peer records and peers' statuses taken straight from the network actor.
 //!
 //! Malachite's application channel hands the node one engine message at a time and waits for
 //! the node's answer before the next. While the proposer waits for its block time inside
 //! `GetValue`, every part gossiped to it would wait as well, so its block would carry only the
 //! transactions gossiped before the wait began. The tap subscribes to the network actor's events
 //! itself: transaction batches reach the pool's admission worker, and peer records the address
-//! book, as they arrive, whatever the engine is waiting for. Block proposal parts are not its
+//! book, as they arrive, whatever the engine is waiting for; the heights peers announce go to
+//! the network status (`system_peers`, `system_health.isSyncing`, `system_syncState`). Block proposal parts are not its
 //! business; they reach the node through the engine, which orders them with the votes.
 //!
 //! The tap never blocks the network actor: a batch or record that finds its queue full is
@@ -14,9 +15,14 @@
 
 use malachitebft_app_channel::app::engine::network::{NetworkEvent, NetworkMsg, NetworkRef};
 use malachitebft_app_channel::app::streaming::StreamContent;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use tokio::sync::mpsc;
 use tracechain_consensus::{ProposalPart, TracechainContext};
+use tracechain_primitives::BlockNumber;
 
 use super::BftError;
 
@@ -26,7 +32,12 @@ pub struct TapSinks {
     pub transactions: mpsc::Sender<Vec<Vec<u8>>>,
     /// Gossiped peer records, for the address book.
     pub records: mpsc::Sender<Vec<u8>>,
+    /// The last decided height each peer announced in its status.
+    pub tips: PeerTips,
 }
+
+/// The last decided height each peer announced (peers announce their status every two seconds).
+pub type PeerTips = Arc<Mutex<BTreeMap<String, BlockNumber>>>;
 
 /// A network event, as the tap receives it.
 #[derive(Clone)]
@@ -56,7 +67,18 @@ impl Actor for GossipTap {
         TapEvent(event): TapEvent,
         sinks: &mut TapSinks,
     ) -> Result<(), ActorProcessingErr> {
-        let NetworkEvent::ProposalPart(from, _, message) = event else { return Ok(()) };
+        let (from, message) = match event {
+            NetworkEvent::ProposalPart(from, _, message) => (from, message),
+            NetworkEvent::Status(peer, status) => {
+                sinks.tips.lock().insert(peer.to_string(), status.tip_height.0);
+                return Ok(());
+            }
+            NetworkEvent::PeerDisconnected(peer) => {
+                sinks.tips.lock().remove(&peer.to_string());
+                return Ok(());
+            }
+            _ => return Ok(()),
+        };
         let dropped = match message.content {
             StreamContent::Data(ProposalPart::Transactions(batch)) => {
                 sinks.transactions.try_send(batch).err().map(|_| "transaction gossip (the pool is busy)")

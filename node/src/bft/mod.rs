@@ -185,11 +185,13 @@ impl BftEngine {
         .await
         .map_err(|error| BftError::Start(format!("{error:#}")))?;
         let (records_sender, records_receiver) = mpsc::channel(RECEIVED_RECORDS_QUEUED);
+        let peer_tips = gossip_tap::PeerTips::default();
         let tap = gossip_tap::spawn(
             &network_actor,
             gossip_tap::TapSinks {
                 transactions: app::spawn_admission_worker(application.clone()),
                 records: records_sender,
+                tips: peer_tips.clone(),
             },
         )
         .await?;
@@ -212,6 +214,7 @@ impl BftEngine {
             application.clone(),
             peers_sender,
             public_addrs.clone(),
+            peer_tips,
         ));
         let (control_sender, control_receiver) = mpsc::channel(RESERVED_PEER_CHANGES_QUEUED);
         application.set_reserved_peer_control(control_sender);

@@ -1,4 +1,5 @@
-//! What the network reports to the node: connected peers, the node's own addresses and its
+//! What the network reports to the node: connected peers (with the heights they announced), the
+//! node's own addresses and its
 //! reserved peers, for `system_health`, `system_peers`, `system_local*`, `system_reservedPeers`
 //! and metrics, read from the engine's network every two seconds and after every change of the
 //! reserved peers. The announcer of peer records learns from it which peers are connected.
@@ -11,7 +12,8 @@ use libp2p_core::multiaddr::{Multiaddr, Protocol};
 use malachitebft_app_channel::NetworkRequest;
 use tokio::sync::{mpsc, watch};
 
-use crate::consensus::{Application, NetworkStatus};
+use super::gossip_tap::PeerTips;
+use crate::consensus::{Application, NetworkStatus, PeerStatus};
 
 /// Reads the network's state and hands it to the node.
 pub(super) struct StatusReporter {
@@ -19,6 +21,7 @@ pub(super) struct StatusReporter {
     application: Arc<dyn Application>,
     connected: watch::Sender<BTreeSet<String>>,
     public_addrs: Vec<Multiaddr>,
+    tips: PeerTips,
 }
 
 impl StatusReporter {
@@ -29,17 +32,26 @@ impl StatusReporter {
         application: Arc<dyn Application>,
         connected: watch::Sender<BTreeSet<String>>,
         public_addrs: Vec<Multiaddr>,
+        tips: PeerTips,
     ) -> Self {
-        Self { requests, application, connected, public_addrs }
+        Self { requests, application, connected, public_addrs, tips }
     }
 
     /// Reads the network's state now; nothing changes if the network does not answer.
     pub(super) async fn refresh(&self) {
         let Ok(Some(dump)) = NetworkRequest::dump_state(&self.requests).await else { return };
-        let mut peers: Vec<(String, bool)> =
-            dump.peers.iter().map(|(peer_id, info)| (peer_id.to_string(), info.consensus_address.is_some())).collect();
-        peers.sort();
-        let ids: BTreeSet<String> = peers.iter().map(|(peer_id, _)| peer_id.clone()).collect();
+        let tips = self.tips.lock().clone();
+        let mut peers: Vec<PeerStatus> = dump
+            .peers
+            .iter()
+            .map(|(peer_id, info)| {
+                let peer_id = peer_id.to_string();
+                let tip = tips.get(&peer_id).copied();
+                PeerStatus { peer_id, validator: info.consensus_address.is_some(), tip }
+            })
+            .collect();
+        peers.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
+        let ids: BTreeSet<String> = peers.iter().map(|peer| peer.peer_id.clone()).collect();
         self.connected.send_if_modified(|known| {
             let changed = *known != ids;
             *known = ids;
@@ -55,7 +67,6 @@ impl StatusReporter {
         let reserved: BTreeSet<String> = dump.persistent_peer_ids.iter().map(ToString::to_string).collect();
         self.application.set_network_status(NetworkStatus {
             peers,
-            syncing: false,
             local_peer_id: Some(local.peer_id.to_string()),
             local_addresses,
             reserved_peers: reserved.into_iter().collect(),
