@@ -6,18 +6,19 @@
 //! transactions gossiped before the wait began. The tap subscribes to the network actor's events
 //! itself: transaction batches reach the pool's admission worker, and peer records the address
 //! book, as they arrive, whatever the engine is waiting for; the heights peers announce go to
-//! the network status (`system_peers`, `system_health.isSyncing`, `system_syncState`). Block proposal parts are not its
-//! business; they reach the node through the engine, which orders them with the votes.
+//! the network status (`system_peers`, `system_health.isSyncing`, `system_syncState`). Block
+//! proposal parts are not its business; they reach the node through the engine, which orders
+//! them with the votes.
 //!
 //! The tap never blocks the network actor: a batch or record that finds its queue full is
 //! dropped (the node a transaction was submitted to still holds it and includes it when it
 //! proposes; a peer announces its record again).
 
-use malachitebft_app_channel::app::engine::network::{NetworkEvent, NetworkMsg, NetworkRef};
-use malachitebft_app_channel::app::streaming::StreamContent;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use malachitebft_app_channel::app::engine::network::{NetworkEvent, NetworkMsg, NetworkRef};
+use malachitebft_app_channel::app::streaming::StreamContent;
 use parking_lot::Mutex;
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use tokio::sync::mpsc;
