@@ -108,7 +108,7 @@ PY
     for i in $(nodes); do
       pid="-"; [ -f "$DIR/node$i/pid" ] && pid=$(cat "$DIR/node$i/pid")
       header=$(rpc "$i" chain_getHeader | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"]["number"],16))' 2>/dev/null || echo "down")
-      health=$(rpc "$i" system_health | python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print(r["peers"], "peers")' 2>/dev/null || echo "-")
+      health=$(rpc "$i" system_health | python3 -c 'import json,sys; r=json.load(sys.stdin)["result"]; print(r["peers"], "peers" + (", syncing" if r["isSyncing"] else ""))' 2>/dev/null || echo "-")
       echo "node $i (pid $pid): best #$header, $health"
     done
     ;;
