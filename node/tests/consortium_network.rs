@@ -233,6 +233,8 @@ fn a_validator_that_signs_twice_is_recorded_on_chain_as_an_equivocator() {
     for index in 0..5 {
         network.start(index);
     }
+    // Both twins follow the chain (each proposes when the key's turn comes).
+    network.wait_finalized(&[0, 1, 2, 3, 4], 2, PATIENCE);
     let offender: [u8; 32] = {
         let seed = std::fs::read_to_string(&twin_key).expect("key file");
         let seed: [u8; 32] =
@@ -243,7 +245,11 @@ fn a_validator_that_signs_twice_is_recorded_on_chain_as_an_equivocator() {
     let started = std::time::Instant::now();
     let mut next = 1;
     let recorded = loop {
-        assert!(started.elapsed() < 3 * PATIENCE, "no equivocation recorded by #{next}");
+        if started.elapsed() > 3 * PATIENCE {
+            let tails: Vec<String> =
+                [0, 3, 4].iter().map(|&index| format!("== node {index}\n{}", network.log_tail(index, 25))).collect();
+            panic!("no equivocation recorded by #{next}:\n{}", tails.join("\n"));
+        }
         let finalized = network.finalized(0);
         let mut found = None;
         while next <= finalized && found.is_none() {
@@ -338,6 +344,8 @@ fn validators_known_by_peer_id_alone_are_dialled_at_the_public_address_they_anno
 
 #[test]
 fn an_address_peers_cannot_dial_is_refused_as_a_public_address() {
+    // Its processes take ports too: never beside a network whose ports are chosen but not bound.
+    let _serial = ONE_NETWORK_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let dir = tempfile::tempdir().expect("dir");
     let network = TestNetwork::new(dir.path(), 1, 0, &[]);
     for (address, reason) in [

@@ -195,15 +195,17 @@ impl TestNetwork {
         let started = Instant::now();
         while !condition(self) {
             if started.elapsed() > timeout {
-                let log = std::fs::read_to_string(&self.nodes[index].log).unwrap_or_default();
-                let tail: Vec<&str> = log.lines().rev().take(40).collect();
-                panic!(
-                    "node {index}: `{what}` not reached in {timeout:?}; log tail:\n{}",
-                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
-                );
+                panic!("node {index}: `{what}` not reached in {timeout:?}; log tail:\n{}", self.log_tail(index, 40));
             }
             std::thread::sleep(Duration::from_millis(250));
         }
+    }
+
+    /// The last `lines` lines of node `index`'s log.
+    pub fn log_tail(&self, index: usize, lines: usize) -> String {
+        let log = std::fs::read_to_string(&self.nodes[index].log).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(lines).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     }
 
     /// Waits until every node of `indices` has finalized block `number`.
