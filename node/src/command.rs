@@ -257,9 +257,11 @@ fn bft_engine(
     peers.retain(|peer| !peer.ends_with(&format!("/p2p/{own_peer_id}")));
     peers.sort();
     peers.dedup();
-    for peer in &peers {
-        crate::bft::config::multiaddr(peer).map_err(|error| CommandError::Usage(error.to_string()))?;
-    }
+    let peers = peers
+        .iter()
+        .map(|peer| crate::bft::config::multiaddr(peer))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| CommandError::Usage(error.to_string()))?;
     let own_peer = crate::bft::network_key::keypair(&network_key).public().to_peer_id();
     let public_addrs = crate::bft::peer_records::public_addresses(&args.public_addr, &own_peer)
         .map_err(|error| CommandError::Usage(format!("--public-addr: {error}")))?;

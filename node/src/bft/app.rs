@@ -74,25 +74,6 @@ struct BuiltBlock {
     reply: Reply<LocallyProposedValue<TracechainContext>>,
 }
 
-/// Gossiped transaction batches waiting for admission to the pool.
-const RECEIVED_BATCHES_QUEUED: usize = 64;
-
-/// Admits gossiped batches to the pool one after the other, off the async workers. Checking
-/// signatures is CPU work, done by one worker so that it never starves the re-execution of
-/// proposals.
-pub(crate) fn spawn_admission_worker(application: Arc<dyn Application>) -> mpsc::Sender<Vec<Vec<u8>>> {
-    let (sender, mut batches) = mpsc::channel::<Vec<Vec<u8>>>(RECEIVED_BATCHES_QUEUED);
-    tokio::spawn(async move {
-        while let Some(batch) = batches.recv().await {
-            let application = application.clone();
-            if tokio::task::spawn_blocking(move || application.receive_transactions(batch)).await.is_err() {
-                break;
-            }
-        }
-    });
-    sender
-}
-
 impl BftApp {
     pub(crate) fn new(
         application: Arc<dyn Application>,
@@ -284,10 +265,9 @@ impl BftApp {
         }
         let built = self.built.clone().ok_or(BftError::EngineStopped)?;
         // Pace blocks on the chain's own clock, so the pool holds a block time's transactions
-        // whichever validator proposes (each left the previous height at its own moment). While
-        // this node waits, the engine holds back the transactions peers gossip to it (its host
-        // answers one request at a time): the block carries what was gossiped before the wait,
-        // and what the node's own RPC received until it is built.
+        // whichever validator proposes (each left the previous height at its own moment).
+        // Gossip keeps filling the pool during the wait (it does not pass through the engine,
+        // see `gossip_tap`).
         let due_ms = self.application.best_timestamp().saturating_add(self.target_time.as_millis() as u64);
         let wait = std::time::Duration::from_millis(due_ms.saturating_sub(crate::service::wall_clock_ms()))
             .min(self.target_time);

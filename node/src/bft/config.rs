@@ -26,7 +26,7 @@ pub struct NetworkSettings {
     /// (see [`super::peer_records`]); none to announce nothing.
     pub public_addrs: Vec<Multiaddr>,
     /// Peers to connect to and keep connected (multiaddrs ending in `/p2p/<peer id>`).
-    pub persistent_peers: Vec<String>,
+    pub persistent_peers: Vec<Multiaddr>,
     /// Accept and dial only the persistent peers (a validator of a consortium).
     pub persistent_peers_only: bool,
 }
@@ -55,11 +55,9 @@ pub fn multiaddr(address: &str) -> Result<Multiaddr, ConfigError> {
 impl EngineConfig {
     /// The configuration of `settings`.
     pub fn new(settings: &NetworkSettings) -> Result<Self, ConfigError> {
-        let persistent_peers =
-            settings.persistent_peers.iter().map(|peer| multiaddr(peer)).collect::<Result<Vec<_>, _>>()?;
         let p2p = P2pConfig {
             listen_addr: multiaddr(&settings.listen_addr)?,
-            persistent_peers,
+            persistent_peers: settings.persistent_peers.clone(),
             persistent_peers_only: settings.persistent_peers_only,
             // A consortium is small and every member is listed: peers are the persistent ones
             // (and the peers they tell of, for an open full node).

@@ -25,6 +25,8 @@ use tokio::sync::mpsc;
 use tracechain_consensus::{ProposalPart, TracechainContext};
 use tracechain_primitives::BlockNumber;
 
+use crate::consensus::Application;
+
 use super::BftError;
 
 /// Where the tap delivers what it takes.
@@ -39,6 +41,25 @@ pub struct TapSinks {
 
 /// The last decided height each peer announced (peers announce their status every two seconds).
 pub type PeerTips = Arc<Mutex<BTreeMap<String, BlockNumber>>>;
+
+/// Gossiped transaction batches waiting for admission to the pool.
+const RECEIVED_BATCHES_QUEUED: usize = 64;
+
+/// Admits gossiped batches to the pool one after the other, off the async workers. Checking
+/// signatures is CPU work, done by one worker so that it never starves the re-execution of
+/// proposals.
+pub fn spawn_admission_worker(application: Arc<dyn Application>) -> mpsc::Sender<Vec<Vec<u8>>> {
+    let (sender, mut batches) = mpsc::channel::<Vec<Vec<u8>>>(RECEIVED_BATCHES_QUEUED);
+    tokio::spawn(async move {
+        while let Some(batch) = batches.recv().await {
+            let application = application.clone();
+            if tokio::task::spawn_blocking(move || application.receive_transactions(batch)).await.is_err() {
+                break;
+            }
+        }
+    });
+    sender
+}
 
 /// A network event, as the tap receives it.
 #[derive(Clone)]

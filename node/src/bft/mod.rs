@@ -165,9 +165,10 @@ impl BftEngine {
         let engine_config = config::EngineConfig::new(&self.settings)?;
         let own_peer = network_key::keypair(&self.network_key).public().to_peer_id();
         let public_addrs = self.settings.public_addrs.clone();
-        let configured =
-            self.settings.persistent_peers.iter().map(|peer| config::multiaddr(peer)).collect::<Result<Vec<_>, _>>()?;
-        let address_book = Arc::new(std::sync::Mutex::new(peer_records::AddressBook::new(own_peer, &configured)));
+        let address_book = Arc::new(parking_lot::Mutex::new(peer_records::AddressBook::new(
+            own_peer,
+            &self.settings.persistent_peers,
+        )));
         if let Some(parent) = self.wal_path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|error| BftError::Start(format!("{}: {error}", parent.display())))?;
@@ -189,7 +190,7 @@ impl BftEngine {
         let tap = gossip_tap::spawn(
             &network_actor,
             gossip_tap::TapSinks {
-                transactions: app::spawn_admission_worker(application.clone()),
+                transactions: gossip_tap::spawn_admission_worker(application.clone()),
                 records: records_sender,
                 tips: peer_tips.clone(),
             },

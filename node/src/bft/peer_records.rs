@@ -29,7 +29,7 @@
 //! announcement.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -38,6 +38,7 @@ use libp2p_core::{PeerId, PeerRecord, SignedEnvelope};
 use malachitebft_app_channel::app::streaming::{StreamContent, StreamId, StreamMessage};
 use malachitebft_app_channel::app::types::Keypair;
 use malachitebft_app_channel::{NetworkMsg, NetworkRequest};
+use parking_lot::Mutex;
 use tokio::sync::{mpsc, watch};
 use tracechain_consensus::{ProposalPart, TracechainContext};
 
@@ -309,7 +310,7 @@ pub(super) async fn learn(
     requests: mpsc::Sender<NetworkRequest>,
 ) {
     while let Some(record) = records.recv().await {
-        let accepted = super::reserved_peers::lock(&book).accept(&record);
+        let accepted = book.lock().accept(&record);
         let change = match accepted {
             Ok(change) => change,
             Err(PeerRecordError::Stale { .. } | PeerRecordError::Own) => continue,
@@ -327,7 +328,7 @@ pub(super) async fn learn(
                 Ok(Ok(())) => {}
                 Ok(Err(error)) => tracing::debug!(target: "consensus", "{address}: {error}"),
                 // The engine's queue was full: the peer's next record is applied afresh.
-                Err(_) => super::reserved_peers::lock(&book).forget(&change.peer),
+                Err(_) => book.lock().forget(&change.peer),
             }
         }
     }

@@ -14,11 +14,12 @@
 //! - An added peer's peer records are accepted ([`AddressBook::configure`]); a removed one's are
 //!   not any more.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use libp2p_core::multiaddr::{Multiaddr, Protocol};
 use libp2p_core::PeerId;
 use malachitebft_app_channel::NetworkRequest;
+use parking_lot::Mutex;
 use tokio::sync::mpsc;
 use tracechain_rpc::client::ReservedPeerChange;
 
@@ -64,7 +65,7 @@ async fn add(text: &str, requests: &mpsc::Sender<NetworkRequest>, book: &Mutex<A
     let (peer, address) = parse_reserved_peer(text)?;
     match NetworkRequest::add_persistent_peer(requests, address.clone()).await {
         Ok(Ok(())) => {
-            lock(book).configure(peer);
+            book.lock().configure(peer);
             tracing::info!(target: "consensus", "Reserved peer added: {address}");
             Ok(())
         }
@@ -88,7 +89,7 @@ async fn remove(text: &str, requests: &mpsc::Sender<NetworkRequest>, book: &Mute
     if addresses.is_empty() {
         return Err(format!("{peer} is not a reserved peer"));
     }
-    lock(book).unconfigure(&peer);
+    book.lock().unconfigure(&peer);
     for address in addresses {
         match NetworkRequest::remove_persistent_peer(requests, address.clone()).await {
             Ok(Ok(())) => {}
@@ -98,11 +99,6 @@ async fn remove(text: &str, requests: &mpsc::Sender<NetworkRequest>, book: &Mute
     }
     tracing::info!(target: "consensus", "Reserved peer removed: {peer}");
     Ok(())
-}
-
-/// The book, even if a holder panicked (it holds no invariant a panic could break halfway).
-pub(super) fn lock(book: &Mutex<AddressBook>) -> std::sync::MutexGuard<'_, AddressBook> {
-    book.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
