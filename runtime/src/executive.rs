@@ -454,7 +454,7 @@ impl Runtime {
 /// (its number, returned) initialized on `best_hash`, as transactions would be applied in it.
 fn next_block_context(state: &dyn StateReader, best_hash: H256) -> (Overlay<'_>, BlockNumber) {
     let mut overlay = Overlay::new(state);
-    let number = pallet_system::NUMBER.get_or_default(&overlay).saturating_add(1);
+    let number = pallet_system::NUMBER.get(&overlay).saturating_add(1);
     pallet_system::initialize(&mut overlay, number, best_hash);
     (overlay, number)
 }
@@ -509,7 +509,7 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
         digest: Digest,
     ) -> Result<Self, BlockError> {
         let overlay = Overlay::new(state);
-        let parent_number = pallet_system::NUMBER.get_or_default(&overlay);
+        let parent_number = pallet_system::NUMBER.get(&overlay);
         if parent_number.checked_add(1) != Some(number) {
             return Err(BlockError::NotNextBlock { number, parent_number });
         }

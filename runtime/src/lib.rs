@@ -38,6 +38,7 @@ pub mod genesis;
 pub mod in_memory;
 pub mod journey;
 pub mod metadata;
+pub mod runtime_api;
 pub mod story;
 pub mod validity;
 pub mod version;

@@ -1,10 +1,16 @@
-//! The runtime's metadata, FRAME metadata V14 (`frame-metadata`, `scale-info`): what subxt,
-//! polkadot.js and py-substrate-interface read to encode calls and decode storage and events.
+//! The runtime's metadata in FRAME metadata versions 14, 15 and 16 (`frame-metadata`,
+//! `scale-info`): what subxt, polkadot.js and py-substrate-interface read to encode calls and
+//! decode storage, events and runtime-API results.
 //!
 //! ## Invariants
 //! - Built from the same types the runtime encodes: `RuntimeCall` and `RuntimeEvent` (variant
 //!   index = pallet index), each pallet's `Call`, `Event` and `Error` (with their `///` docs), and
-//!   the storage entries each pallet declares from its typed storage items.
+//!   the storage entries each pallet declares from its typed storage items (modifier and
+//!   fallback from the item's query kind).
+//! - Every version is derived from one description of the pallets ([`pallets`]) and of the
+//!   runtime APIs ([`crate::runtime_api::RUNTIME_APIS`]); V15 and V16 add the runtime APIs and
+//!   the outer enums (`RuntimeCall`, `RuntimeEvent`, `RuntimeError`), V16 the extrinsic's
+//!   versions and System's `Hashing` associated type.
 //! - Types are described under the paths Substrate's decoders look for (`sp_core::crypto::
 //!   AccountId32`, `sp_runtime::MultiSignature`, `frame_system::EventRecord`, …): see
 //!   [`SUBSTRATE_PATHS`]; a test checks every one of them is present.
@@ -12,19 +18,22 @@
 //!   [`tracechain_primitives::extrinsic::SIGNED_EXTENSIONS`], in that order, each with the type
 //!   of its transmitted part and of its signed-only part.
 //!
-//! The encoded metadata is built once and kept: it is a pure function of this code.
+//! The encoded metadata of each version is built once and kept: it is a pure function of this
+//! code.
 
-use std::sync::LazyLock;
+use std::{collections::BTreeMap, sync::LazyLock};
 
 use frame_metadata::{
     v14::{
-        ExtrinsicMetadata, PalletCallMetadata, PalletConstantMetadata, PalletErrorMetadata, PalletEventMetadata,
-        PalletMetadata, PalletStorageMetadata, RuntimeMetadataV14, SignedExtensionMetadata,
+        self, PalletCallMetadata, PalletConstantMetadata, PalletErrorMetadata, PalletEventMetadata,
+        PalletStorageMetadata, RuntimeMetadataV14, SignedExtensionMetadata,
     },
+    v15::{self, CustomMetadata, OuterEnums, RuntimeMetadataV15},
+    v16::{self, RuntimeMetadataV16},
     RuntimeMetadata, RuntimeMetadataPrefixed,
 };
 use parity_scale_codec::{Compact, Encode};
-use scale_info::{build::Fields, meta_type, Path, Type, TypeInfo, TypeParameter};
+use scale_info::{build::Fields, meta_type, MetaType, Path, PortableRegistry, Type, TypeInfo, TypeParameter};
 use tracechain_primitives::{
     era::Era,
     extrinsic::{MultiAddress, MultiSignature},
@@ -32,24 +41,29 @@ use tracechain_primitives::{
 };
 use tracechain_support::metadata::StorageEntry;
 
-use crate::{RuntimeCall, RuntimeEvent};
+use crate::{runtime_api::RUNTIME_APIS, RuntimeCall, RuntimeEvent, VERSION};
 
 /// Metadata versions this runtime serves (`Metadata_metadata_versions`).
-pub const METADATA_VERSIONS: [u32; 1] = [14];
+pub const METADATA_VERSIONS: [u32; 3] = [14, 15, 16];
 
 /// Our type paths and the Substrate paths clients know them by.
-pub const SUBSTRATE_PATHS: [(&str, &str); 11] = [
+pub const SUBSTRATE_PATHS: &[(&str, &str)] = &[
     ("frame_system::pallet::EventRecord", "frame_system::EventRecord"),
     ("frame_system::pallet::Phase", "frame_system::Phase"),
     ("frame_system::types::AccountInfo", "frame_system::AccountInfo"),
+    ("frame_system::limits::PerDispatchClass", "frame_support::dispatch::PerDispatchClass"),
+    ("frame_system::limits::RuntimeDbWeight", "sp_weights::RuntimeDbWeight"),
     ("sp_runtime::dispatch::DispatchError", "sp_runtime::DispatchError"),
     ("sp_runtime::dispatch::ModuleError", "sp_runtime::ModuleError"),
+    ("sp_core::opaque::OpaqueMetadata", "sp_core::OpaqueMetadata"),
     ("tracechain_primitives::extrinsic::MultiSignature", "sp_runtime::MultiSignature"),
     ("tracechain_primitives::header::DigestItem", "sp_runtime::generic::digest::DigestItem"),
     ("tracechain_primitives::header::Digest", "sp_runtime::generic::digest::Digest"),
     ("tracechain_runtime::call::RuntimeCall", "tracechain_runtime::RuntimeCall"),
     ("tracechain_runtime::event::RuntimeEvent", "tracechain_runtime::RuntimeEvent"),
     ("tracechain_runtime::metadata::Runtime", "tracechain_runtime::Runtime"),
+    ("tracechain_runtime::metadata::RuntimeError", "tracechain_runtime::RuntimeError"),
+    ("tracechain_runtime::version::RuntimeVersion", "sp_version::RuntimeVersion"),
 ];
 
 /// The runtime, as the metadata's `ty`.
@@ -58,7 +72,7 @@ struct Runtime;
 
 /// `sp_runtime::generic::unchecked_extrinsic::UncheckedExtrinsic`: opaque bytes whose type
 /// parameters name the parts a client encodes (its format is SCALE with a custom layout).
-struct UncheckedExtrinsicType;
+pub struct UncheckedExtrinsicType;
 
 /// The signed extensions' transmitted parts, as a tuple in extension order.
 type SignedExtraTuple = (
@@ -86,6 +100,40 @@ impl TypeInfo for UncheckedExtrinsicType {
             ])
             .docs(&["UncheckedExtrinsic raw bytes, requires custom decoding routine"])
             .composite(Fields::unnamed().field(|field| field.ty::<Vec<u8>>()))
+    }
+}
+
+/// `RuntimeError`: the outer enum of every pallet's errors, variant index = pallet index (V15's
+/// and V16's `outer_enums.error_enum_ty`); only described, never built.
+#[allow(dead_code)]
+#[derive(Encode, TypeInfo)]
+enum RuntimeError {
+    #[codec(index = 0)]
+    System(pallet_system::Error),
+    #[codec(index = 1)]
+    Timestamp(pallet_timestamp::Error),
+    #[codec(index = 2)]
+    Membership(pallet_membership::Error),
+    #[codec(index = 10)]
+    Products(pallet_products::Error),
+    #[codec(index = 11)]
+    Custody(pallet_custody::Error),
+    #[codec(index = 12)]
+    Customs(pallet_customs::Error),
+    #[codec(index = 13)]
+    Inspection(pallet_inspection::Error),
+    #[codec(index = 14)]
+    Identity(pallet_identity::Error),
+}
+
+/// `sp_runtime::traits::BlakeTwo256`: System's `Hashing` associated type in V16.
+struct BlakeTwo256;
+
+impl TypeInfo for BlakeTwo256 {
+    type Identity = Self;
+
+    fn type_info() -> Type {
+        Type::builder().path(Path::new("BlakeTwo256", "sp_runtime::traits")).composite(Fields::unit())
     }
 }
 
@@ -122,18 +170,18 @@ extension!(CheckNonce, "frame_system::extensions::check_nonce", Compact<u32>);
 extension!(CheckWeight, "frame_system::extensions::check_weight");
 extension!(ChargeTransactionPayment, "pallet_transaction_payment", Compact<u128>);
 
-fn signed_extensions() -> Vec<SignedExtensionMetadata> {
+/// The signed extensions in order: identifier, transmitted type, signed-only (implicit) type.
+fn signed_extensions() -> Vec<(&'static str, MetaType, MetaType)> {
     let unit = meta_type::<()>;
-    let extension = |identifier, ty, additional_signed| SignedExtensionMetadata { identifier, ty, additional_signed };
     vec![
-        extension("CheckNonZeroSender", meta_type::<CheckNonZeroSender>(), unit()),
-        extension("CheckSpecVersion", meta_type::<CheckSpecVersion>(), meta_type::<u32>()),
-        extension("CheckTxVersion", meta_type::<CheckTxVersion>(), meta_type::<u32>()),
-        extension("CheckGenesis", meta_type::<CheckGenesis>(), meta_type::<H256>()),
-        extension("CheckMortality", meta_type::<CheckMortality>(), meta_type::<H256>()),
-        extension("CheckNonce", meta_type::<CheckNonce>(), unit()),
-        extension("CheckWeight", meta_type::<CheckWeight>(), unit()),
-        extension("ChargeTransactionPayment", meta_type::<ChargeTransactionPayment>(), unit()),
+        ("CheckNonZeroSender", meta_type::<CheckNonZeroSender>(), unit()),
+        ("CheckSpecVersion", meta_type::<CheckSpecVersion>(), meta_type::<u32>()),
+        ("CheckTxVersion", meta_type::<CheckTxVersion>(), meta_type::<u32>()),
+        ("CheckGenesis", meta_type::<CheckGenesis>(), meta_type::<H256>()),
+        ("CheckMortality", meta_type::<CheckMortality>(), meta_type::<H256>()),
+        ("CheckNonce", meta_type::<CheckNonce>(), unit()),
+        ("CheckWeight", meta_type::<CheckWeight>(), unit()),
+        ("ChargeTransactionPayment", meta_type::<ChargeTransactionPayment>(), unit()),
     ]
 }
 
@@ -145,44 +193,63 @@ fn constant<T: Encode + TypeInfo + 'static>(
     PalletConstantMetadata { name, ty: meta_type::<T>(), value: value.encode(), docs: vec![docs] }
 }
 
-/// A pallet's metadata entry.
-fn pallet<C: TypeInfo + 'static, Er: TypeInfo + 'static>(
+/// What one pallet contributes to the metadata, whatever the version.
+#[derive(Clone)]
+struct PalletParts {
     name: &'static str,
     index: u8,
+    docs: &'static str,
     storage: Vec<StorageEntry>,
-    event: Option<scale_info::MetaType>,
+    calls: MetaType,
+    event: Option<MetaType>,
+    error: MetaType,
     constants: Vec<PalletConstantMetadata>,
-) -> PalletMetadata {
-    PalletMetadata {
-        name,
-        storage: Some(PalletStorageMetadata { prefix: name, entries: storage }),
-        calls: Some(PalletCallMetadata { ty: meta_type::<C>() }),
-        event: event.map(|ty| PalletEventMetadata { ty }),
-        constants,
-        error: Some(PalletErrorMetadata { ty: meta_type::<Er>() }),
-        index,
-    }
 }
 
-fn pallets() -> Vec<PalletMetadata> {
+fn parts<C: TypeInfo + 'static, Er: TypeInfo + 'static>(
+    name: &'static str,
+    index: u8,
+    docs: &'static str,
+    storage: Vec<StorageEntry>,
+    event: Option<MetaType>,
+    constants: Vec<PalletConstantMetadata>,
+) -> PalletParts {
+    PalletParts { name, index, docs, storage, calls: meta_type::<C>(), event, error: meta_type::<Er>(), constants }
+}
+
+/// `frame_system`'s constants, in FRAME's order.
+fn system_constants() -> Vec<PalletConstantMetadata> {
+    use pallet_system::limits::{BlockLength, BlockWeights, DB_WEIGHT};
+    let limits = &tracechain_support::weight::DEFAULT_BLOCK_LIMITS;
     vec![
-        pallet::<pallet_system::Call, pallet_system::Error>(
+        constant("BlockWeights", BlockWeights::from_limits(limits), "The block's weight limits, per dispatch class."),
+        constant("BlockLength", BlockLength::from_limits(limits), "The block's length limits, per dispatch class."),
+        constant::<BlockNumber>(
+            "BlockHashCount",
+            pallet_system::BLOCK_HASH_COUNT,
+            "How many recent block hashes `BlockHash` keeps.",
+        ),
+        constant("DbWeight", DB_WEIGHT, "The weight of one database read and one write."),
+        constant("Version", VERSION.clone(), "The runtime's version."),
+        constant("SS58Prefix", pallet_system::SS58_PREFIX, "The SS58 prefix of this chain's addresses."),
+    ]
+}
+
+/// Every pallet, at its index.
+fn pallets() -> Vec<PalletParts> {
+    vec![
+        parts::<pallet_system::Call, pallet_system::Error>(
             pallet_system::PALLET_NAME,
             pallet_system::PALLET_INDEX,
+            "Accounts and nonces, block number and hashes, events.",
             pallet_system::storage_metadata::<RuntimeEvent>(),
             Some(meta_type::<pallet_system::Event>()),
-            vec![
-                constant("SS58Prefix", pallet_system::SS58_PREFIX, "The SS58 prefix of this chain's addresses."),
-                constant::<BlockNumber>(
-                    "BlockHashCount",
-                    pallet_system::BLOCK_HASH_COUNT,
-                    "How many recent block hashes `BlockHash` keeps.",
-                ),
-            ],
+            system_constants(),
         ),
-        pallet::<pallet_timestamp::Call, pallet_timestamp::Error>(
+        parts::<pallet_timestamp::Call, pallet_timestamp::Error>(
             pallet_timestamp::PALLET_NAME,
             pallet_timestamp::PALLET_INDEX,
+            "The block-time inherent: the runtime's only clock.",
             pallet_timestamp::storage_metadata(),
             None,
             vec![constant(
@@ -191,44 +258,50 @@ fn pallets() -> Vec<PalletMetadata> {
                 "The least time between two blocks, in milliseconds.",
             )],
         ),
-        pallet::<pallet_membership::Call, pallet_membership::Error>(
+        parts::<pallet_membership::Call, pallet_membership::Error>(
             pallet_membership::PALLET_NAME,
             pallet_membership::PALLET_INDEX,
+            "Organisations, accounts, roles, validators and governance.",
             pallet_membership::storage_metadata(),
             Some(meta_type::<pallet_membership::Event>()),
             Vec::new(),
         ),
-        pallet::<pallet_products::Call, pallet_products::Error>(
+        parts::<pallet_products::Call, pallet_products::Error>(
             pallet_products::PALLET_NAME,
             pallet_products::PALLET_INDEX,
+            "GTIN product classes, serial and lot items, recalls.",
             pallet_products::storage_metadata(),
             Some(meta_type::<pallet_products::Event>()),
             Vec::new(),
         ),
-        pallet::<pallet_custody::Call, pallet_custody::Error>(
+        parts::<pallet_custody::Call, pallet_custody::Error>(
             pallet_custody::PALLET_NAME,
             pallet_custody::PALLET_INDEX,
+            "Custody and ownership transfers, SSCC aggregates, journeys.",
             pallet_custody::storage_metadata(),
             Some(meta_type::<pallet_custody::Event>()),
             Vec::new(),
         ),
-        pallet::<pallet_customs::Call, pallet_customs::Error>(
+        parts::<pallet_customs::Call, pallet_customs::Error>(
             pallet_customs::PALLET_NAME,
             pallet_customs::PALLET_INDEX,
+            "Customs declarations and the port's decisions.",
             pallet_customs::storage_metadata(),
             Some(meta_type::<pallet_customs::Event>()),
             Vec::new(),
         ),
-        pallet::<pallet_inspection::Call, pallet_inspection::Error>(
+        parts::<pallet_inspection::Call, pallet_inspection::Error>(
             pallet_inspection::PALLET_NAME,
             pallet_inspection::PALLET_INDEX,
+            "Attestations by accredited inspectors.",
             pallet_inspection::storage_metadata(),
             Some(meta_type::<pallet_inspection::Event>()),
             Vec::new(),
         ),
-        pallet::<pallet_identity::Call, pallet_identity::Error>(
+        parts::<pallet_identity::Call, pallet_identity::Error>(
             pallet_identity::PALLET_NAME,
             pallet_identity::PALLET_INDEX,
+            "GS1 Digital Link identities, sale, counterfeit reports, destruction.",
             pallet_identity::storage_metadata(),
             Some(meta_type::<pallet_identity::Event>()),
             Vec::new(),
@@ -236,43 +309,225 @@ fn pallets() -> Vec<PalletMetadata> {
     ]
 }
 
-/// The metadata, with our type paths renamed to Substrate's.
-pub fn metadata_v14() -> RuntimeMetadataV14 {
-    let extrinsic = ExtrinsicMetadata {
-        ty: meta_type::<UncheckedExtrinsicType>(),
-        version: 4,
-        signed_extensions: signed_extensions(),
-    };
-    let mut metadata = RuntimeMetadataV14::new(pallets(), extrinsic, meta_type::<Runtime>());
-    for entry in metadata.types.types.iter_mut() {
+/// Renames our type paths to Substrate's, and a pallet's `Call`/`Event`/`Error` into its
+/// `pallet` module as FRAME declares them (decoders treat a two-segment `*::Call` or `*::Event`
+/// as the runtime's outer enum).
+fn rename_paths(types: &mut PortableRegistry) {
+    for entry in types.types.iter_mut() {
         let segments = &mut entry.ty.path.segments;
         let path = segments.join("::");
         if let Some((_, substrate)) = SUBSTRATE_PATHS.iter().find(|(ours, _)| *ours == path) {
             *segments = substrate.split("::").map(str::to_string).collect();
         } else if let [pallet, name] = segments.as_slice() {
-            // FRAME declares a pallet's enums in its `pallet` module; decoders treat a two-segment
-            // `*::Call` or `*::Event` as the runtime's outer enum.
             if pallet.starts_with("pallet_") && ["Call", "Event", "Error"].contains(&name.as_str()) {
                 segments.insert(1, "pallet".to_string());
             }
         }
     }
+}
+
+fn v14_pallet(pallet: PalletParts) -> v14::PalletMetadata {
+    v14::PalletMetadata {
+        name: pallet.name,
+        storage: Some(PalletStorageMetadata { prefix: pallet.name, entries: pallet.storage }),
+        calls: Some(PalletCallMetadata { ty: pallet.calls }),
+        event: pallet.event.map(|ty| PalletEventMetadata { ty }),
+        constants: pallet.constants,
+        error: Some(PalletErrorMetadata { ty: pallet.error }),
+        index: pallet.index,
+    }
+}
+
+/// The metadata V14, with our type paths renamed to Substrate's.
+pub fn metadata_v14() -> RuntimeMetadataV14 {
+    let extrinsic = v14::ExtrinsicMetadata {
+        ty: meta_type::<UncheckedExtrinsicType>(),
+        version: 4,
+        signed_extensions: signed_extensions()
+            .into_iter()
+            .map(|(identifier, ty, additional_signed)| SignedExtensionMetadata { identifier, ty, additional_signed })
+            .collect(),
+    };
+    let pallets = pallets().into_iter().map(v14_pallet).collect();
+    let mut metadata = RuntimeMetadataV14::new(pallets, extrinsic, meta_type::<Runtime>());
+    rename_paths(&mut metadata.types);
     metadata
 }
 
-static ENCODED: LazyLock<Vec<u8>> = LazyLock::new(|| {
-    RuntimeMetadataPrefixed(frame_metadata::META_RESERVED, RuntimeMetadata::V14(metadata_v14())).encode()
-});
+fn outer_enums() -> OuterEnums {
+    OuterEnums {
+        call_enum_ty: meta_type::<RuntimeCall>(),
+        event_enum_ty: meta_type::<RuntimeEvent>(),
+        error_enum_ty: meta_type::<RuntimeError>(),
+    }
+}
+
+fn api_params(inputs: Vec<(&'static str, MetaType)>) -> Vec<v15::RuntimeApiMethodParamMetadata> {
+    inputs.into_iter().map(|(name, ty)| v15::RuntimeApiMethodParamMetadata { name, ty }).collect()
+}
+
+/// The metadata V15: V14's pallets plus the runtime APIs and the outer enums.
+pub fn metadata_v15() -> RuntimeMetadataV15 {
+    let extrinsic = v15::ExtrinsicMetadata {
+        version: 4,
+        address_ty: meta_type::<MultiAddress>(),
+        call_ty: meta_type::<RuntimeCall>(),
+        signature_ty: meta_type::<MultiSignature>(),
+        extra_ty: meta_type::<SignedExtraTuple>(),
+        signed_extensions: signed_extensions()
+            .into_iter()
+            .map(|(identifier, ty, additional_signed)| v15::SignedExtensionMetadata {
+                identifier,
+                ty,
+                additional_signed,
+            })
+            .collect(),
+    };
+    let pallets = pallets()
+        .into_iter()
+        .map(|pallet| {
+            let docs = vec![pallet.docs];
+            let v14::PalletMetadata { name, storage, calls, event, constants, error, index } = v14_pallet(pallet);
+            v15::PalletMetadata { name, storage, calls, event, constants, error, index, docs }
+        })
+        .collect();
+    let apis = RUNTIME_APIS
+        .iter()
+        .map(|api| v15::RuntimeApiMetadata {
+            name: api.name,
+            methods: (api.methods)()
+                .into_iter()
+                .map(|method| v15::RuntimeApiMethodMetadata {
+                    name: method.name,
+                    inputs: api_params(method.inputs),
+                    output: method.output,
+                    docs: vec![method.docs],
+                })
+                .collect(),
+            docs: vec![api.docs],
+        })
+        .collect();
+    let custom = CustomMetadata { map: BTreeMap::new() };
+    let mut metadata = RuntimeMetadataV15::new(pallets, extrinsic, meta_type::<Runtime>(), apis, outer_enums(), custom);
+    rename_paths(&mut metadata.types);
+    metadata
+}
+
+fn v16_storage(entry: StorageEntry) -> v16::StorageEntryMetadata {
+    v16::StorageEntryMetadata {
+        name: entry.name,
+        modifier: entry.modifier,
+        ty: entry.ty,
+        default: entry.default,
+        docs: entry.docs,
+        deprecation_info: v16::ItemDeprecationInfo::NotDeprecated,
+    }
+}
+
+fn v16_pallet(pallet: PalletParts) -> v16::PalletMetadata {
+    let not_deprecated = || v16::EnumDeprecationInfo(BTreeMap::new());
+    let associated_types = if pallet.index == pallet_system::PALLET_INDEX {
+        vec![v16::PalletAssociatedTypeMetadata {
+            name: "Hashing",
+            ty: meta_type::<BlakeTwo256>(),
+            docs: vec!["The hashing of blocks, extrinsics and the state trie: blake2-256."],
+        }]
+    } else {
+        Vec::new()
+    };
+    v16::PalletMetadata {
+        name: pallet.name,
+        storage: Some(v16::PalletStorageMetadata {
+            prefix: pallet.name,
+            entries: pallet.storage.into_iter().map(v16_storage).collect(),
+        }),
+        calls: Some(v16::PalletCallMetadata { ty: pallet.calls, deprecation_info: not_deprecated() }),
+        event: pallet.event.map(|ty| v16::PalletEventMetadata { ty, deprecation_info: not_deprecated() }),
+        constants: pallet
+            .constants
+            .into_iter()
+            .map(|constant| v16::PalletConstantMetadata {
+                name: constant.name,
+                ty: constant.ty,
+                value: constant.value,
+                docs: constant.docs,
+                deprecation_info: v16::ItemDeprecationInfo::NotDeprecated,
+            })
+            .collect(),
+        error: Some(v16::PalletErrorMetadata { ty: pallet.error, deprecation_info: not_deprecated() }),
+        associated_types,
+        view_functions: Vec::new(),
+        index: pallet.index,
+        docs: vec![pallet.docs],
+        deprecation_info: v16::ItemDeprecationInfo::NotDeprecated,
+    }
+}
+
+/// The metadata V16: V15's content with V16's extrinsic versions, deprecation info and System's
+/// `Hashing` associated type.
+pub fn metadata_v16() -> RuntimeMetadataV16 {
+    let extensions = signed_extensions();
+    let extension_indices = (0..extensions.len() as u32).map(Compact).collect();
+    let extrinsic = v16::ExtrinsicMetadata {
+        versions: vec![4],
+        address_ty: meta_type::<MultiAddress>(),
+        call_ty: meta_type::<RuntimeCall>(),
+        signature_ty: meta_type::<MultiSignature>(),
+        transaction_extensions_by_version: BTreeMap::from([(4, extension_indices)]),
+        transaction_extensions: extensions
+            .into_iter()
+            .map(|(identifier, ty, implicit)| v16::TransactionExtensionMetadata { identifier, ty, implicit })
+            .collect(),
+    };
+    let pallets = pallets().into_iter().map(v16_pallet).collect();
+    let apis = RUNTIME_APIS
+        .iter()
+        .map(|api| v16::RuntimeApiMetadata {
+            name: api.name,
+            methods: (api.methods)()
+                .into_iter()
+                .map(|method| v16::RuntimeApiMethodMetadata {
+                    name: method.name,
+                    inputs: api_params(method.inputs),
+                    output: method.output,
+                    docs: vec![method.docs],
+                    deprecation_info: v16::ItemDeprecationInfo::NotDeprecated,
+                })
+                .collect(),
+            docs: vec![api.docs],
+            version: Compact(api.version),
+            deprecation_info: v16::ItemDeprecationInfo::NotDeprecated,
+        })
+        .collect();
+    let custom = CustomMetadata { map: BTreeMap::new() };
+    let mut metadata = RuntimeMetadataV16::new(pallets, extrinsic, apis, outer_enums(), custom);
+    rename_paths(&mut metadata.types);
+    metadata
+}
+
+fn prefixed(metadata: RuntimeMetadata) -> Vec<u8> {
+    RuntimeMetadataPrefixed(frame_metadata::META_RESERVED, metadata).encode()
+}
+
+static ENCODED_V14: LazyLock<Vec<u8>> = LazyLock::new(|| prefixed(RuntimeMetadata::V14(metadata_v14())));
+static ENCODED_V15: LazyLock<Vec<u8>> = LazyLock::new(|| prefixed(RuntimeMetadata::V15(metadata_v15())));
+static ENCODED_V16: LazyLock<Vec<u8>> = LazyLock::new(|| prefixed(RuntimeMetadata::V16(metadata_v16())));
 
 /// The SCALE-encoded `RuntimeMetadataPrefixed` (magic `meta`, version 14): what
-/// `state_getMetadata` returns and `Metadata_metadata` wraps as `OpaqueMetadata`.
+/// `state_getMetadata` returns and `Metadata_metadata` wraps as `OpaqueMetadata` (V14, the one
+/// version every client reads).
 pub fn encoded_metadata() -> &'static [u8] {
-    &ENCODED
+    &ENCODED_V14
 }
 
 /// The encoded metadata at `version`, if served.
 pub fn encoded_metadata_at(version: u32) -> Option<&'static [u8]> {
-    METADATA_VERSIONS.contains(&version).then(encoded_metadata)
+    match version {
+        14 => Some(&ENCODED_V14),
+        15 => Some(&ENCODED_V15),
+        16 => Some(&ENCODED_V16),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -403,8 +658,209 @@ mod tests {
     }
 
     #[test]
-    fn only_version_14_is_served() {
+    fn versions_14_15_and_16_are_served_and_no_other() {
         assert_eq!(encoded_metadata_at(14), Some(encoded_metadata()));
-        assert_eq!(encoded_metadata_at(15), None);
+        assert_eq!(encoded_metadata_at(13), None);
+        assert_eq!(encoded_metadata_at(17), None);
+        for version in METADATA_VERSIONS {
+            let bytes = encoded_metadata_at(version).expect("served");
+            assert_eq!(&bytes[..5], &[0x6d, 0x65, 0x74, 0x61, version as u8]);
+            RuntimeMetadataPrefixed::decode(&mut &bytes[..]).expect("decodes");
+        }
+    }
+
+    #[test]
+    fn v15_describes_the_runtime_apis_and_the_outer_enums() {
+        let RuntimeMetadata::V15(metadata) =
+            RuntimeMetadataPrefixed::decode(&mut encoded_metadata_at(15).unwrap()).unwrap().1
+        else {
+            panic!("not V15")
+        };
+        let apis: Vec<&str> = metadata.apis.iter().map(|api| api.name.as_str()).collect();
+        assert_eq!(
+            apis,
+            [
+                "Core",
+                "Metadata",
+                "TaggedTransactionQueue",
+                "AccountNonceApi",
+                "TransactionPaymentApi",
+                "TransactionPaymentCallApi"
+            ]
+        );
+        let nonce = &metadata.apis[3].methods[0];
+        assert_eq!(nonce.name, "account_nonce");
+        assert_eq!(path_in(&metadata.types, nonce.inputs[0].ty.id), "sp_core::crypto::AccountId32");
+        let query_info = &metadata.apis[4].methods[0];
+        assert_eq!(
+            path_in(&metadata.types, query_info.output.id),
+            "pallet_transaction_payment::types::RuntimeDispatchInfo"
+        );
+        assert_eq!(path_in(&metadata.types, metadata.outer_enums.call_enum_ty.id), "tracechain_runtime::RuntimeCall");
+        assert_eq!(path_in(&metadata.types, metadata.outer_enums.error_enum_ty.id), "tracechain_runtime::RuntimeError");
+        let errors = metadata.types.resolve(metadata.outer_enums.error_enum_ty.id).unwrap();
+        let scale_info::TypeDef::Variant(errors) = &errors.type_def else { panic!("an enum") };
+        let indices: Vec<(&str, u8)> =
+            errors.variants.iter().map(|variant| (variant.name.as_str(), variant.index)).collect();
+        let pallets: Vec<(&str, u8)> =
+            metadata.pallets.iter().map(|pallet| (pallet.name.as_str(), pallet.index)).collect();
+        assert_eq!(indices, pallets, "RuntimeError's variants are the pallets at their indices");
+    }
+
+    #[test]
+    fn v16_has_the_extrinsic_versions_and_systems_hashing() {
+        let RuntimeMetadata::V16(metadata) =
+            RuntimeMetadataPrefixed::decode(&mut encoded_metadata_at(16).unwrap()).unwrap().1
+        else {
+            panic!("not V16")
+        };
+        assert_eq!(metadata.extrinsic.versions, vec![4]);
+        let identifiers: Vec<&str> =
+            metadata.extrinsic.transaction_extensions.iter().map(|extension| extension.identifier.as_str()).collect();
+        assert_eq!(identifiers, tracechain_primitives::extrinsic::SIGNED_EXTENSIONS);
+        assert_eq!(metadata.extrinsic.transaction_extensions_by_version[&4].len(), identifiers.len());
+        let hashing = &metadata.pallets[0].associated_types[0];
+        assert_eq!(hashing.name, "Hashing");
+        assert_eq!(path_in(&metadata.types, hashing.ty.id), "sp_runtime::traits::BlakeTwo256");
+        assert_eq!(metadata.apis[0].version, Compact(5));
+    }
+
+    #[test]
+    fn system_constants_are_frame_systems() {
+        let metadata = decoded();
+        let system = &metadata.pallets[0];
+        let constants: Vec<(&str, String)> = system
+            .constants
+            .iter()
+            .map(|constant| (constant.name.as_str(), path_of(&metadata, constant.ty.id)))
+            .collect();
+        assert_eq!(
+            constants,
+            [
+                ("BlockWeights", "frame_system::limits::BlockWeights".to_string()),
+                ("BlockLength", "frame_system::limits::BlockLength".to_string()),
+                ("BlockHashCount", String::new()),
+                ("DbWeight", "sp_weights::RuntimeDbWeight".to_string()),
+                ("Version", "sp_version::RuntimeVersion".to_string()),
+                ("SS58Prefix", String::new()),
+            ]
+        );
+        let version = &system.constants[4];
+        assert_eq!(version.value, crate::VERSION.encode());
+        let weights = &system.constants[0];
+        let per_class = metadata.types.resolve(weights.ty.id).unwrap();
+        let scale_info::TypeDef::Composite(fields) = &per_class.type_def else { panic!("a struct") };
+        let per_class = fields.fields[2].ty.id;
+        assert_eq!(path_of(&metadata, per_class), "frame_support::dispatch::PerDispatchClass");
+    }
+
+    /// FRAME's modifiers: `Default` wherever an absent key has a natural value (counters, lists,
+    /// sets, `System.Account`), `Optional` only where absence means something.
+    #[test]
+    fn storage_modifiers_are_frames() {
+        use frame_metadata::v14::StorageEntryModifier::{Default as D, Optional as O};
+        let expected = [
+            (
+                "System",
+                vec![
+                    ("Account", D),
+                    ("Number", D),
+                    ("ParentHash", D),
+                    ("BlockHash", D),
+                    ("EventCount", D),
+                    ("ExtrinsicCount", D),
+                    ("AllExtrinsicsLen", D),
+                    ("BlockWeight", D),
+                    ("Events", D),
+                ],
+            ),
+            ("Timestamp", vec![("Now", D), ("DidUpdate", D)]),
+            (
+                "Membership",
+                vec![
+                    ("Organisations", O),
+                    ("NextOrgId", D),
+                    ("AccountOrg", O),
+                    ("OrgAccounts", D),
+                    ("OrgRoles", D),
+                    ("AdminOrgs", D),
+                    ("PrefixOwner", O),
+                    ("PrefixStems", D),
+                    ("Threshold", O),
+                    ("Proposals", O),
+                    ("NextProposalId", D),
+                    ("Validators", D),
+                    ("PendingValidators", O),
+                    ("ValidatorSetChanges", D),
+                    ("Equivocations", O),
+                ],
+            ),
+            (
+                "Products",
+                vec![("ProductClasses", O), ("Items", O), ("Lots", D), ("LotRecalls", O), ("ClassRecalls", O)],
+            ),
+            (
+                "Custody",
+                vec![
+                    ("Proposals", O),
+                    ("NextProposalId", D),
+                    ("OpenProposal", O),
+                    ("OpenProposalsFor", D),
+                    ("Aggregates", O),
+                    ("NextAggregateInstance", D),
+                    ("History", D),
+                    ("AggregateHistory", D),
+                ],
+            ),
+            (
+                "Customs",
+                vec![
+                    ("Declarations", O),
+                    ("NextDeclarationId", D),
+                    ("OpenByPort", D),
+                    ("ItemDeclarations", D),
+                    ("InspectionRules", D),
+                ],
+            ),
+            (
+                "Inspection",
+                vec![
+                    ("Attestations", O),
+                    ("NextAttestationId", D),
+                    ("SubjectAttestations", D),
+                    ("CoveredItems", D),
+                    ("ItemCoverage", D),
+                ],
+            ),
+            ("Identity", vec![("ResolverDomain", O), ("Sales", O), ("CounterfeitReports", O), ("Destructions", O)]),
+        ];
+        let metadata = decoded();
+        for (pallet_name, items) in expected {
+            let pallet = metadata.pallets.iter().find(|pallet| pallet.name == pallet_name).expect("pallet");
+            let entries = &pallet.storage.as_ref().expect("storage").entries;
+            let mut actual: Vec<(&str, String)> =
+                entries.iter().map(|entry| (entry.name.as_str(), format!("{:?}", entry.modifier))).collect();
+            let mut wanted: Vec<(&str, String)> =
+                items.iter().map(|(name, modifier)| (*name, format!("{modifier:?}"))).collect();
+            actual.sort();
+            wanted.sort();
+            assert_eq!(actual, wanted, "{pallet_name}");
+            for entry in entries {
+                if matches!(entry.modifier, O) {
+                    assert_eq!(entry.default, vec![0], "{pallet_name}.{}", entry.name);
+                }
+            }
+        }
+        let system = &metadata.pallets[0].storage.as_ref().unwrap().entries;
+        let fallback = |name: &str| system.iter().find(|entry| entry.name == name).unwrap().default.clone();
+        assert_eq!(fallback("Account"), pallet_system::AccountInfo::default().encode());
+        assert_eq!(fallback("Account"), vec![0; 16]);
+        assert_eq!(fallback("Number"), vec![0; 4]);
+        assert_eq!(fallback("Events"), vec![0]);
+        assert_eq!(fallback("ParentHash"), vec![0; 32]);
+    }
+
+    fn path_in(types: &PortableRegistry, id: u32) -> String {
+        types.resolve(id).expect("type").path.segments.join("::")
     }
 }

@@ -1,14 +1,17 @@
 //! Transaction validity: why a transaction is refused, and what the pool needs to order it.
 //!
 //! [`TransactionError`] names exactly what is wrong, for logs and RPC errors;
-//! [`TransactionError::to_substrate`] maps it to `sp_runtime::TransactionValidityError`'s
-//! encoding for `TaggedTransactionQueue_validate_transaction`.
+//! [`TransactionError::to_substrate`] maps it to `sp_runtime::TransactionValidityError` for
+//! `TaggedTransactionQueue_validate_transaction`; the types carry Substrate's paths so the
+//! runtime-API metadata describes them as clients know them.
 
 use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
 use tracechain_primitives::{AccountId32, BlockNumber, Nonce, H256};
 
 /// Where a transaction came from (`sp_runtime::transaction_validity::TransactionSource`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("tracechain_runtime", "sp_runtime"), replace_segment("validity", "transaction_validity"))]
 pub enum TransactionSource {
     /// Already in a block.
     InBlock,
@@ -19,7 +22,8 @@ pub enum TransactionSource {
 }
 
 /// What the pool learns from a valid transaction (`sp_runtime::ValidTransaction`).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("tracechain_runtime", "sp_runtime"), replace_segment("validity", "transaction_validity"))]
 pub struct ValidTransaction {
     /// Higher goes first.
     pub priority: u64,
@@ -144,27 +148,99 @@ pub enum TransactionError {
     },
 }
 
+/// `sp_runtime::transaction_validity::InvalidTransaction`: why a transaction can never be valid
+/// as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("tracechain_runtime", "sp_runtime"), replace_segment("validity", "transaction_validity"))]
+pub enum InvalidTransaction {
+    /// The call is not allowed or does not decode.
+    Call,
+    /// The fee or tip cannot be paid.
+    Payment,
+    /// A future nonce.
+    Future,
+    /// A used nonce.
+    Stale,
+    /// The signature does not verify.
+    BadProof,
+    /// The mortal era's birth block is unknown or too old.
+    AncientBirthBlock,
+    /// Larger or heavier than a block allows.
+    ExhaustsResources,
+    /// A runtime-specific reason.
+    Custom(u8),
+    /// A mandatory inherent failed.
+    BadMandatory,
+    /// A mandatory extrinsic was signed or out of place.
+    MandatoryValidation,
+    /// The signer cannot sign (zero sender, unsupported address or scheme).
+    BadSigner,
+    /// The implicit part of an extension could not be computed.
+    IndeterminateImplicit,
+    /// The origin is not known.
+    UnknownOrigin,
+}
+
+/// `sp_runtime::transaction_validity::UnknownTransaction`: validity could not be determined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("tracechain_runtime", "sp_runtime"), replace_segment("validity", "transaction_validity"))]
+pub enum UnknownTransaction {
+    /// A lookup failed.
+    CannotLookup,
+    /// No validator for an unsigned transaction.
+    NoUnsignedValidator,
+    /// A runtime-specific reason.
+    Custom(u8),
+}
+
+/// `sp_runtime::transaction_validity::TransactionValidityError`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("tracechain_runtime", "sp_runtime"), replace_segment("validity", "transaction_validity"))]
+pub enum TransactionValidityError {
+    /// Never valid as it is.
+    Invalid(InvalidTransaction),
+    /// Validity unknown.
+    Unknown(UnknownTransaction),
+}
+
+/// `sp_runtime::transaction_validity::TransactionValidity`: what
+/// `TaggedTransactionQueue_validate_transaction` answers.
+pub type TransactionValidity = Result<ValidTransaction, TransactionValidityError>;
+
 impl TransactionError {
-    /// The error in `sp_runtime::TransactionValidityError`'s encoding.
-    pub fn to_substrate(&self) -> Vec<u8> {
-        // Invalid = 0 with InvalidTransaction's variant; Unknown = 1 with UnknownTransaction's.
-        let invalid = |variant: u8| vec![0, variant];
+    /// The error as Substrate's `TransactionValidityError`.
+    pub fn validity_error(&self) -> TransactionValidityError {
+        use InvalidTransaction as Invalid;
+        let invalid = TransactionValidityError::Invalid;
         match self {
-            TransactionError::Malformed { .. } => invalid(0),
-            TransactionError::NonZeroTip { .. } => invalid(1),
-            TransactionError::Future { .. } => invalid(2),
-            TransactionError::Stale { .. } => invalid(3),
-            TransactionError::BadProof { .. } => invalid(4),
-            TransactionError::AncientBirthBlock { .. } | TransactionError::Expired { .. } => invalid(5),
-            TransactionError::ExhaustsResources { .. } | TransactionError::Oversized { .. } => invalid(6),
-            TransactionError::NotMember { .. } => vec![0, 7, CUSTOM_NOT_MEMBER],
-            TransactionError::BadMandatory { .. } => invalid(8),
-            TransactionError::SignedInherent | TransactionError::InherentOutOfOrder => invalid(9),
+            TransactionError::Malformed { .. } => invalid(Invalid::Call),
+            TransactionError::NonZeroTip { .. } => invalid(Invalid::Payment),
+            TransactionError::Future { .. } => invalid(Invalid::Future),
+            TransactionError::Stale { .. } => invalid(Invalid::Stale),
+            TransactionError::BadProof { .. } => invalid(Invalid::BadProof),
+            TransactionError::AncientBirthBlock { .. } | TransactionError::Expired { .. } => {
+                invalid(Invalid::AncientBirthBlock)
+            }
+            TransactionError::ExhaustsResources { .. } | TransactionError::Oversized { .. } => {
+                invalid(Invalid::ExhaustsResources)
+            }
+            TransactionError::NotMember { .. } => invalid(Invalid::Custom(CUSTOM_NOT_MEMBER)),
+            TransactionError::BadMandatory { .. } => invalid(Invalid::BadMandatory),
+            TransactionError::SignedInherent | TransactionError::InherentOutOfOrder => {
+                invalid(Invalid::MandatoryValidation)
+            }
             TransactionError::ZeroSender
             | TransactionError::UnsupportedAddress
-            | TransactionError::UnsupportedSignature => invalid(10),
-            TransactionError::UnsignedNotAllowed => vec![1, 1],
+            | TransactionError::UnsupportedSignature => invalid(Invalid::BadSigner),
+            TransactionError::UnsignedNotAllowed => {
+                TransactionValidityError::Unknown(UnknownTransaction::NoUnsignedValidator)
+            }
         }
+    }
+
+    /// The error in `sp_runtime::TransactionValidityError`'s encoding.
+    pub fn to_substrate(&self) -> Vec<u8> {
+        self.validity_error().encode()
     }
 }
 
@@ -179,6 +255,8 @@ mod tests {
     fn substrate_encodings() {
         assert_eq!(TransactionError::Stale { nonce: 0, expected: 1 }.to_substrate(), vec![0, 3]);
         assert_eq!(TransactionError::UnsignedNotAllowed.to_substrate(), vec![1, 1]);
+        assert_eq!(TransactionError::NotMember { account: AccountId32([1; 32]) }.to_substrate(), vec![0, 7, 1]);
+        assert_eq!(TransactionError::ZeroSender.to_substrate(), vec![0, 10]);
         let valid =
             ValidTransaction { priority: 1, requires: vec![], provides: vec![vec![1]], longevity: 2, propagate: true };
         assert_eq!(valid.encode(), vec![1, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1]);

@@ -6,13 +6,16 @@
 //! transaction signed for another runtime version does not verify.
 
 use parity_scale_codec::{Decode, Encode};
+use scale_info::TypeInfo;
 use tracechain_primitives::hashing::blake2_64;
+
+use crate::runtime_api::RUNTIME_APIS;
 
 /// A runtime API and the version of it the runtime implements.
 pub type ApiEntry = ([u8; 8], u32);
 
-/// `sp_version::RuntimeVersion`.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+/// `sp_version::RuntimeVersion` (also the `System.Version` constant).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct RuntimeVersion {
     /// The chain's runtime family: `tracechain`.
     pub spec_name: String,
@@ -32,10 +35,6 @@ pub struct RuntimeVersion {
     pub system_version: u8,
 }
 
-/// The runtime APIs served through `state_call`, with Substrate's versions.
-pub const RUNTIME_APIS: [(&str, u32); 4] =
-    [("Core", 5), ("Metadata", 2), ("AccountNonceApi", 1), ("TaggedTransactionQueue", 3)];
-
 /// This runtime's spec version.
 pub const SPEC_VERSION: u32 = 1;
 /// This runtime's transaction version.
@@ -48,7 +47,7 @@ pub static VERSION: std::sync::LazyLock<RuntimeVersion> = std::sync::LazyLock::n
     authoring_version: 1,
     spec_version: SPEC_VERSION,
     impl_version: 1,
-    apis: RUNTIME_APIS.iter().map(|(name, version)| (blake2_64(name.as_bytes()), *version)).collect(),
+    apis: RUNTIME_APIS.iter().map(|api| (blake2_64(api.name.as_bytes()), api.version)).collect(),
     transaction_version: TRANSACTION_VERSION,
     system_version: 1,
 });
@@ -60,7 +59,17 @@ mod tests {
     #[test]
     fn api_ids_are_substrates() {
         let ids: Vec<String> = VERSION.apis.iter().map(|(id, _)| hex::encode(id)).collect();
-        assert_eq!(ids, ["df6acb689907609b", "37e397fc7c91f5e4", "bc9d89904f5b923f", "d2bc9897eed08f15"]);
+        assert_eq!(
+            ids,
+            [
+                "df6acb689907609b",
+                "37e397fc7c91f5e4",
+                "d2bc9897eed08f15",
+                "bc9d89904f5b923f",
+                "37c8bb1350a9a2a8",
+                "f3ff14d5ab527059"
+            ]
+        );
     }
 
     #[test]

@@ -205,8 +205,11 @@ impl WorkloadBuilder {
     }
 
     /// The value of an id counter at the best block (0 before the first id is handed out).
-    fn read_next_id<V: parity_scale_codec::Codec + Default>(&self, counter: &tracechain_support::StorageValue<V>) -> V {
-        self.chain.read(|state| counter.get(state)).unwrap_or_default()
+    fn read_next_id<V: parity_scale_codec::Codec + Default>(
+        &self,
+        counter: &tracechain_support::StorageValue<V, tracechain_support::ValueQuery>,
+    ) -> V {
+        self.chain.read(|state| counter.get(state))
     }
 }
 

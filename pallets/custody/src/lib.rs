@@ -126,7 +126,7 @@ use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     overlay::hex_key,
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
+    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -161,25 +161,26 @@ pub const MAX_REASON_LEN: usize = 256;
 pub const PROPOSALS: StorageMap<ProposalId, Proposal> =
     StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
 /// `Custody.NextProposalId`: the id the next proposal gets.
-pub const NEXT_PROPOSAL_ID: StorageValue<ProposalId> = StorageValue::new(PALLET_NAME, "NextProposalId");
+pub const NEXT_PROPOSAL_ID: StorageValue<ProposalId, ValueQuery> = StorageValue::new(PALLET_NAME, "NextProposalId");
 /// `Custody.OpenProposal`: (subject, receiver, kind) → the open proposal for it. Its presence is
 /// the "at most one open proposal" rule.
 pub const OPEN_PROPOSAL: StorageMap<(Subject, OrgId, TransferKind), ProposalId> =
     StorageMap::new(PALLET_NAME, "OpenProposal", StorageHasher::Blake2_128Concat);
 /// `Custody.OpenProposalsFor`: receiver → its open proposals, oldest first.
-pub const OPEN_PROPOSALS_FOR: StorageMap<OrgId, Vec<ProposalId>> =
+pub const OPEN_PROPOSALS_FOR: StorageMap<OrgId, Vec<ProposalId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "OpenProposalsFor", StorageHasher::Twox64Concat);
 /// `Custody.Aggregates`: SSCC → the aggregate currently packed under it.
 pub const AGGREGATES: StorageMap<Sscc, Aggregate> =
     StorageMap::new(PALLET_NAME, "Aggregates", StorageHasher::Blake2_128Concat);
 /// `Custody.NextAggregateInstance`: the instance the next packed aggregate gets.
-pub const NEXT_AGGREGATE_INSTANCE: StorageValue<u64> = StorageValue::new(PALLET_NAME, "NextAggregateInstance");
+pub const NEXT_AGGREGATE_INSTANCE: StorageValue<u64, ValueQuery> =
+    StorageValue::new(PALLET_NAME, "NextAggregateInstance");
 /// `Custody.History`: item → its journey, oldest step first. Ids are already hashes, so the key is
 /// not hashed again.
-pub const HISTORY: StorageMap<ItemId, Vec<JourneyStep>> =
+pub const HISTORY: StorageMap<ItemId, Vec<JourneyStep>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "History", StorageHasher::Identity);
 /// `Custody.AggregateHistory`: SSCC → its journey, across every packing of the SSCC.
-pub const AGGREGATE_HISTORY: StorageMap<Sscc, Vec<JourneyStep>> =
+pub const AGGREGATE_HISTORY: StorageMap<Sscc, Vec<JourneyStep>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "AggregateHistory", StorageHasher::Blake2_128Concat);
 
 /// The pallet's calls. Indices are stable.
@@ -707,11 +708,11 @@ fn propose_transfer<E: From<Event>>(
     if OPEN_PROPOSAL.contains(ctx, &open_key) {
         return Err(Error::DuplicateProposal.into());
     }
-    let mut inbox = OPEN_PROPOSALS_FOR.get_or_default(ctx, &to);
+    let mut inbox = OPEN_PROPOSALS_FOR.get(ctx, &to);
     if inbox.len() >= MAX_OPEN_PER_RECEIVER {
         return Err(Error::ReceiverInboxFull.into());
     }
-    let id = NEXT_PROPOSAL_ID.get_or_default(ctx);
+    let id = NEXT_PROPOSAL_ID.get(ctx);
     let next_id = id.checked_add(1).ok_or(DispatchError::Exhausted)?;
 
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
@@ -913,7 +914,7 @@ fn close(storage: &mut impl StorageWrite, proposal: &mut Proposal, status: Propo
     proposal.closure = Some(closure);
     PROPOSALS.insert(storage, &proposal.id, proposal);
     OPEN_PROPOSAL.remove(storage, &(proposal.subject, proposal.to, proposal.kind));
-    let mut inbox = OPEN_PROPOSALS_FOR.get_or_default(storage, &proposal.to);
+    let mut inbox = OPEN_PROPOSALS_FOR.get(storage, &proposal.to);
     inbox.retain(|open| *open != proposal.id);
     if inbox.is_empty() {
         OPEN_PROPOSALS_FOR.remove(storage, &proposal.to);
@@ -996,7 +997,7 @@ fn pack<E: From<Event>>(
     let contents = contents_of(ctx, &children)?;
     check_contents(ctx, &contents, org, Handling::Pack)?;
     ensure_room(ctx, &AGGREGATE_HISTORY.key(&sscc), UNPACK_RESERVE)?;
-    let instance = NEXT_AGGREGATE_INSTANCE.get_or_default(ctx);
+    let instance = NEXT_AGGREGATE_INSTANCE.get(ctx);
     let next_instance = instance.checked_add(1).ok_or(DispatchError::Exhausted)?;
 
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
@@ -1277,12 +1278,12 @@ pub fn items_of(storage: &impl StorageRead, subject: &Subject) -> Vec<ItemId> {
 
 /// The item's journey as this pallet recorded it, oldest step first (for the journey RPC).
 pub fn history(storage: &impl StorageRead, item: &ItemId) -> Vec<JourneyStep> {
-    HISTORY.get_or_default(storage, item)
+    HISTORY.get(storage, item)
 }
 
 /// The journey of the SSCC, across every aggregate packed under it, oldest step first.
 pub fn aggregate_history(storage: &impl StorageRead, sscc: &Sscc) -> Vec<JourneyStep> {
-    AGGREGATE_HISTORY.get_or_default(storage, sscc)
+    AGGREGATE_HISTORY.get(storage, sscc)
 }
 
 /// Backward trace: every aggregate the item was packed into or unpacked from, directly or inside
@@ -1326,5 +1327,5 @@ pub fn open_proposal(
 
 /// The open proposals addressed to `org`, oldest first (at most [`MAX_OPEN_PER_RECEIVER`]).
 pub fn open_proposals_for(storage: &impl StorageRead, org: OrgId) -> Vec<Proposal> {
-    OPEN_PROPOSALS_FOR.get_or_default(storage, &org).into_iter().filter_map(|id| PROPOSALS.get(storage, &id)).collect()
+    OPEN_PROPOSALS_FOR.get(storage, &org).into_iter().filter_map(|id| PROPOSALS.get(storage, &id)).collect()
 }

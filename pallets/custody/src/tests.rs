@@ -191,7 +191,7 @@ fn propose(
     kind: TransferKind,
     to: OrgId,
 ) -> Result<ProposalId, DispatchError> {
-    let id = NEXT_PROPOSAL_ID.get_or_default(ctx);
+    let id = NEXT_PROPOSAL_ID.get(ctx);
     call(ctx, who, Call::propose_transfer { subject, kind, to, location: winery_gln() }).map(|()| id)
 }
 

@@ -96,7 +96,7 @@ use serde::{Deserialize, Serialize};
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
+    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -130,18 +130,20 @@ pub const MAX_CERTIFICATE_REF_LEN: usize = 128;
 pub const DECLARATIONS: StorageMap<DeclarationId, Declaration> =
     StorageMap::new(PALLET_NAME, "Declarations", StorageHasher::Twox64Concat);
 /// `Customs.NextDeclarationId`: the id the next declaration gets.
-pub const NEXT_DECLARATION_ID: StorageValue<DeclarationId> = StorageValue::new(PALLET_NAME, "NextDeclarationId");
+pub const NEXT_DECLARATION_ID: StorageValue<DeclarationId, ValueQuery> =
+    StorageValue::new(PALLET_NAME, "NextDeclarationId");
 /// `Customs.OpenByPort`: port → the ids of its open declarations, oldest first, at most
 /// [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal.
-pub const OPEN_BY_PORT: StorageMap<UnLocode, Vec<DeclarationId>> =
+pub const OPEN_BY_PORT: StorageMap<UnLocode, Vec<DeclarationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "OpenByPort", StorageHasher::Blake2_128Concat);
 /// `Customs.ItemDeclarations`: item → the ids of the declarations that covered it, oldest
 /// first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not
 /// hashed again.
-pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>> =
+pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "ItemDeclarations", StorageHasher::Identity);
 /// `Customs.InspectionRules`: the regulator's rules, sorted by chapter range, then scope.
-pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>> = StorageValue::new(PALLET_NAME, "InspectionRules");
+pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>, ValueQuery> =
+    StorageValue::new(PALLET_NAME, "InspectionRules");
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -809,7 +811,7 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
         if item.customs == CustomsState::Declared {
             return Err(Error::AlreadyDeclared.into());
         }
-        let history = ITEM_DECLARATIONS.get_or_default(ctx, id);
+        let history = ITEM_DECLARATIONS.get(ctx, id);
         if history.len() >= MAX_DECLARATIONS_PER_ITEM {
             return Err(Error::TooManyDeclarations.into());
         }
@@ -823,11 +825,11 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
     }
     let origin_mismatch: Vec<(Gtin, CountryCode)> =
         origins.into_iter().filter(|(_, registered)| *registered != filing.declared_origin).collect();
-    let mut open = OPEN_BY_PORT.get_or_default(ctx, &filing.port);
+    let mut open = OPEN_BY_PORT.get(ctx, &filing.port);
     if open.len() >= MAX_OPEN_PER_PORT {
         return Err(Error::TooManyOpenDeclarations.into());
     }
-    let id = NEXT_DECLARATION_ID.get_or_default(ctx);
+    let id = NEXT_DECLARATION_ID.get(ctx);
     let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
     let time = pallet_timestamp::now(ctx);
     // At most MAX_DECLARATION_ITEMS, checked by the expansion.
@@ -949,7 +951,7 @@ fn decide<E: From<Event>>(
         pallet_products::set_customs_state(ctx, item, status.customs_state());
     }
     if !status.is_open() {
-        let mut open = OPEN_BY_PORT.get_or_default(ctx, &declaration.port);
+        let mut open = OPEN_BY_PORT.get(ctx, &declaration.port);
         open.retain(|held| *held != id);
         if open.is_empty() {
             OPEN_BY_PORT.remove(ctx, &declaration.port);
@@ -1095,7 +1097,7 @@ fn set_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: 
     if !rule.scope.is_valid() {
         return Err(Error::InvalidScope.into());
     }
-    let mut rules = INSPECTION_RULES.get_or_default(ctx);
+    let mut rules = INSPECTION_RULES.get(ctx);
     let slot = match rules.binary_search_by(|held| rule_order(held, &rule)) {
         Ok(_) => return Err(Error::RuleExists.into()),
         Err(slot) => slot,
@@ -1112,7 +1114,7 @@ fn set_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: 
 
 fn remove_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: InspectionRule) -> DispatchResult {
     let org = ensure_regulator(ctx, &agent)?;
-    let mut rules = INSPECTION_RULES.get_or_default(ctx);
+    let mut rules = INSPECTION_RULES.get(ctx);
     let slot = rules.binary_search_by(|held| rule_order(held, &rule)).map_err(|_| Error::RuleNotFound)?;
     rules.remove(slot);
     if rules.is_empty() {
@@ -1155,7 +1157,7 @@ pub fn declaration(storage: &impl StorageRead, id: DeclarationId) -> Option<Decl
 /// customs office's worklist.
 pub fn open_declarations_by_port(storage: &impl StorageRead, port: &UnLocode) -> Vec<(DeclarationId, Declaration)> {
     OPEN_BY_PORT
-        .get_or_default(storage, port)
+        .get(storage, port)
         .into_iter()
         .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
         .collect()
@@ -1164,7 +1166,7 @@ pub fn open_declarations_by_port(storage: &impl StorageRead, port: &UnLocode) ->
 /// Every declaration that covered `item`, oldest first (at most one of them open).
 pub fn declarations_of_item(storage: &impl StorageRead, item: &ItemId) -> Vec<(DeclarationId, Declaration)> {
     ITEM_DECLARATIONS
-        .get_or_default(storage, item)
+        .get(storage, item)
         .into_iter()
         .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
         .collect()
@@ -1172,7 +1174,7 @@ pub fn declarations_of_item(storage: &impl StorageRead, item: &ItemId) -> Vec<(D
 
 /// The regulator's inspection rules, sorted by chapter range, then scope.
 pub fn inspection_rules(storage: &impl StorageRead) -> Vec<InspectionRule> {
-    INSPECTION_RULES.get_or_default(storage)
+    INSPECTION_RULES.get(storage)
 }
 
 /// The inspection scopes clearing `declaration` requires now, sorted: those customs required,

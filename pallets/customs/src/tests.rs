@@ -254,7 +254,7 @@ fn declare_call(subjects: Vec<Subject>) -> Call {
 /// Declares the items at CNSHA as the importer; returns the declaration's id.
 fn declare(ctx: &mut Ctx<'_>, subjects: Vec<Subject>) -> DeclarationId {
     dispatch(ctx, &signed(IMPORTER), declare_call(subjects)).unwrap();
-    NEXT_DECLARATION_ID.get(ctx).unwrap() - 1
+    NEXT_DECLARATION_ID.get(ctx) - 1
 }
 
 /// Declares corkscrews (HS 820559: no inspection rule applies) at CNSHA; returns the id.
@@ -268,7 +268,7 @@ fn declare_corkscrews(ctx: &mut Ctx<'_>, ids: &[ItemId]) -> DeclarationId {
         items(ids),
     );
     dispatch(ctx, &signed(IMPORTER), call).unwrap();
-    NEXT_DECLARATION_ID.get(ctx).unwrap() - 1
+    NEXT_DECLARATION_ID.get(ctx) - 1
 }
 
 fn with_declaration(change: impl FnOnce(&mut Call), subjects: Vec<Subject>) -> Call {
@@ -309,7 +309,7 @@ fn attest_call(subject: InspectionSubject, scope: Scope, valid_until: Option<Mom
 fn attest_lot_l1(ctx: &mut Ctx<'_>, scope: Scope, valid_until: Option<Moment>) -> u64 {
     let subject = InspectionSubject::Lot { gtin: wine_gtin().parse().unwrap(), lot: b"L1".to_vec() };
     pallet_inspection::dispatch(ctx, &signed(CCIG), attest_call(subject, scope, valid_until)).unwrap();
-    pallet_inspection::NEXT_ATTESTATION_ID.get(ctx).unwrap() - 1
+    pallet_inspection::NEXT_ATTESTATION_ID.get(ctx) - 1
 }
 
 fn customs_state(ctx: &Ctx<'_>, id: &ItemId) -> CustomsState {

@@ -93,7 +93,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
-    storage::{StorageMap, StorageRead, StorageValue},
+    storage::{StorageMap, StorageRead, StorageValue, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -121,20 +121,21 @@ pub const MAX_COVERED_ITEMS: usize = 1_000;
 pub const ATTESTATIONS: StorageMap<AttestationId, Attestation> =
     StorageMap::new(PALLET_NAME, "Attestations", StorageHasher::Twox64Concat);
 /// `Inspection.NextAttestationId`: the id the next attestation gets.
-pub const NEXT_ATTESTATION_ID: StorageValue<AttestationId> = StorageValue::new(PALLET_NAME, "NextAttestationId");
+pub const NEXT_ATTESTATION_ID: StorageValue<AttestationId, ValueQuery> =
+    StorageValue::new(PALLET_NAME, "NextAttestationId");
 /// `Inspection.SubjectAttestations`: subject → the ids of the attestations made on it, oldest
 /// first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`].
-pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>> =
+pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "SubjectAttestations", StorageHasher::Blake2_128Concat);
 /// `Inspection.CoveredItems`: id of an attestation on an aggregate → the items the aggregate
 /// held when it was made, sorted. Kept apart from the attestation so that reading an
 /// attestation stays cheap.
-pub const COVERED_ITEMS: StorageMap<AttestationId, Vec<ItemId>> =
+pub const COVERED_ITEMS: StorageMap<AttestationId, Vec<ItemId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "CoveredItems", StorageHasher::Twox64Concat);
 /// `Inspection.ItemCoverage`: item → the ids of the attestations on aggregates that held it
 /// when they were made, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids are
 /// already hashes, so the key is not hashed again.
-pub const ITEM_COVERAGE: StorageMap<ItemId, Vec<AttestationId>> =
+pub const ITEM_COVERAGE: StorageMap<ItemId, Vec<AttestationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "ItemCoverage", StorageHasher::Identity);
 
 /// The pallet's calls. Indices are stable.
@@ -519,13 +520,13 @@ fn record<E: From<Event>>(
     supersedes: Option<AttestationId>,
     read_point: Option<Location>,
 ) -> Result<AttestationId, DispatchError> {
-    let id = NEXT_ATTESTATION_ID.get_or_default(ctx);
+    let id = NEXT_ATTESTATION_ID.get(ctx);
     let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
-    let subject_ids = appended(SUBJECT_ATTESTATIONS.get_or_default(ctx, &subject), id)?;
+    let subject_ids = appended(SUBJECT_ATTESTATIONS.get(ctx, &subject), id)?;
     let covered = covered.unwrap_or_default();
     let mut coverage = Vec::with_capacity(covered.len());
     for item in &covered {
-        coverage.push(appended(ITEM_COVERAGE.get_or_default(ctx, item), id)?);
+        coverage.push(appended(ITEM_COVERAGE.get(ctx, item), id)?);
     }
     let time = pallet_timestamp::now(ctx);
     // At most MAX_COVERED_ITEMS, checked when the items were read.
@@ -626,7 +627,7 @@ fn supersede<E: From<Event>>(
     finding.validate(now)?;
     // The new attestation restates the finding about the same goods: an aggregate's covered
     // items are the old attestation's, not what the SSCC holds today.
-    let covered = (old.covered_items > 0).then(|| COVERED_ITEMS.get_or_default(ctx, &old_id));
+    let covered = (old.covered_items > 0).then(|| COVERED_ITEMS.get(ctx, &old_id));
     let read_point = match &old.subject {
         InspectionSubject::Item(id) => pallet_products::item(ctx, id).map(|item| item.location),
         InspectionSubject::Lot { .. } => first_location(ctx, org),
@@ -694,30 +695,26 @@ pub fn attestation(storage: &impl StorageRead, id: AttestationId) -> Option<Atte
 /// Every attestation made on `subject` itself (revoked and superseded ones included), oldest
 /// first. For what covers an item through its lot or an aggregate, see [`covering_attestations`].
 pub fn attestations_of(storage: &impl StorageRead, subject: &InspectionSubject) -> Vec<Attestation> {
-    SUBJECT_ATTESTATIONS
-        .get_or_default(storage, subject)
-        .into_iter()
-        .filter_map(|id| attestation(storage, id))
-        .collect()
+    SUBJECT_ATTESTATIONS.get(storage, subject).into_iter().filter_map(|id| attestation(storage, id)).collect()
 }
 
 /// The items an aggregate attestation covers (what the aggregate held when it was made),
 /// sorted; empty for an attestation on an item or a lot.
 pub fn covered_items(storage: &impl StorageRead, id: AttestationId) -> Vec<ItemId> {
-    COVERED_ITEMS.get_or_default(storage, &id)
+    COVERED_ITEMS.get(storage, &id)
 }
 
 /// The ids of the attestations that cover `item` (see the crate docs): on the item, on its lot,
 /// and on aggregates that held it when they were made; each list oldest first.
 fn covering_ids(storage: &impl StorageRead, item: &ItemId) -> Vec<AttestationId> {
-    let mut ids = SUBJECT_ATTESTATIONS.get_or_default(storage, &InspectionSubject::Item(*item));
+    let mut ids = SUBJECT_ATTESTATIONS.get(storage, &InspectionSubject::Item(*item));
     if let Some(record) = pallet_products::item(storage, item) {
         if let Some(lot) = record.lot_number() {
             let lot = InspectionSubject::Lot { gtin: record.gtin, lot: lot.to_vec() };
-            ids.extend(SUBJECT_ATTESTATIONS.get_or_default(storage, &lot));
+            ids.extend(SUBJECT_ATTESTATIONS.get(storage, &lot));
         }
     }
-    ids.extend(ITEM_COVERAGE.get_or_default(storage, item));
+    ids.extend(ITEM_COVERAGE.get(storage, item));
     ids
 }
 

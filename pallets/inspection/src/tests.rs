@@ -238,7 +238,7 @@ fn attest(
 
 /// The id the last `attest` or `supersede` gave.
 fn last_id(ctx: &Ctx<'_>) -> AttestationId {
-    NEXT_ATTESTATION_ID.get(ctx).unwrap() - 1
+    NEXT_ATTESTATION_ID.get(ctx) - 1
 }
 
 fn supersede_call(attestation: AttestationId, result: InspectionResult) -> Call {

@@ -78,7 +78,7 @@ fn check_report(storage: &impl StorageRead, now: BlockNumber, report: &Equivocat
     if report.first.block == report.second.block {
         return Err(Error::VotesDoNotConflict);
     }
-    let term_start = VALIDATOR_SET_CHANGES.get_or_default(storage).last().copied().unwrap_or(0);
+    let term_start = VALIDATOR_SET_CHANGES.get(storage).last().copied().unwrap_or(0);
     if report.height >= now || report.height <= term_start {
         return Err(Error::EquivocationOutsideTerm);
     }
@@ -96,7 +96,7 @@ fn check_report(storage: &impl StorageRead, now: BlockNumber, report: &Equivocat
 
 fn offender_org(storage: &impl StorageRead, report: &EquivocationReport) -> Result<OrgId, Error> {
     VALIDATORS
-        .get_or_default(storage)
+        .get(storage)
         .iter()
         .find(|validator| validator.consensus_key == report.offender)
         .map(|validator| validator.org)

@@ -92,7 +92,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
+    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -130,41 +130,42 @@ pub const DEFAULT_THRESHOLD: (u32, u32) = (1, 2);
 pub const ORGANISATIONS: StorageMap<OrgId, Organisation> =
     StorageMap::new(PALLET_NAME, "Organisations", StorageHasher::Twox64Concat);
 /// `Membership.NextOrgId`: the id the next admitted organisation gets.
-pub const NEXT_ORG_ID: StorageValue<OrgId> = StorageValue::new(PALLET_NAME, "NextOrgId");
+pub const NEXT_ORG_ID: StorageValue<OrgId, ValueQuery> = StorageValue::new(PALLET_NAME, "NextOrgId");
 /// `Membership.AccountOrg`: account → its organisation. Being a key here is being a member.
 pub const ACCOUNT_ORG: StorageMap<AccountId32, OrgId> =
     StorageMap::new(PALLET_NAME, "AccountOrg", StorageHasher::Blake2_128Concat);
 /// `Membership.OrgAccounts`: organisation → its accounts, in order of addition.
-pub const ORG_ACCOUNTS: StorageMap<OrgId, Vec<AccountId32>> =
+pub const ORG_ACCOUNTS: StorageMap<OrgId, Vec<AccountId32>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "OrgAccounts", StorageHasher::Twox64Concat);
 /// `Membership.OrgRoles`: organisation → its roles, sorted by SCALE encoding.
-pub const ORG_ROLES: StorageMap<OrgId, Vec<Role>> =
+pub const ORG_ROLES: StorageMap<OrgId, Vec<Role>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "OrgRoles", StorageHasher::Twox64Concat);
 /// `Membership.AdminOrgs`: the organisations holding `Admin`, sorted.
-pub const ADMIN_ORGS: StorageValue<Vec<OrgId>> = StorageValue::new(PALLET_NAME, "AdminOrgs");
+pub const ADMIN_ORGS: StorageValue<Vec<OrgId>, ValueQuery> = StorageValue::new(PALLET_NAME, "AdminOrgs");
 /// `Membership.PrefixOwner`: registered company prefix → the organisation owning it.
 pub const PREFIX_OWNER: StorageMap<CompanyPrefix, OrgId> =
     StorageMap::new(PALLET_NAME, "PrefixOwner", StorageHasher::Blake2_128Concat);
 /// `Membership.PrefixStems`: a digit string of at least [`MIN_PREFIX_LEN`] digits → how many
 /// registered prefixes strictly extend it. Hashed keys cannot be range-scanned, so this is how a
 /// new prefix that would be the start of a longer registered one is found in one read.
-pub const PREFIX_STEMS: StorageMap<CompanyPrefix, u32> =
+pub const PREFIX_STEMS: StorageMap<CompanyPrefix, u32, ValueQuery> =
     StorageMap::new(PALLET_NAME, "PrefixStems", StorageHasher::Blake2_128Concat);
 /// `Membership.Threshold`: `(numerator, denominator)` of the admin organisations needed.
 pub const THRESHOLD: StorageValue<(u32, u32)> = StorageValue::new(PALLET_NAME, "Threshold");
 /// `Membership.Proposals`: open proposals by id.
 pub const PROPOSALS: StorageMap<u32, Proposal> = StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
 /// `Membership.NextProposalId`: the id the next proposal gets.
-pub const NEXT_PROPOSAL_ID: StorageValue<u32> = StorageValue::new(PALLET_NAME, "NextProposalId");
+pub const NEXT_PROPOSAL_ID: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "NextProposalId");
 /// `Membership.Validators`: the current validator set, in proposer order.
-pub const VALIDATORS: StorageValue<Vec<ValidatorInfo>> = StorageValue::new(PALLET_NAME, "Validators");
+pub const VALIDATORS: StorageValue<Vec<ValidatorInfo>, ValueQuery> = StorageValue::new(PALLET_NAME, "Validators");
 /// `Membership.PendingValidators`: the next validator set and the block it takes effect in.
 pub const PENDING_VALIDATORS: StorageValue<(BlockNumber, Vec<ValidatorInfo>)> =
     StorageValue::new(PALLET_NAME, "PendingValidators");
 /// `Membership.ValidatorSetChanges`: every block in which a new validator set took effect,
 /// oldest first. A light client follows the validator set from genesis through these blocks:
 /// each is certified by the set before it and holds the set after it.
-pub const VALIDATOR_SET_CHANGES: StorageValue<Vec<BlockNumber>> = StorageValue::new(PALLET_NAME, "ValidatorSetChanges");
+pub const VALIDATOR_SET_CHANGES: StorageValue<Vec<BlockNumber>, ValueQuery> =
+    StorageValue::new(PALLET_NAME, "ValidatorSetChanges");
 /// `Membership.Equivocations`: offence → its record (see [`equivocation`]).
 pub const EQUIVOCATIONS: StorageMap<Offence, EquivocationRecord> =
     StorageMap::new(PALLET_NAME, "Equivocations", StorageHasher::Blake2_128Concat);
@@ -646,7 +647,7 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
 fn propose<E: From<Event>>(ctx: &mut Context<'_, E>, account: AccountId32, action: Action) -> DispatchResult {
     let org = admin_org(ctx, &account)?;
     validate_action(ctx, &action)?;
-    let id = NEXT_PROPOSAL_ID.get_or_default(ctx);
+    let id = NEXT_PROPOSAL_ID.get(ctx);
     let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
     let now = ctx.block_number();
     NEXT_PROPOSAL_ID.put(ctx, &next);
@@ -658,7 +659,7 @@ fn propose<E: From<Event>>(ctx: &mut Context<'_, E>, account: AccountId32, actio
         created_at: now,
         expires_at: now.saturating_add(PROPOSAL_LIFETIME),
     };
-    let admins = ADMIN_ORGS.get_or_default(ctx);
+    let admins = ADMIN_ORGS.get(ctx);
     if threshold_met(current_approvals(&proposal.approvals, &admins), admins.len(), threshold(ctx)) {
         execute(ctx, id, proposal.action);
     } else {
@@ -677,7 +678,7 @@ fn approve<E: From<Event>>(ctx: &mut Context<'_, E>, account: AccountId32, id: u
         Ok(_) => return Err(Error::AlreadyApproved.into()),
         Err(slot) => proposal.approvals.insert(slot, org),
     }
-    let admins = ADMIN_ORGS.get_or_default(ctx);
+    let admins = ADMIN_ORGS.get(ctx);
     let approvals = current_approvals(&proposal.approvals, &admins);
     ctx.deposit_event(Event::Approved { proposal: id, org, approvals });
     if threshold_met(approvals, admins.len(), threshold(ctx)) {
@@ -733,7 +734,7 @@ pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) {
     if at <= ctx.block_number() {
         PENDING_VALIDATORS.kill(ctx);
         VALIDATORS.put(ctx, &validators);
-        let mut changes = VALIDATOR_SET_CHANGES.get_or_default(ctx);
+        let mut changes = VALIDATOR_SET_CHANGES.get(ctx);
         changes.push(ctx.block_number());
         VALIDATOR_SET_CHANGES.put(ctx, &changes);
         ctx.deposit_event(Event::ValidatorSetChanged { validators });
@@ -779,7 +780,7 @@ fn admin_org(storage: &impl StorageRead, account: &AccountId32) -> Result<OrgId,
 }
 
 fn is_admin(storage: &impl StorageRead, org: OrgId) -> bool {
-    ADMIN_ORGS.get_or_default(storage).binary_search(&org).is_ok()
+    ADMIN_ORGS.get(storage).binary_search(&org).is_ok()
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -801,11 +802,11 @@ fn validate_action(storage: &impl StorageRead, action: &Action) -> Result<(), Er
             if roles.contains(&Role::Admin) && accounts.is_empty() {
                 return Err(Error::AdminNeedsAccount);
             }
-            NEXT_ORG_ID.get_or_default(storage).checked_add(1).ok_or(Error::IdsExhausted)?;
+            NEXT_ORG_ID.get(storage).checked_add(1).ok_or(Error::IdsExhausted)?;
         }
         Action::Remove { org } => {
             ensure_organisation(storage, *org)?;
-            if ADMIN_ORGS.get_or_default(storage) == [*org] {
+            if ADMIN_ORGS.get(storage) == [*org] {
                 return Err(Error::LastAdmin);
             }
             if runs_validator(storage, *org) {
@@ -815,24 +816,24 @@ fn validate_action(storage: &impl StorageRead, action: &Action) -> Result<(), Er
         Action::GrantRole { org, role } => {
             validate_role(role)?;
             ensure_organisation(storage, *org)?;
-            let roles = ORG_ROLES.get_or_default(storage, org);
+            let roles = ORG_ROLES.get(storage, org);
             if roles.contains(role) {
                 return Err(Error::RoleAlreadyGranted);
             }
             if roles.len() >= MAX_ROLES {
                 return Err(Error::TooManyRoles);
             }
-            if *role == Role::Admin && ORG_ACCOUNTS.get_or_default(storage, org).is_empty() {
+            if *role == Role::Admin && ORG_ACCOUNTS.get(storage, org).is_empty() {
                 return Err(Error::AdminNeedsAccount);
             }
         }
         Action::RevokeRole { org, role } => {
             validate_role(role)?;
             ensure_organisation(storage, *org)?;
-            if !ORG_ROLES.get_or_default(storage, org).contains(role) {
+            if !ORG_ROLES.get(storage, org).contains(role) {
                 return Err(Error::RoleNotGranted);
             }
-            if *role == Role::Admin && ADMIN_ORGS.get_or_default(storage).len() <= 1 {
+            if *role == Role::Admin && ADMIN_ORGS.get(storage).len() <= 1 {
                 return Err(Error::LastAdmin);
             }
         }
@@ -848,13 +849,13 @@ fn validate_action(storage: &impl StorageRead, action: &Action) -> Result<(), Er
             if ACCOUNT_ORG.contains(storage, account) {
                 return Err(Error::AccountAlreadyMember);
             }
-            if ORG_ACCOUNTS.get_or_default(storage, org).len() >= MAX_ACCOUNTS {
+            if ORG_ACCOUNTS.get(storage, org).len() >= MAX_ACCOUNTS {
                 return Err(Error::TooManyAccounts);
             }
         }
         Action::RemoveAccount { account } => {
             let org = ACCOUNT_ORG.get(storage, account).ok_or(Error::AccountNotMember)?;
-            if is_admin(storage, org) && ORG_ACCOUNTS.get_or_default(storage, &org).len() <= 1 {
+            if is_admin(storage, org) && ORG_ACCOUNTS.get(storage, &org).len() <= 1 {
                 return Err(Error::AdminNeedsAccount);
             }
         }
@@ -1000,7 +1001,7 @@ fn validate_validator_set(storage: &impl StorageRead, set: &[ValidatorInfo]) -> 
 
 fn runs_validator(storage: &impl StorageRead, org: OrgId) -> bool {
     let pending = PENDING_VALIDATORS.get(storage).map(|(_, set)| set).unwrap_or_default();
-    VALIDATORS.get_or_default(storage).iter().chain(&pending).any(|validator| validator.org == org)
+    VALIDATORS.get(storage).iter().chain(&pending).any(|validator| validator.org == org)
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -1013,7 +1014,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
     let mut events = Vec::new();
     match action {
         Action::Admit { name, country, company_prefixes, locations, accounts, roles } => {
-            let org = NEXT_ORG_ID.get_or_default(storage);
+            let org = NEXT_ORG_ID.get(storage);
             NEXT_ORG_ID.put(storage, &org.checked_add(1).ok_or(Error::IdsExhausted)?);
             let organisation = Organisation {
                 name: name.clone(),
@@ -1050,12 +1051,12 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
         }
         Action::Remove { org } => {
             let organisation = ensure_organisation(storage, *org)?;
-            for account in ORG_ACCOUNTS.get_or_default(storage, org) {
+            for account in ORG_ACCOUNTS.get(storage, org) {
                 ACCOUNT_ORG.remove(storage, &account);
                 events.push(Event::AccountRemoved { org: *org, account });
             }
             ORG_ACCOUNTS.remove(storage, org);
-            for role in ORG_ROLES.get_or_default(storage, org) {
+            for role in ORG_ROLES.get(storage, org) {
                 events.push(Event::RoleRevoked { org: *org, role });
             }
             ORG_ROLES.remove(storage, org);
@@ -1067,7 +1068,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             events.push(Event::OrganisationRemoved { org: *org });
         }
         Action::GrantRole { org, role } => {
-            let mut roles = ORG_ROLES.get_or_default(storage, org);
+            let mut roles = ORG_ROLES.get(storage, org);
             let encoded = role.encode();
             let slot = roles.partition_point(|held| held.encode() < encoded);
             roles.insert(slot, role.clone());
@@ -1078,7 +1079,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             events.push(Event::RoleGranted { org: *org, role: role.clone() });
         }
         Action::RevokeRole { org, role } => {
-            let mut roles = ORG_ROLES.get_or_default(storage, org);
+            let mut roles = ORG_ROLES.get(storage, org);
             roles.retain(|held| held != role);
             if roles.is_empty() {
                 ORG_ROLES.remove(storage, org);
@@ -1098,7 +1099,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             events.push(Event::PrefixAssigned { org: *org, prefix: prefix.clone() });
         }
         Action::AddAccount { org, account } => {
-            let mut accounts = ORG_ACCOUNTS.get_or_default(storage, org);
+            let mut accounts = ORG_ACCOUNTS.get(storage, org);
             accounts.push(*account);
             ORG_ACCOUNTS.insert(storage, org, &accounts);
             ACCOUNT_ORG.insert(storage, account, org);
@@ -1106,7 +1107,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
         }
         Action::RemoveAccount { account } => {
             let org = ACCOUNT_ORG.get(storage, account).ok_or(Error::AccountNotMember)?;
-            let mut accounts = ORG_ACCOUNTS.get_or_default(storage, &org);
+            let mut accounts = ORG_ACCOUNTS.get(storage, &org);
             accounts.retain(|held| held != account);
             if accounts.is_empty() {
                 ORG_ACCOUNTS.remove(storage, &org);
@@ -1130,7 +1131,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
 }
 
 fn set_admin(storage: &mut impl StorageWrite, org: OrgId, admin: bool) {
-    let mut admins = ADMIN_ORGS.get_or_default(storage);
+    let mut admins = ADMIN_ORGS.get(storage);
     match (admins.binary_search(&org), admin) {
         (Err(slot), true) => admins.insert(slot, org),
         (Ok(slot), false) => {
@@ -1150,7 +1151,7 @@ fn stems(prefix: &CompanyPrefix) -> impl Iterator<Item = CompanyPrefix> + '_ {
 fn register_prefix(storage: &mut impl StorageWrite, org: OrgId, prefix: &CompanyPrefix) {
     PREFIX_OWNER.insert(storage, prefix, &org);
     for stem in stems(prefix) {
-        let extensions = PREFIX_STEMS.get_or_default(storage, &stem).saturating_add(1);
+        let extensions = PREFIX_STEMS.get(storage, &stem).saturating_add(1);
         PREFIX_STEMS.insert(storage, &stem, &extensions);
     }
 }
@@ -1158,7 +1159,7 @@ fn register_prefix(storage: &mut impl StorageWrite, org: OrgId, prefix: &Company
 fn release_prefix(storage: &mut impl StorageWrite, prefix: &CompanyPrefix) {
     PREFIX_OWNER.remove(storage, prefix);
     for stem in stems(prefix) {
-        match PREFIX_STEMS.get_or_default(storage, &stem) {
+        match PREFIX_STEMS.get(storage, &stem) {
             0 | 1 => PREFIX_STEMS.remove(storage, &stem),
             extensions => PREFIX_STEMS.insert(storage, &stem, &(extensions - 1)),
         }
@@ -1191,12 +1192,12 @@ pub fn has_role(storage: &impl StorageRead, org: OrgId, role: &Role) -> bool {
 
 /// The organisation's roles, sorted by SCALE encoding.
 pub fn roles(storage: &impl StorageRead, org: OrgId) -> Vec<Role> {
-    ORG_ROLES.get_or_default(storage, &org)
+    ORG_ROLES.get(storage, &org)
 }
 
 /// The organisation's accounts, in order of addition.
 pub fn accounts(storage: &impl StorageRead, org: OrgId) -> Vec<AccountId32> {
-    ORG_ACCOUNTS.get_or_default(storage, &org)
+    ORG_ACCOUNTS.get(storage, &org)
 }
 
 /// The org of `account` if it holds `role`, else `NotMember`, or `NotAdmin` for the admin role,
@@ -1223,12 +1224,12 @@ pub fn prefix_owner(storage: &impl StorageRead, digits: &[u8]) -> Option<(OrgId,
 
 /// The current validator set, in proposer order.
 pub fn validators(storage: &impl StorageRead) -> Vec<ValidatorInfo> {
-    VALIDATORS.get_or_default(storage)
+    VALIDATORS.get(storage)
 }
 
 /// The blocks in which a new validator set took effect, oldest first.
 pub fn validator_set_changes(storage: &impl StorageRead) -> Vec<BlockNumber> {
-    VALIDATOR_SET_CHANGES.get_or_default(storage)
+    VALIDATOR_SET_CHANGES.get(storage)
 }
 
 /// The scheduled validator set and the block it takes effect in, if any.
@@ -1238,7 +1239,7 @@ pub fn pending_validators(storage: &impl StorageRead) -> Option<(BlockNumber, Ve
 
 /// The admin organisations, sorted.
 pub fn admin_orgs(storage: &impl StorageRead) -> Vec<OrgId> {
-    ADMIN_ORGS.get_or_default(storage)
+    ADMIN_ORGS.get(storage)
 }
 
 /// The approval threshold `(numerator, denominator)`.
@@ -1277,7 +1278,7 @@ pub fn build_genesis(storage: &mut impl StorageWrite, config: &GenesisConfig) ->
             accounts: founder.accounts.clone(),
             roles: founder.roles.clone(),
         };
-        ids.push(NEXT_ORG_ID.get_or_default(storage));
+        ids.push(NEXT_ORG_ID.get(storage));
         apply_action(storage, 0, &action).map_err(|error| GenesisError::Organisation {
             index,
             name: founder.name.clone(),

@@ -271,7 +271,7 @@ fn genesis_from_the_chain_spec_builds_the_consortium_and_answers_queries() {
     assert_eq!(pending_validators(&ctx), None);
     assert_eq!(admin_orgs(&ctx), vec![WINERY_ORG, CUSTOMS_ORG, GACC_ORG]);
     assert_eq!(approval_threshold(&ctx), (1, 2));
-    assert_eq!(NEXT_ORG_ID.get(&ctx), Some(NEW_ORG));
+    assert_eq!(NEXT_ORG_ID.get(&ctx), NEW_ORG);
     assert!(ctx.overlay.corruption().is_none());
 }
 

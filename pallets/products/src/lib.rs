@@ -80,7 +80,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
-    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite},
+    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -116,7 +116,7 @@ pub const ITEMS: StorageMap<ItemId, Item> = StorageMap::new(PALLET_NAME, "Items"
 /// `Products.Lots`: (GTIN, lot) → how many items were commissioned under that lot (a lot item
 /// counts once, and so does each serialised item that names the lot). Recalls need it to know
 /// that a lot exists.
-pub const LOTS: StorageDoubleMap<Gtin, Vec<u8>, u32> =
+pub const LOTS: StorageDoubleMap<Gtin, Vec<u8>, u32, ValueQuery> =
     StorageDoubleMap::new(PALLET_NAME, "Lots", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
 /// `Products.LotRecalls`: (GTIN, lot) → the lot's recall.
 pub const LOT_RECALLS: StorageDoubleMap<Gtin, Vec<u8>, Recall> =
@@ -773,7 +773,7 @@ fn commission_lot<E: From<Event>>(
 
 fn note_lot_items(storage: &mut impl StorageWrite, gtin: &Gtin, lot: &[u8], count: u32) {
     let lot = lot.to_vec();
-    let total = LOTS.get(storage, gtin, &lot).unwrap_or_default().saturating_add(count);
+    let total = LOTS.get(storage, gtin, &lot).saturating_add(count);
     LOTS.insert(storage, gtin, &lot, &total);
 }
 

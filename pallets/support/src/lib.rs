@@ -32,7 +32,7 @@ pub mod weight;
 pub use context::{Context, EventRecord, Phase, StorageRead, StorageWrite};
 pub use dispatch::{DispatchError, DispatchResult, ModuleError, Origin};
 pub use overlay::{Overlay, StateReader};
-pub use storage::{StorageDoubleMap, StorageMap, StorageValue};
+pub use storage::{OptionQuery, StorageDoubleMap, StorageMap, StorageValue, ValueQuery};
 pub use weight::Weight;
 
 /// Makes `DispatchError::Module` from a pallet's error enum.

@@ -2,8 +2,10 @@
 //! declarations the pallets read and write through — the key and value types, the hashers and
 //! the names cannot drift from what is stored.
 //!
-//! Every entry is `Optional` (an absent key is no value, as [`crate::StorageMap::get`] returns
-//! `None`), with the encoding of `None` as its default.
+//! An item's modifier and fallback follow its query kind ([`crate::storage::QueryKind`]):
+//! `ValueQuery` items are `Default` with the SCALE encoding of the value type's default as
+//! fallback (what a client decodes for an absent key, and what the runtime reads); `OptionQuery`
+//! items are `Optional` with the encoding of `None` (`0x00`).
 
 use frame_metadata::v14::{
     StorageEntryMetadata, StorageEntryModifier, StorageEntryType, StorageHasher as MetadataHasher,
@@ -12,7 +14,10 @@ use parity_scale_codec::{Decode, Encode};
 use scale_info::{form::MetaForm, meta_type, TypeInfo};
 use tracechain_primitives::storage_key::StorageHasher;
 
-use crate::{StorageDoubleMap, StorageMap, StorageValue};
+use crate::{
+    storage::{OptionQuery, QueryKind, ValueQuery},
+    StorageDoubleMap, StorageMap, StorageValue,
+};
 
 /// An entry of a pallet's storage in the metadata.
 pub type StorageEntry = StorageEntryMetadata<MetaForm>;
@@ -26,18 +31,44 @@ fn hasher(hasher: StorageHasher) -> MetadataHasher {
     }
 }
 
-fn entry(name: &'static str, ty: StorageEntryType<MetaForm>, docs: &'static str) -> StorageEntry {
-    StorageEntryMetadata { name, modifier: StorageEntryModifier::Optional, ty, default: vec![0], docs: vec![docs] }
+/// The metadata modifier and fallback bytes of a query kind over the value type `V`.
+pub trait QueryMetadata<V>: QueryKind {
+    /// `Optional` or `Default`.
+    const MODIFIER: StorageEntryModifier;
+    /// What a client decodes an absent key to: `None`'s encoding, or `V::default()`'s.
+    fn fallback() -> Vec<u8>;
 }
 
-impl<V: Encode + Decode + TypeInfo + 'static> StorageValue<V> {
-    /// This item's metadata entry, documented by `docs`.
-    pub fn metadata(&self, docs: &'static str) -> StorageEntry {
-        entry(self.item(), StorageEntryType::Plain(meta_type::<V>()), docs)
+impl<V> QueryMetadata<V> for OptionQuery {
+    const MODIFIER: StorageEntryModifier = StorageEntryModifier::Optional;
+    fn fallback() -> Vec<u8> {
+        vec![0]
     }
 }
 
-impl<K: Encode + TypeInfo + 'static, V: Encode + Decode + TypeInfo + 'static> StorageMap<K, V> {
+impl<V: Encode + Default> QueryMetadata<V> for ValueQuery {
+    const MODIFIER: StorageEntryModifier = StorageEntryModifier::Default;
+    fn fallback() -> Vec<u8> {
+        V::default().encode()
+    }
+}
+
+fn entry<V, Q: QueryMetadata<V>>(
+    name: &'static str,
+    ty: StorageEntryType<MetaForm>,
+    docs: &'static str,
+) -> StorageEntry {
+    StorageEntryMetadata { name, modifier: Q::MODIFIER, ty, default: Q::fallback(), docs: vec![docs] }
+}
+
+impl<V: Encode + Decode + TypeInfo + 'static, Q: QueryMetadata<V>> StorageValue<V, Q> {
+    /// This item's metadata entry, documented by `docs`.
+    pub fn metadata(&self, docs: &'static str) -> StorageEntry {
+        entry::<V, Q>(self.item(), StorageEntryType::Plain(meta_type::<V>()), docs)
+    }
+}
+
+impl<K: Encode + TypeInfo + 'static, V: Encode + Decode + TypeInfo + 'static, Q: QueryMetadata<V>> StorageMap<K, V, Q> {
     /// This map's metadata entry, documented by `docs`.
     pub fn metadata(&self, docs: &'static str) -> StorageEntry {
         let ty = StorageEntryType::Map {
@@ -45,11 +76,11 @@ impl<K: Encode + TypeInfo + 'static, V: Encode + Decode + TypeInfo + 'static> St
             key: meta_type::<K>(),
             value: meta_type::<V>(),
         };
-        entry(self.item(), ty, docs)
+        entry::<V, Q>(self.item(), ty, docs)
     }
 }
 
-impl<K1, K2, V> StorageDoubleMap<K1, K2, V>
+impl<K1, K2, V, Q: QueryMetadata<V>> StorageDoubleMap<K1, K2, V, Q>
 where
     K1: Encode + TypeInfo + 'static,
     K2: Encode + TypeInfo + 'static,
@@ -63,6 +94,6 @@ where
             key: meta_type::<(K1, K2)>(),
             value: meta_type::<V>(),
         };
-        entry(self.item(), ty, docs)
+        entry::<V, Q>(self.item(), ty, docs)
     }
 }

@@ -1,8 +1,18 @@
 //! Typed storage items whose keys follow FRAME's layout.
 //!
 //! A pallet declares its items as constants, e.g.
-//! `pub const NUMBER: StorageValue<u32> = StorageValue::new("System", "Number");`, and reads and
-//! writes them through any [`StorageRead`] / [`StorageWrite`] (the block context or an overlay).
+//! `pub const NUMBER: StorageValue<u32, ValueQuery> = StorageValue::new("System", "Number");`, and
+//! reads and writes them through any [`StorageRead`] / [`StorageWrite`] (the block context or an
+//! overlay).
+//!
+//! Each item declares its query kind, as FRAME does:
+//! - [`ValueQuery`] for items with a natural default (counters, lists, sets, `System.Account`):
+//!   `get` returns the value, or `V::default()` when the key is absent. The metadata marks them
+//!   `Default`, with the SCALE encoding of `V::default()` as fallback, so a client decodes an
+//!   absent key to the same value the runtime reads.
+//! - [`OptionQuery`] (the default) where absence means something (an unknown item, class or
+//!   proposal): `get` returns `Option<V>`; the metadata marks them `Optional`.
+//!
 //! A stored value that does not decode completely is recorded as corruption and reads as absent.
 
 use std::marker::PhantomData;
@@ -11,6 +21,26 @@ use parity_scale_codec::{Decode, DecodeAll, Encode};
 use tracechain_primitives::storage_key::{double_map_key, map_key, storage_prefix, StorageHasher};
 
 pub use crate::context::{StorageRead, StorageWrite};
+
+/// How an item answers a read of an absent key: FRAME's `OptionQuery` or `ValueQuery`.
+pub trait QueryKind {
+    /// Whether an absent key reads as the value type's default.
+    const HAS_DEFAULT: bool;
+}
+
+/// An absent key reads as `None` (FRAME's `OptionQuery`; metadata modifier `Optional`).
+pub struct OptionQuery;
+
+/// An absent key reads as `V::default()` (FRAME's `ValueQuery`; metadata modifier `Default`).
+pub struct ValueQuery;
+
+impl QueryKind for OptionQuery {
+    const HAS_DEFAULT: bool = false;
+}
+
+impl QueryKind for ValueQuery {
+    const HAS_DEFAULT: bool = true;
+}
 
 fn decode_value<V: Decode>(storage: &impl StorageRead, pallet: &str, item: &str, bytes: Option<Vec<u8>>) -> Option<V> {
     let bytes = bytes?;
@@ -24,16 +54,16 @@ fn decode_value<V: Decode>(storage: &impl StorageRead, pallet: &str, item: &str,
 }
 
 /// A single value.
-pub struct StorageValue<V> {
+pub struct StorageValue<V, Q: QueryKind = OptionQuery> {
     pallet: &'static str,
     item: &'static str,
-    value: PhantomData<fn() -> V>,
+    types: PhantomData<fn() -> (V, Q)>,
 }
 
-impl<V: Encode + Decode> StorageValue<V> {
+impl<V: Encode + Decode, Q: QueryKind> StorageValue<V, Q> {
     /// Declares the item `item` of pallet `pallet`.
     pub const fn new(pallet: &'static str, item: &'static str) -> Self {
-        Self { pallet, item, value: PhantomData }
+        Self { pallet, item, types: PhantomData }
     }
 
     /// The item's name.
@@ -46,8 +76,8 @@ impl<V: Encode + Decode> StorageValue<V> {
         storage_prefix(self.pallet, self.item).to_vec()
     }
 
-    /// The stored value.
-    pub fn get(&self, storage: &impl StorageRead) -> Option<V> {
+    /// The stored value, `None` when the key is absent (whatever the query kind).
+    pub fn try_get(&self, storage: &impl StorageRead) -> Option<V> {
         decode_value(storage, self.pallet, self.item, storage.storage_get(&self.key()))
     }
 
@@ -65,31 +95,48 @@ impl<V: Encode + Decode> StorageValue<V> {
     pub fn kill(&self, storage: &mut impl StorageWrite) {
         storage.storage_remove(self.key());
     }
+}
+
+impl<V: Encode + Decode> StorageValue<V, OptionQuery> {
+    /// The stored value.
+    pub fn get(&self, storage: &impl StorageRead) -> Option<V> {
+        self.try_get(storage)
+    }
 
     /// Removes and returns the value.
     pub fn take(&self, storage: &mut impl StorageWrite) -> Option<V> {
+        let value = self.try_get(storage);
+        self.kill(storage);
+        value
+    }
+}
+
+impl<V: Encode + Decode + Default> StorageValue<V, ValueQuery> {
+    /// The stored value, or the default when absent.
+    pub fn get(&self, storage: &impl StorageRead) -> V {
+        self.try_get(storage).unwrap_or_default()
+    }
+
+    /// Removes and returns the value (the default when absent).
+    pub fn take(&self, storage: &mut impl StorageWrite) -> V {
         let value = self.get(storage);
         self.kill(storage);
         value
     }
 }
 
-impl<V: Encode + Decode + Default> StorageValue<V> {
-    /// The stored value, or the default when absent (FRAME's `ValueQuery`).
-    pub fn get_or_default(&self, storage: &impl StorageRead) -> V {
-        self.get(storage).unwrap_or_default()
-    }
-}
+/// The types a map stores, as one marker so the struct stays simple.
+type MapTypes<K, V, Q> = fn() -> (K, V, Q);
 
 /// A map from keys to values.
-pub struct StorageMap<K, V> {
+pub struct StorageMap<K, V, Q: QueryKind = OptionQuery> {
     pallet: &'static str,
     item: &'static str,
     hasher: StorageHasher,
-    types: PhantomData<fn() -> (K, V)>,
+    types: PhantomData<MapTypes<K, V, Q>>,
 }
 
-impl<K: Encode, V: Encode + Decode> StorageMap<K, V> {
+impl<K: Encode, V: Encode + Decode, Q: QueryKind> StorageMap<K, V, Q> {
     /// Declares the map `item` of pallet `pallet`, hashing keys with `hasher`.
     pub const fn new(pallet: &'static str, item: &'static str, hasher: StorageHasher) -> Self {
         Self { pallet, item, hasher, types: PhantomData }
@@ -115,8 +162,8 @@ impl<K: Encode, V: Encode + Decode> StorageMap<K, V> {
         map_key(self.pallet, self.item, self.hasher, &key.encode())
     }
 
-    /// The value at `key`.
-    pub fn get(&self, storage: &impl StorageRead, key: &K) -> Option<V> {
+    /// The value at `key`, `None` when absent (whatever the query kind).
+    pub fn try_get(&self, storage: &impl StorageRead, key: &K) -> Option<V> {
         decode_value(storage, self.pallet, self.item, storage.storage_get(&self.key(key)))
     }
 
@@ -136,25 +183,32 @@ impl<K: Encode, V: Encode + Decode> StorageMap<K, V> {
     }
 }
 
-impl<K: Encode, V: Encode + Decode + Default> StorageMap<K, V> {
+impl<K: Encode, V: Encode + Decode> StorageMap<K, V, OptionQuery> {
+    /// The value at `key`.
+    pub fn get(&self, storage: &impl StorageRead, key: &K) -> Option<V> {
+        self.try_get(storage, key)
+    }
+}
+
+impl<K: Encode, V: Encode + Decode + Default> StorageMap<K, V, ValueQuery> {
     /// The value at `key`, or the default when absent.
-    pub fn get_or_default(&self, storage: &impl StorageRead, key: &K) -> V {
-        self.get(storage, key).unwrap_or_default()
+    pub fn get(&self, storage: &impl StorageRead, key: &K) -> V {
+        self.try_get(storage, key).unwrap_or_default()
     }
 }
 
 /// The types a double map stores, as one marker so the struct stays simple.
-type DoubleMapTypes<K1, K2, V> = fn() -> (K1, K2, V);
+type DoubleMapTypes<K1, K2, V, Q> = fn() -> (K1, K2, V, Q);
 
 /// A map keyed by two keys, each with its own hasher.
-pub struct StorageDoubleMap<K1, K2, V> {
+pub struct StorageDoubleMap<K1, K2, V, Q: QueryKind = OptionQuery> {
     pallet: &'static str,
     item: &'static str,
     hashers: (StorageHasher, StorageHasher),
-    types: PhantomData<DoubleMapTypes<K1, K2, V>>,
+    types: PhantomData<DoubleMapTypes<K1, K2, V, Q>>,
 }
 
-impl<K1: Encode, K2: Encode, V: Encode + Decode> StorageDoubleMap<K1, K2, V> {
+impl<K1: Encode, K2: Encode, V: Encode + Decode, Q: QueryKind> StorageDoubleMap<K1, K2, V, Q> {
     /// Declares the double map `item` of pallet `pallet`.
     pub const fn new(pallet: &'static str, item: &'static str, hasher1: StorageHasher, hasher2: StorageHasher) -> Self {
         Self { pallet, item, hashers: (hasher1, hasher2), types: PhantomData }
@@ -175,8 +229,8 @@ impl<K1: Encode, K2: Encode, V: Encode + Decode> StorageDoubleMap<K1, K2, V> {
         double_map_key(self.pallet, self.item, (self.hashers.0, &key1.encode()), (self.hashers.1, &key2.encode()))
     }
 
-    /// The value at `(key1, key2)`.
-    pub fn get(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> Option<V> {
+    /// The value at `(key1, key2)`, `None` when absent (whatever the query kind).
+    pub fn try_get(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> Option<V> {
         decode_value(storage, self.pallet, self.item, storage.storage_get(&self.key(key1, key2)))
     }
 
@@ -196,36 +250,65 @@ impl<K1: Encode, K2: Encode, V: Encode + Decode> StorageDoubleMap<K1, K2, V> {
     }
 }
 
+impl<K1: Encode, K2: Encode, V: Encode + Decode> StorageDoubleMap<K1, K2, V, OptionQuery> {
+    /// The value at `(key1, key2)`.
+    pub fn get(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> Option<V> {
+        self.try_get(storage, key1, key2)
+    }
+}
+
+impl<K1: Encode, K2: Encode, V: Encode + Decode + Default> StorageDoubleMap<K1, K2, V, ValueQuery> {
+    /// The value at `(key1, key2)`, or the default when absent.
+    pub fn get(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> V {
+        self.try_get(storage, key1, key2).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::overlay::Overlay;
     use std::collections::BTreeMap;
 
-    const NUMBER: StorageValue<u32> = StorageValue::new("System", "Number");
+    const NUMBER: StorageValue<u32, ValueQuery> = StorageValue::new("System", "Number");
+    const NAME: StorageValue<Vec<u8>> = StorageValue::new("Test", "Name");
     const ACCOUNTS: StorageMap<u32, u64> = StorageMap::new("Test", "Accounts", StorageHasher::Twox64Concat);
+    const COUNTS: StorageMap<u32, u64, ValueQuery> = StorageMap::new("Test", "Counts", StorageHasher::Twox64Concat);
 
     #[test]
     fn typed_values_round_trip_under_frame_keys() {
         let state = BTreeMap::new();
         let mut overlay = Overlay::new(&state);
         NUMBER.put(&mut overlay, &7);
-        assert_eq!(NUMBER.get(&overlay), Some(7));
+        assert_eq!(NUMBER.get(&overlay), 7);
         assert_eq!(hex_of(&NUMBER.key()), "26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac");
         ACCOUNTS.insert(&mut overlay, &1, &10);
         assert_eq!(ACCOUNTS.get(&overlay, &1), Some(10));
         assert!(!ACCOUNTS.contains(&overlay, &2));
         ACCOUNTS.remove(&mut overlay, &1);
         assert_eq!(ACCOUNTS.get(&overlay, &1), None);
-        assert_eq!(NUMBER.take(&mut overlay), Some(7));
+        assert_eq!(NUMBER.take(&mut overlay), 7);
         assert!(!NUMBER.exists(&overlay));
+    }
+
+    #[test]
+    fn value_query_reads_an_absent_key_as_the_default_and_option_query_as_none() {
+        let state = BTreeMap::new();
+        let mut overlay = Overlay::new(&state);
+        assert_eq!(NUMBER.get(&overlay), 0);
+        assert_eq!(NUMBER.try_get(&overlay), None);
+        assert_eq!(COUNTS.get(&overlay, &3), 0);
+        assert_eq!(NAME.get(&overlay), None);
+        COUNTS.insert(&mut overlay, &3, &9);
+        assert_eq!(COUNTS.get(&overlay, &3), 9);
+        assert_eq!(NAME.take(&mut overlay), None);
     }
 
     #[test]
     fn undecodable_value_is_corruption() {
         let state = BTreeMap::from([(NUMBER.key(), vec![1, 2])]);
         let overlay = Overlay::new(&state);
-        assert_eq!(NUMBER.get(&overlay), None);
+        assert_eq!(NUMBER.try_get(&overlay), None);
         assert!(overlay.corruption().is_some_and(|reason| reason.contains("System.Number")));
     }
 

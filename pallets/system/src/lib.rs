@@ -35,6 +35,7 @@ pub fn storage_metadata<E: Encode + Decode + scale_info::TypeInfo + 'static>(
     ]
 }
 
+pub mod limits;
 #[cfg(test)]
 mod tests;
 mod types;
@@ -44,7 +45,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{hashing::blake2_256_h, storage_key::StorageHasher, AccountId32, BlockNumber, Nonce, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchInfo, DispatchResult, Origin},
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
+    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, EventRecord, PalletError,
 };
@@ -64,26 +65,26 @@ pub const SS58_PREFIX: u16 = 42;
 pub const MAX_REMARK_LEN: u32 = 64 * 1024;
 
 /// `System.Account`: account → nonce and reference counters.
-pub const ACCOUNT: StorageMap<AccountId32, AccountInfo> =
+pub const ACCOUNT: StorageMap<AccountId32, AccountInfo, ValueQuery> =
     StorageMap::new(PALLET_NAME, "Account", StorageHasher::Blake2_128Concat);
 /// `System.Number`: the current block number.
-pub const NUMBER: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "Number");
+pub const NUMBER: StorageValue<BlockNumber, ValueQuery> = StorageValue::new(PALLET_NAME, "Number");
 /// `System.ParentHash`: the parent of the current block.
-pub const PARENT_HASH: StorageValue<H256> = StorageValue::new(PALLET_NAME, "ParentHash");
+pub const PARENT_HASH: StorageValue<H256, ValueQuery> = StorageValue::new(PALLET_NAME, "ParentHash");
 /// `System.BlockHash`: number → hash of recent blocks (and the genesis block).
-pub const BLOCK_HASH: StorageMap<BlockNumber, H256> =
+pub const BLOCK_HASH: StorageMap<BlockNumber, H256, ValueQuery> =
     StorageMap::new(PALLET_NAME, "BlockHash", StorageHasher::Twox64Concat);
 /// `System.EventCount`: how many events the current block has emitted.
-pub const EVENT_COUNT: StorageValue<u32> = StorageValue::new(PALLET_NAME, "EventCount");
+pub const EVENT_COUNT: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "EventCount");
 /// `System.ExtrinsicCount`: how many extrinsics the current block applied.
-pub const EXTRINSIC_COUNT: StorageValue<u32> = StorageValue::new(PALLET_NAME, "ExtrinsicCount");
+pub const EXTRINSIC_COUNT: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "ExtrinsicCount");
 /// `System.AllExtrinsicsLen`: the total encoded length of the block's extrinsics.
-pub const ALL_EXTRINSICS_LEN: StorageValue<u32> = StorageValue::new(PALLET_NAME, "AllExtrinsicsLen");
+pub const ALL_EXTRINSICS_LEN: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "AllExtrinsicsLen");
 /// `System.BlockWeight`: the weight the block has used so far.
-pub const BLOCK_WEIGHT: StorageValue<Weight> = StorageValue::new(PALLET_NAME, "BlockWeight");
+pub const BLOCK_WEIGHT: StorageValue<Weight, ValueQuery> = StorageValue::new(PALLET_NAME, "BlockWeight");
 
 /// `System.Events`: the current block's events, typed by the runtime's event enum.
-pub const fn events<E: Encode + Decode>() -> StorageValue<Vec<EventRecord<E>>> {
+pub const fn events<E: Encode + Decode>() -> StorageValue<Vec<EventRecord<E>>, ValueQuery> {
     StorageValue::new(PALLET_NAME, "Events")
 }
 
@@ -213,12 +214,12 @@ pub fn finalize<E: Encode + Decode>(storage: &mut impl StorageWrite, number: Blo
 
 /// The nonce the account's next transaction must carry.
 pub fn account_nonce(storage: &impl StorageRead, who: &AccountId32) -> Nonce {
-    ACCOUNT.get(storage, who).map(|info| info.nonce).unwrap_or_default()
+    ACCOUNT.get(storage, who).nonce
 }
 
 /// Uses one nonce of `who`; a first-time account emits `NewAccount`.
 pub fn inc_account_nonce<E: From<Event>>(ctx: &mut Context<'_, E>, who: &AccountId32) {
-    let mut info = ACCOUNT.get(ctx, who).unwrap_or_else(|| {
+    let mut info = ACCOUNT.try_get(ctx, who).unwrap_or_else(|| {
         ctx.deposit_event(Event::NewAccount { account: *who });
         AccountInfo { providers: 1, ..AccountInfo::default() }
     });
@@ -228,7 +229,7 @@ pub fn inc_account_nonce<E: From<Event>>(ctx: &mut Context<'_, E>, who: &Account
 
 /// The hash of block `number` if it is still kept.
 pub fn block_hash(storage: &impl StorageRead, number: BlockNumber) -> Option<H256> {
-    BLOCK_HASH.get(storage, &number)
+    BLOCK_HASH.try_get(storage, &number)
 }
 
 /// Weight of the bookkeeping done for every extrinsic: nonce read and write, event.

@@ -19,7 +19,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::Moment;
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
-    storage::{StorageRead, StorageValue, StorageWrite},
+    storage::{StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight},
     Context, PalletError,
 };
@@ -34,9 +34,9 @@ pub const MINIMUM_PERIOD_MS: Moment = 1;
 pub const MAX_DRIFT_MS: Moment = 30_000;
 
 /// `Timestamp.Now`: the current block's time, in milliseconds since the Unix epoch.
-pub const NOW: StorageValue<Moment> = StorageValue::new(PALLET_NAME, "Now");
+pub const NOW: StorageValue<Moment, ValueQuery> = StorageValue::new(PALLET_NAME, "Now");
 /// `Timestamp.DidUpdate`: whether `set` ran in the current block.
-pub const DID_UPDATE: StorageValue<bool> = StorageValue::new(PALLET_NAME, "DidUpdate");
+pub const DID_UPDATE: StorageValue<bool, ValueQuery> = StorageValue::new(PALLET_NAME, "DidUpdate");
 
 /// The pallet's calls.
 #[allow(non_camel_case_types)]
@@ -81,10 +81,10 @@ pub fn call_weight(_call: &Call) -> Weight {
 pub fn dispatch<E>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
     origin.ensure_none()?;
     let Call::set { now } = call;
-    if DID_UPDATE.get_or_default(ctx) {
+    if DID_UPDATE.get(ctx) {
         return Err(Error::AlreadySet.into());
     }
-    let previous = NOW.get_or_default(ctx);
+    let previous = NOW.get(ctx);
     if previous != 0 && now < previous.saturating_add(MINIMUM_PERIOD_MS) {
         return Err(Error::NotMonotonic.into());
     }
@@ -95,7 +95,7 @@ pub fn dispatch<E>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> Dis
 
 /// Ends the block: it must have set its time.
 pub fn finalize(storage: &mut impl StorageWrite) -> Result<(), Error> {
-    if DID_UPDATE.take(storage) != Some(true) {
+    if !DID_UPDATE.take(storage) {
         return Err(Error::MissingTimestamp);
     }
     Ok(())
@@ -103,7 +103,7 @@ pub fn finalize(storage: &mut impl StorageWrite) -> Result<(), Error> {
 
 /// The current block's time (the previous block's until `set` runs).
 pub fn now(storage: &impl StorageRead) -> Moment {
-    NOW.get_or_default(storage)
+    NOW.get(storage)
 }
 
 /// A node's check of a block's time against its own clock, before importing the block.
