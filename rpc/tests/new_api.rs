@@ -186,6 +186,19 @@ async fn storage_values_hashes_merkle_values_and_descendants_with_continue() {
     assert_eq!(keys, expected);
     assert_eq!(waits, (expected.len() - 1) / 16);
 
+    // A paused operation stopped: it sends nothing more, and `continue` then has no effect.
+    let items = json!([{"key": "0x", "type": "descendantsHashes"}]);
+    let operation = start(&mut ws, "chainHead_v1_storage", json!([subscription, hash, items])).await;
+    assert_eq!(operation_event(&mut ws, &subscription, &operation).await["event"], json!("operationStorageItems"));
+    assert_eq!(
+        operation_event(&mut ws, &subscription, &operation).await["event"],
+        json!("operationWaitingForContinue")
+    );
+    let stopped = ws.call("chainHead_v1_stopOperation", json!([subscription, operation])).await;
+    assert_eq!(stopped["result"], Value::Null, "{stopped}");
+    let resumed = ws.call("chainHead_v1_continue", json!([subscription, operation])).await;
+    assert_eq!(resumed["result"], Value::Null, "{resumed}");
+
     // Too many items at once: the excess is discarded, as the spec's `discardedItems` says.
     let many: Vec<Value> = (0..40).map(|index| json!({"key": hex0x(&[index]), "type": "value"})).collect();
     let response = ws.call("chainHead_v1_storage", json!([subscription, hash, many])).await;
