@@ -1,25 +1,68 @@
 //! Existing Substrate tooling, unmodified: subxt (from crates.io) connects to a real
 //! `tracechain --dev` over WebSocket as to any Substrate chain — nothing configured beyond
 //! `PolkadotConfig` — reads storage through dynamic queries, signs a supply-chain call with the
-//! dev key Alice, watches it to finalization and decodes the pallet's event.
+//! dev key Alice, watches it to finalization, decodes the pallet's event and calls a runtime API.
+//!
+//! The same journey runs over each of subxt's backends: the legacy methods (`chain_*`,
+//! `state_*`, `author_*`), the new interface's chain-head backend (`chainHead_v1_*`,
+//! `transactionWatch_v1_*`, `chainSpec_v1_*`), and the default `OnlineClient::from_url`, which
+//! picks `archive_v1_*` and `chainHead_v1_*` because `rpc_methods` lists them.
 
 mod common;
 
+use std::sync::Arc;
+
 use common::DevNode;
 use subxt::{
+    backend::{ChainHeadBackend, LegacyBackend},
     dynamic::{self, Value},
+    ext::codec::Decode,
+    rpcs::RpcClient,
     OnlineClient, PolkadotConfig,
 };
 use subxt_signer::sr25519::dev;
 
 const GTIN: &str = "03760001000016";
 
+/// Which of subxt's backends a test drives.
+enum Backend {
+    Legacy,
+    ChainHead,
+    Default,
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn subxt_reads_storage_submits_a_call_and_decodes_its_event() {
+async fn subxt_legacy_backend_reads_storage_submits_a_call_and_decodes_its_event() {
+    journey(Backend::Legacy).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subxt_chain_head_backend_reads_storage_submits_a_call_and_decodes_its_event() {
+    journey(Backend::ChainHead).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subxt_default_client_uses_the_new_interface() {
+    journey(Backend::Default).await;
+}
+
+async fn journey(backend: Backend) {
     let dir = tempfile::tempdir().expect("temporary directory");
     let node = DevNode::start(&dir.path().join("alice"), 200);
     let url = format!("ws://127.0.0.1:{}", node.rpc_port);
-    let api = OnlineClient::<PolkadotConfig>::from_url(&url).await.expect("subxt connects");
+    let api = match backend {
+        Backend::Default => OnlineClient::<PolkadotConfig>::from_url(&url).await.expect("subxt connects"),
+        Backend::Legacy => {
+            let rpc = RpcClient::from_insecure_url(&url).await.expect("RPC client");
+            let backend = LegacyBackend::<PolkadotConfig>::builder().build(rpc);
+            OnlineClient::from_backend(Arc::new(backend)).await.expect("subxt connects")
+        }
+        Backend::ChainHead => {
+            let rpc = RpcClient::from_insecure_url(&url).await.expect("RPC client");
+            let backend = ChainHeadBackend::<PolkadotConfig>::builder().build_with_background_driver(rpc);
+            OnlineClient::from_backend(Arc::new(backend)).await.expect("subxt connects")
+        }
+    };
 
     // System.Number through a dynamic storage query.
     let at = api.at_current_block().await.expect("current block");
@@ -71,5 +114,14 @@ async fn subxt_reads_storage_submits_a_call_and_decodes_its_event() {
         .decode()
         .expect("value");
     assert!(class.to_string().contains("name"), "{class}");
+
+    // A runtime API: Alice's nonce after her one transaction. The V14 metadata describes no
+    // runtime APIs, so the call is raw and the u32 is decoded here.
+    let nonce = at
+        .runtime_apis()
+        .call_raw("AccountNonceApi_account_nonce", Some(&dev::alice().public_key().0))
+        .await
+        .expect("AccountNonceApi_account_nonce");
+    assert_eq!(u32::decode(&mut &nonce[..]).expect("a u32 nonce"), 1);
     node.stop();
 }

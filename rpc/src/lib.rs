@@ -11,8 +11,13 @@
 //! - [`rpc_module`] is the method table alone, for embedding or in-process tests.
 //! - The server reaches the node only through [`client::NodeClient`].
 //! - Method lists and shapes: [`system`], [`chain`], [`state`], [`author`]; JSON conversions in
-//!   [`json`]; error codes in [`error`]. `rpc_methods` lists every method and alias served, and
-//!   never `chainHead_v1_*` or `archive_v1_*` (subxt would prefer those if listed).
+//!   [`json`]; error codes in [`error`]. `rpc_methods` lists every method and alias served.
+//! - The new JSON-RPC interface (paritytech/json-rpc-interface-spec): [`chain_head`]
+//!   (`chainHead_v1_*`), [`transaction_v1`] (`transaction_v1_*`, `transactionWatch_v1_*`),
+//!   [`chain_spec_v1`] (`chainSpec_v1_*`) and [`archive`] (`archive_v1_*`), bounded by
+//!   [`NewApiLimits`]. The spec lets a server list a group in `rpc_methods` only when it serves
+//!   every function of it; all five groups are served whole, so all are listed (and subxt, which
+//!   prefers `archive_v1_*` and `chainHead_v1_*` when listed, uses them).
 //!
 //! ## Access
 //! Methods that change the node ([`local_only::NODE_CHANGING_METHODS`]) are served only to
@@ -23,26 +28,34 @@
 //! Every limit comes from [`RpcConfig`]: request and response size, batch length (a longer
 //! batch is refused whole), open connections, and subscriptions per WebSocket connection.
 //! Beyond those, `state_getKeysPaged` returns at most 1000 keys, `chain_getBlockHash` resolves
-//! at most 1000 numbers and `state_subscribeStorage` watches at most 1000 keys per call.
+//! at most 1000 numbers and `state_subscribeStorage` watches at most 1000 keys per call. The new
+//! interface's bounds are [`NewApiLimits`] (follows and broadcasts per connection, pinned blocks
+//! and operations per follow, archive streams and items), each stated in its module's docs.
 //!
 //! ## Failure
 //! Startup fails with an [`RpcError`]. A bad request gets a JSON-RPC error that says what was
 //! wrong (see [`error`]); every parameter is parsed defensively, so no request can panic the
 //! server.
 
+pub mod archive;
 pub mod author;
 pub mod call_hooks;
 pub mod call_metrics;
 pub mod chain;
+pub mod chain_head;
+pub mod chain_spec_v1;
 pub mod client;
+pub mod connection_slots;
 pub mod error;
 pub mod json;
 pub mod local_only;
 pub mod pages;
 pub mod proof;
 pub mod state;
+pub mod storage_query;
 pub mod system;
 pub mod trace;
+pub mod transaction_v1;
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
@@ -112,6 +125,53 @@ pub struct RpcConfig {
     pub call_observer: Option<Shared<dyn call_metrics::CallObserver>>,
     /// Pages served on `GET` (the consumer page), if set.
     pub pages: Option<Shared<dyn pages::HttpPages>>,
+    /// Bounds of the new JSON-RPC interface (`chainHead_v1_*`, `transaction_v1_*`, `archive_v1_*`).
+    pub new_api: NewApiLimits,
+}
+
+/// Bounds of the new JSON-RPC interface; the defaults are the documented ones, each at least
+/// what the spec requires a server to accept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewApiLimits {
+    /// `chainHead_v1_follow` subscriptions one connection may hold (spec: at least 2); one more is
+    /// refused with error -32800. Default 4.
+    pub follows_per_connection: usize,
+    /// Blocks one follow subscription may hold pinned; the block that would pass it ends the
+    /// subscription with a `stop` event. Default 512.
+    pub pinned_blocks_per_follow: usize,
+    /// Finalized blocks reported (and pinned) by the `initialized` event, the current one
+    /// included. Default 16.
+    pub initial_finalized_blocks: usize,
+    /// Operations in progress per follow subscription, each storage item counting as one (spec:
+    /// at least 16); items beyond are `discardedItems`, a call beyond is `limitReached`. Default 32.
+    pub operations_per_follow: usize,
+    /// Descendant entries a `chainHead_v1_storage` operation sends before it waits for
+    /// `chainHead_v1_continue` (`operationWaitingForContinue`). Default 64.
+    pub storage_items_per_continue: usize,
+    /// Transactions one connection may broadcast at once (spec: at least 4); one more gets `null`.
+    /// Default 16.
+    pub broadcasts_per_connection: usize,
+    /// `archive_v1_storage` and `archive_v1_storageDiff` streams one connection may run at once;
+    /// one more is refused with error -32800. Default 4.
+    pub archive_streams_per_connection: usize,
+    /// Items in one `archive_v1_storage` or `archive_v1_storageDiff` call; more is refused with
+    /// -32602. Default 64.
+    pub archive_items_per_call: usize,
+}
+
+impl Default for NewApiLimits {
+    fn default() -> Self {
+        Self {
+            follows_per_connection: 4,
+            pinned_blocks_per_follow: 512,
+            initial_finalized_blocks: 16,
+            operations_per_follow: 32,
+            storage_items_per_continue: 64,
+            broadcasts_per_connection: 16,
+            archive_streams_per_connection: 4,
+            archive_items_per_call: 64,
+        }
+    }
 }
 
 impl Default for RpcConfig {
@@ -127,6 +187,7 @@ impl Default for RpcConfig {
             max_batch_len: 64,
             call_observer: None,
             pages: None,
+            new_api: NewApiLimits::default(),
         }
     }
 }
@@ -146,6 +207,28 @@ impl RpcConfig {
         }
         if self.max_connections == 0 {
             return Err(RpcError::Config("max_connections must be at least 1".into()));
+        }
+        let limits = &self.new_api;
+        if limits.follows_per_connection < 2
+            || limits.operations_per_follow < 16
+            || limits.broadcasts_per_connection < 4
+        {
+            return Err(RpcError::Config(
+                "the new JSON-RPC interface requires at least 2 follows per connection, 16 operations per follow and \
+                 4 broadcasts per connection"
+                    .into(),
+            ));
+        }
+        if limits.initial_finalized_blocks == 0
+            || limits.pinned_blocks_per_follow <= limits.initial_finalized_blocks
+            || limits.storage_items_per_continue == 0
+            || limits.archive_items_per_call == 0
+        {
+            return Err(RpcError::Config(
+                "new_api: initial_finalized_blocks, storage_items_per_continue and archive_items_per_call must be at \
+                 least 1, and pinned_blocks_per_follow above initial_finalized_blocks"
+                    .into(),
+            ));
         }
         Ok(())
     }
@@ -186,7 +269,7 @@ impl RpcHandle {
 /// Starts the server for `client` on `config.addr`.
 pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<RpcHandle, RpcError> {
     config.validate()?;
-    let module = rpc_module(client)?;
+    let module = rpc_module_with_limits(client, &config.new_api)?;
     let mut hooks: Vec<Arc<dyn call_hooks::CallHook>> = Vec::new();
     if let Some(observer) = &config.call_observer {
         let methods = module.method_names().map(str::to_string);
@@ -256,8 +339,13 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     Ok(RpcHandle { local_addr, handle })
 }
 
-/// Every method of this server, on `client`.
+/// Every method of this server, on `client`, with the default [`NewApiLimits`].
 pub fn rpc_module(client: Arc<dyn NodeClient>) -> Result<RpcModule<()>, RpcError> {
+    rpc_module_with_limits(client, &NewApiLimits::default())
+}
+
+/// Every method of this server, on `client`, the new interface bounded by `limits`.
+pub fn rpc_module_with_limits(client: Arc<dyn NodeClient>, limits: &NewApiLimits) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(client);
     system::register(&mut module)?;
     chain::register(&mut module)?;
@@ -265,6 +353,10 @@ pub fn rpc_module(client: Arc<dyn NodeClient>) -> Result<RpcModule<()>, RpcError
     author::register(&mut module)?;
     trace::register(&mut module)?;
     proof::register(&mut module)?;
+    chain_head::register(&mut module, limits)?;
+    transaction_v1::register(&mut module, limits)?;
+    chain_spec_v1::register(&mut module)?;
+    archive::register(&mut module, limits)?;
     let mut module = module.remove_context();
     let mut names: Vec<&str> = module.method_names().chain(["rpc_methods"]).collect();
     names.sort_unstable();

@@ -231,7 +231,7 @@ fn no_arguments(method: &str, input: &[u8]) -> Result<(), ErrorObjectOwned> {
 }
 
 /// Answers one runtime API call of `state_call` at `header`'s state.
-fn runtime_call(
+pub(crate) fn runtime_call(
     client: &dyn NodeClient,
     header: &Header,
     method: &str,
