@@ -56,6 +56,15 @@ if [ ! -d "$polkadot_js/node_modules/@polkadot/api" ]; then
   (cd "$polkadot_js" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# py-substrate-interface for its client-compatibility test (node/tests/py_substrate_interface.rs),
+# in a venv of its own from pinned requirements; skipped where there is no Python 3.
+py_client="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/node/tests/py-substrate-interface"
+if command -v python3 >/dev/null 2>&1 && [ ! -x "$py_client/.venv/bin/python" ]; then
+  echo "setup: installing py-substrate-interface (venv in node/tests/py-substrate-interface)"
+  python3 -m venv "$py_client/.venv"
+  "$py_client/.venv/bin/python" -m pip install --quiet --requirement "$py_client/requirements.txt"
+fi
+
 # Keep build output outside the clone so that a fresh clone reuses earlier builds.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tracechain-target}"
 mkdir -p "$CARGO_TARGET_DIR"

@@ -3,12 +3,14 @@
 //!
 //! ## The rules, in the order they are checked
 //! 1. The validator set starts as the chain spec's genesis set. For each proven validator-set
-//!    change (oldest first, strictly increasing heights, none after the certified block): its
+//!    change (oldest first, strictly increasing heights, each *before* the certified block): its
 //!    header decodes, its certificate is signed by more than two thirds of the current set, and
-//!    the proof against its state root gives the new set.
+//!    the proof against its state root gives the new set. Block N is certified by the set in
+//!    the state of block N − 1, so a change at block C certifies blocks from C + 1 on; a change
+//!    at or after the certified block has no place in its proof.
 //! 2. The certified header decodes, and its certificate — for this header's hash and number —
-//!    is signed by more than two thirds of the set in force (the set of the last change before
-//!    the block, or the genesis set).
+//!    is signed by more than two thirds of the set in force (the set of the last change strictly
+//!    before the block, or the genesis set).
 //! 3. The storage proof checks against the header's state root for every listed key.
 //! 4. Each proven past block time: its header's hash is the one the proven state records for
 //!    its number (`System.BlockHash`), and `Timestamp.Now` is proven against its state root.
@@ -157,8 +159,11 @@ pub fn verify_journey_proof(
         let change_header: Header = decode("validator-set change header", &unhex("header", &change.header)?)?;
         let block = change_header.number;
         let failed = |reason: String| VerifyError::ValidatorSetChange { block, reason };
-        if block <= last_change || block > header.number {
-            return Err(failed(format!("out of order (after #{last_change}, certified block #{})", header.number)));
+        if block <= last_change || block >= header.number {
+            return Err(failed(format!(
+                "out of order (after #{last_change}, before the certified block #{})",
+                header.number
+            )));
         }
         let justification = unhex("justification", &change.justification)?;
         verify_justification(genesis, block, change_header.hash(), &justification, &validators)

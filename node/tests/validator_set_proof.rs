@@ -43,8 +43,17 @@ fn certificate(genesis: H256, block: &Block, keys: &[&Ed25519Pair]) -> Vec<u8> {
     Certificate { height: number, round: 0, block_hash: hash, signatures }.encode()
 }
 
-#[test]
-fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() {
+/// A chain whose validator set changes from //Alice to //Bob by governance, two blocks past the
+/// change, each block certified as consensus certifies it.
+struct ChainAcrossAChange {
+    spec: ChainSpec,
+    node: Node,
+    item: H256,
+    change_at: u32,
+    first_phase_time: u64,
+}
+
+fn chain_across_a_change() -> ChainAcrossAChange {
     let spec = ChainSpec::development().expect("spec");
     let alice_validator = Ed25519Pair::from_suri("//Alice").expect("key");
     let bob_validator = Ed25519Pair::from_suri("//Bob").expect("key");
@@ -91,6 +100,13 @@ fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() 
     let node = Node::new(stored, Pool::new(PoolLimits::default()), "test".into(), Metrics::new());
     let gtin = pallet_products::types::Gtin::parse(WORKLOAD_GTIN.as_bytes()).expect("gtin");
     let item = pallet_products::types::serial_item_id(&gtin, b"2");
+    let first_phase_time = workload.phases[1].time;
+    ChainAcrossAChange { spec, node, item, change_at, first_phase_time }
+}
+
+#[test]
+fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() {
+    let ChainAcrossAChange { spec, node, item, change_at, first_phase_time } = chain_across_a_change();
     let proof = journey_proof(&node, &ItemRef::Id(item), None).expect("proof").expect("the item exists");
     assert_eq!(proof.validator_set_changes.len(), 1);
     let item_text = format!("{item:?}");
@@ -102,7 +118,7 @@ fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() 
     assert_eq!(proof.block_times.len(), 1);
     let commissioning = &verified.journey.steps[0];
     assert_eq!(commissioning.biz_step, "commissioning");
-    assert_eq!(commissioning.time, Some(workload.phases[1].time));
+    assert_eq!(commissioning.time, Some(first_phase_time));
 
     // A past block's time whose header is not the chain's block is refused.
     let mut wrong_time = proof.clone();
@@ -134,4 +150,39 @@ fn a_proof_follows_the_validator_set_from_genesis_through_a_governance_change() 
         replay(&spec, ReplaySource::Database(node.chain()), ReplayOptions::default(), &mut |_, _| {}).expect("replay");
     assert!(report.is_clean(), "{:?}", report.mismatch);
     assert_eq!(report.certificates, change_at + 2);
+}
+
+/// The block hash at `number` on `node`'s chain.
+fn hash_at(node: &Node, number: u32) -> H256 {
+    node.chain().hash_of(number).expect("database").expect("block exists")
+}
+
+#[test]
+fn proofs_at_the_change_block_and_either_side_of_it_verify() {
+    let ChainAcrossAChange { spec, node, item, change_at, .. } = chain_across_a_change();
+    let item_text = format!("{item:?}");
+    // The change block is certified by the set before it; the block after it by the new set.
+    for (number, changes) in [(change_at - 1, 0), (change_at, 0), (change_at + 1, 1)] {
+        let proof = journey_proof(&node, &ItemRef::Id(item), Some(hash_at(&node, number)))
+            .expect("proof")
+            .expect("the item exists");
+        assert_eq!(proof.validator_set_changes.len(), changes, "block #{number}");
+        let verified = verify_journey_proof(&spec, &item_text, &proof)
+            .unwrap_or_else(|error| panic!("a genuine proof at block #{number} verifies: {error}"));
+        assert_eq!((verified.block, verified.validator_set_changes), (number, changes));
+    }
+}
+
+#[test]
+fn a_proof_that_applies_a_change_to_its_own_block_is_refused() {
+    let ChainAcrossAChange { spec, node, item, change_at, .. } = chain_across_a_change();
+    let item_text = format!("{item:?}");
+    let later = journey_proof(&node, &ItemRef::Id(item), None).expect("proof").expect("item");
+    let mut at_change = journey_proof(&node, &ItemRef::Id(item), Some(hash_at(&node, change_at)))
+        .expect("proof")
+        .expect("item");
+    // The change block's own certificate is by the old set: following the change first is wrong.
+    at_change.validator_set_changes = later.validator_set_changes.clone();
+    let error = verify_journey_proof(&spec, &item_text, &at_change).expect_err("refused");
+    assert!(matches!(error, VerifyError::ValidatorSetChange { block, .. } if block == change_at), "{error}");
 }

@@ -81,7 +81,7 @@ pub struct JourneyProof {
     pub proof: Vec<String>,
     /// The journey as this node computes it; a verifier recomputes it from the proof.
     pub journey: Value,
-    /// The validator-set changes since genesis, oldest first, up to the certified block.
+    /// The validator-set changes since genesis, oldest first, before the certified block.
     pub validator_set_changes: Vec<ValidatorSetChangeProof>,
     /// The times of past blocks that journey steps need (those the state does not record with
     /// the step), each proven through a recent block hash of the certified state.
@@ -118,7 +118,9 @@ fn certified_block(client: &dyn NodeClient, at: Option<H256>) -> Result<(Header,
     Ok((header, justification))
 }
 
-/// The validator-set changes up to block `number`, each proven.
+/// The validator-set changes before `header`'s block, each proven: block N is certified by the
+/// set in the state of block N − 1, so a change at N itself is certified by the set before it
+/// and takes effect from N + 1.
 fn validator_set_changes(
     client: &dyn NodeClient,
     header: &Header,
@@ -132,7 +134,7 @@ fn validator_set_changes(
     let validators_key = storage_key::storage_prefix(pallet_membership::PALLET_NAME, "Validators").to_vec();
     heights
         .into_iter()
-        .filter(|height| *height <= header.number)
+        .filter(|height| *height < header.number)
         .map(|height: BlockNumber| {
             let hash = client
                 .hash_of(height)
