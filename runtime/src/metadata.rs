@@ -473,7 +473,9 @@ pub fn metadata_v16() -> RuntimeMetadataV16 {
         address_ty: meta_type::<MultiAddress>(),
         call_ty: meta_type::<RuntimeCall>(),
         signature_ty: meta_type::<MultiSignature>(),
-        transaction_extensions_by_version: BTreeMap::from([(4, extension_indices)]),
+        // Keyed by the transaction-extension version (0: the only one; a format-4 signed
+        // extrinsic carries no version byte and means 0), not by the extrinsic format.
+        transaction_extensions_by_version: BTreeMap::from([(0, extension_indices)]),
         transaction_extensions: extensions
             .into_iter()
             .map(|(identifier, ty, implicit)| v16::TransactionExtensionMetadata { identifier, ty, implicit })
@@ -718,7 +720,7 @@ mod tests {
         let identifiers: Vec<&str> =
             metadata.extrinsic.transaction_extensions.iter().map(|extension| extension.identifier.as_str()).collect();
         assert_eq!(identifiers, tracechain_primitives::extrinsic::SIGNED_EXTENSIONS);
-        assert_eq!(metadata.extrinsic.transaction_extensions_by_version[&4].len(), identifiers.len());
+        assert_eq!(metadata.extrinsic.transaction_extensions_by_version[&0].len(), identifiers.len());
         let hashing = &metadata.pallets[0].associated_types[0];
         assert_eq!(hashing.name, "Hashing");
         assert_eq!(path_in(&metadata.types, hashing.ty.id), "sp_runtime::traits::BlakeTwo256");
