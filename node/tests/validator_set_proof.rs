@@ -178,9 +178,8 @@ fn a_proof_that_applies_a_change_to_its_own_block_is_refused() {
     let ChainAcrossAChange { spec, node, item, change_at, .. } = chain_across_a_change();
     let item_text = format!("{item:?}");
     let later = journey_proof(&node, &ItemRef::Id(item), None).expect("proof").expect("item");
-    let mut at_change = journey_proof(&node, &ItemRef::Id(item), Some(hash_at(&node, change_at)))
-        .expect("proof")
-        .expect("item");
+    let mut at_change =
+        journey_proof(&node, &ItemRef::Id(item), Some(hash_at(&node, change_at))).expect("proof").expect("item");
     // The change block's own certificate is by the old set: following the change first is wrong.
     at_change.validator_set_changes = later.validator_set_changes.clone();
     let error = verify_journey_proof(&spec, &item_text, &at_change).expect_err("refused");
