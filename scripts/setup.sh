@@ -58,8 +58,10 @@ fi
 
 # py-substrate-interface for its client-compatibility test (node/tests/py_substrate_interface.rs),
 # in a venv of its own from pinned requirements; skipped where there is no Python 3.
+# A venv whose install was cut short lacks the package: it is completed, not skipped.
 py_client="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/node/tests/py-substrate-interface"
-if command -v python3 >/dev/null 2>&1 && [ ! -x "$py_client/.venv/bin/python" ]; then
+if command -v python3 >/dev/null 2>&1 \
+  && ! "$py_client/.venv/bin/python" -c "import substrateinterface" >/dev/null 2>&1; then
   echo "setup: installing py-substrate-interface (venv in node/tests/py-substrate-interface)"
   python3 -m venv "$py_client/.venv"
   "$py_client/.venv/bin/python" -m pip install --quiet --requirement "$py_client/requirements.txt"

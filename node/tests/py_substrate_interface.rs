@@ -22,7 +22,11 @@ use common::client_run::{assert_client_report, run_client};
 fn client_python() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py-substrate-interface");
     let python = dir.join(".venv/bin/python");
-    if !python.exists() {
+    let installed = |python: &Path| {
+        Command::new(python).args(["-c", "import substrateinterface"]).output().is_ok_and(|out| out.status.success())
+    };
+    // A venv whose install was cut short lacks the package: it is completed, not skipped.
+    if !installed(&python) {
         if Command::new("python3").arg("--version").output().is_err() {
             return None;
         }
