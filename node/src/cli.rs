@@ -54,9 +54,20 @@ pub struct RunArgs {
     #[arg(long)]
     pub rpc_external: bool,
 
-    /// Origins allowed to call JSON-RPC from browsers: "all", or a comma-separated list.
+    /// Which JSON-RPC methods to expose: "auto" (Substrate's unsafe methods only when listening
+    /// on 127.0.0.1), "safe" (never), or "unsafe" (to every caller; only behind a firewall).
+    #[arg(long, value_name = "METHODS", default_value = "auto")]
+    pub rpc_methods: tracechain_rpc::RpcMethods,
+
+    /// Browser origins allowed to call JSON-RPC (HTTP and WebSocket): "all", or a comma-separated
+    /// list where ":*" means any port. Default: http(s)://localhost:* and http(s)://127.0.0.1:*.
     #[arg(long, value_name = "ORIGINS")]
     pub rpc_cors: Option<String>,
+
+    /// Host names that requests may name besides IP addresses and localhost (DNS-rebinding
+    /// protection): a comma-separated list (e.g. the domain a reverse proxy forwards), or "all".
+    #[arg(long, value_name = "HOSTS")]
+    pub rpc_allowed_hosts: Option<String>,
 
     /// Prometheus metrics port; metrics are served on 127.0.0.1 unless --prometheus-external.
     #[arg(long, default_value_t = 9615)]

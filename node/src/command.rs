@@ -142,7 +142,7 @@ fn init_logging(filter: &str) {
 
 fn validator_key(args: &RunArgs) -> Result<Option<Ed25519Pair>, CommandError> {
     if let Some(path) = &args.key_file {
-        let uri = std::fs::read_to_string(path).map_err(io_error(path))?;
+        let uri = crate::secret_file::read_secret(path).map_err(|error| CommandError::Key(error.to_string()))?;
         return Ed25519Pair::from_suri(uri.trim()).map(Some).map_err(|error| CommandError::Key(error.to_string()));
     }
     if args.chain.dev || (args.validator && args.chain.chain.is_none()) {
@@ -173,7 +173,9 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         let host = if args.rpc_external { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V4(Ipv4Addr::LOCALHOST) };
         let rpc_config = tracechain_rpc::RpcConfig {
             addr: SocketAddr::new(host, args.rpc_port),
-            cors: args.rpc_cors.as_ref().map(|origins| origins.split(',').map(|origin| origin.trim().to_string()).collect()),
+            cors: args.rpc_cors.as_deref().map(tracechain_rpc::AllowedOrigins::parse).unwrap_or_default(),
+            allowed_hosts: args.rpc_allowed_hosts.as_deref().map(tracechain_rpc::AllowedHosts::parse).unwrap_or_default(),
+            rpc_methods: args.rpc_methods,
             call_observer: Some(tracechain_rpc::Shared(Arc::new(metrics.clone()))),
             pages: Some(tracechain_rpc::Shared(Arc::new(crate::consumer_page::ConsumerPages::new(
                 node.clone(),
@@ -345,7 +347,8 @@ fn with_fresh_validators(spec: ChainSpec, count: u32, keys_dir: &Path) -> Result
         rand_seed(&mut seed)?;
         let pair = Ed25519Pair::from_seed(&seed);
         let path = keys_dir.join(format!("validator-{index}.key"));
-        std::fs::write(&path, format!("0x{}\n", hex::encode(seed))).map_err(io_error(&path))?;
+        crate::secret_file::write_secret(&path, &format!("0x{}\n", hex::encode(seed)))
+            .map_err(|error| CommandError::Key(error.to_string()))?;
         validators.push(serde_json::json!({
             "orgIndex": admins[index % admins.len()],
             "consensusKey": format!("0x{}", hex::encode(pair.public())),

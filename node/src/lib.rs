@@ -35,6 +35,7 @@ pub mod qr_command;
 pub mod replay;
 pub mod replay_command;
 pub mod rpc_call;
+pub mod secret_file;
 pub mod service;
 pub mod verify;
 pub mod verify_command;

@@ -165,7 +165,8 @@ fn a_validator_added_by_governance_votes_from_the_height_it_takes_effect() {
     let dir = tempfile::tempdir().expect("dir");
     let new_key = Ed25519Pair::from_seed(&[42; 32]);
     let new_key_file = dir.path().join("new-validator.key");
-    std::fs::write(&new_key_file, format!("0x{}\n", hex::encode([42u8; 32]))).expect("key file");
+    tracechain_node::secret_file::write_secret(&new_key_file, &format!("0x{}\n", hex::encode([42u8; 32])))
+        .expect("key file");
     let mut network = TestNetwork::new(dir.path(), 4, 1, &[(4, &new_key_file)]);
     for index in 0..5 {
         network.start(index);

@@ -43,14 +43,6 @@ pub enum RpcError {
     /// The bound socket's address could not be read back.
     #[error("cannot read the JSON-RPC listener's address: {0}")]
     LocalAddr(std::io::Error),
-    /// A CORS origin is not a valid header value.
-    #[error("invalid CORS origin {origin:?}: {reason}")]
-    Cors {
-        /// The origin as configured.
-        origin: String,
-        /// What is wrong with it.
-        reason: String,
-    },
     /// A limit in the configuration cannot work.
     #[error("invalid RPC configuration: {0}")]
     Config(String),
@@ -63,9 +55,9 @@ pub enum RpcError {
 pub mod codes {
     /// JSON-RPC 2.0: invalid method parameters.
     pub const INVALID_PARAMS: i32 = jsonrpsee::types::error::INVALID_PARAMS_CODE;
-    /// JSON-RPC 2.0 "method not found": a node-changing method called from another machine
-    /// (as Substrate answers an unsafe method called externally).
-    pub const NOT_LOCAL: i32 = jsonrpsee::types::error::METHOD_NOT_FOUND_CODE;
+    /// JSON-RPC 2.0 "method not found": an unsafe method the server does not expose (as
+    /// Substrate answers it: "RPC call is unsafe to be called externally").
+    pub const UNSAFE_METHOD: i32 = jsonrpsee::types::error::METHOD_NOT_FOUND_CODE;
     /// JSON-RPC 2.0: internal error.
     pub const INTERNAL_ERROR: i32 = jsonrpsee::types::error::INTERNAL_ERROR_CODE;
     /// `author`: the extrinsic does not decode.

@@ -20,9 +20,11 @@
 //!   prefers `archive_v1_*` and `chainHead_v1_*` when listed, uses them).
 //!
 //! ## Access
-//! Methods that change the node ([`local_only::NODE_CHANGING_METHODS`]) are served only to
-//! callers on a loopback address; the server runs its own accept loop so that every request
-//! carries its connection's peer address. [`call_metrics`] reports every answered call.
+//! Every HTTP request — JSON-RPC, WebSocket upgrade or page — first passes the Origin and Host
+//! checks of [`origin_host`] (Substrate's `--rpc-cors` allow-list; a Host allow-list against
+//! DNS rebinding). Substrate's unsafe methods ([`unsafe_methods::UNSAFE_METHODS`]) are served as
+//! `--rpc-methods` says ([`unsafe_methods::RpcMethods`]: by default only on a loopback listener).
+//! [`call_metrics`] reports every answered call.
 //!
 //! ## Limits
 //! Every limit comes from [`RpcConfig`]: request and response size, batch length (a longer
@@ -48,7 +50,7 @@ pub mod client;
 pub mod connection_slots;
 pub mod error;
 pub mod json;
-pub mod local_only;
+pub mod origin_host;
 pub mod pages;
 pub mod proof;
 pub mod state;
@@ -56,6 +58,7 @@ pub mod storage_query;
 pub mod system;
 pub mod trace;
 pub mod transaction_v1;
+pub mod unsafe_methods;
 
 use std::{
     net::{Ipv4Addr, SocketAddr},
@@ -67,11 +70,14 @@ use jsonrpsee::{
     RpcModule,
 };
 use tokio::net::TcpListener;
-use tower_http::cors::{AllowOrigin, Any, CorsLayer};
 
 pub use client::NodeClient;
 pub use error::RpcError;
+pub use origin_host::{AllowedHosts, AllowedOrigins};
+pub use unsafe_methods::RpcMethods;
 
+/// How long the accept loop waits after a failed accept before trying again.
+const ACCEPT_ERROR_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
 /// One mebibyte.
 const MIB: u32 = 1024 * 1024;
 /// How much larger than the largest request a response limit must be: a response echoes the
@@ -102,15 +108,21 @@ impl<T: ?Sized> PartialEq for Shared<T> {
 
 impl<T: ?Sized> Eq for Shared<T> {}
 
+/// The peer address of the connection a request came on (in the request's extensions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallerAddr(pub SocketAddr);
+
 /// Where and how the server listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RpcConfig {
     /// The address to listen on; port 0 picks a free port (see [`RpcHandle::local_addr`]).
     pub addr: SocketAddr,
-    /// Browser origins allowed by CORS: `None` sends no CORS headers (only same-origin pages and
-    /// non-browser clients may call), a list containing `"all"` or `"*"` allows any origin, and
-    /// any other list allows exactly those origins (e.g. `"http://localhost:3000"`).
-    pub cors: Option<Vec<String>>,
+    /// Browser origins allowed to call (`--rpc-cors`); others are refused before any method runs.
+    pub cors: AllowedOrigins,
+    /// Host names requests may name besides IP literals and `localhost` (`--rpc-allowed-hosts`).
+    pub allowed_hosts: AllowedHosts,
+    /// Which methods are exposed (`--rpc-methods`).
+    pub rpc_methods: RpcMethods,
     /// Largest request body (HTTP) or message (WebSocket), in bytes.
     pub max_request_bytes: u32,
     /// Largest response, in bytes; at least `max_request_bytes` + 1 KiB.
@@ -178,7 +190,9 @@ impl Default for RpcConfig {
     fn default() -> Self {
         Self {
             addr: SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 9944),
-            cors: None,
+            cors: AllowedOrigins::default(),
+            allowed_hosts: AllowedHosts::default(),
+            rpc_methods: RpcMethods::Auto,
             max_request_bytes: 10 * MIB,
             // A full block (5 MiB) is 10 MiB in hex, plus the JSON around it.
             max_response_bytes: 16 * MIB,
@@ -275,7 +289,8 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
         let methods = module.method_names().map(str::to_string);
         hooks.push(Arc::new(call_metrics::CallMetrics::new(observer.0.clone(), methods)));
     }
-    hooks.push(Arc::new(local_only::LocalOnly));
+    let allows_unsafe = config.rpc_methods.allows_unsafe_on(config.addr.ip());
+    hooks.push(Arc::new(unsafe_methods::UnsafeMethods { allowed: allows_unsafe }));
     let batch = match config.max_batch_len {
         0 => BatchRequestConfig::Disabled,
         limit => BatchRequestConfig::Limit(limit),
@@ -290,7 +305,8 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
     let http_middleware = tower::ServiceBuilder::new()
-        .option_layer(cors_layer(config.cors.as_deref())?)
+        .layer(origin_host::OriginHostLayer::new(config.cors.clone(), config.allowed_hosts.clone()))
+        .layer(origin_host::cors_layer(&config.cors))
         .option_layer(config.pages.clone().map(|pages| pages::PagesLayer(pages.0)));
     let rpc_middleware =
         jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new().layer(call_hooks::CallHooksLayer::new(hooks));
@@ -305,14 +321,17 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     let (stop_handle, handle) = jsonrpsee::server::stop_channel();
     let methods: jsonrpsee::Methods = module.into();
     // Our own accept loop, so that each request carries its connection's peer address
-    // (`local_only` needs it; jsonrpsee's own loop does not pass it on).
+    // (jsonrpsee's own loop does not pass it on).
     tokio::spawn(async move {
         loop {
             let (socket, caller) = tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok(accepted) => accepted,
                     Err(error) => {
-                        tracing::debug!(target: "rpc", "accept failed: {error}");
+                        // Out of descriptors (shared with the database) or a transient network
+                        // error: back off instead of spinning on the same failure.
+                        tracing::warn!(target: "rpc", "accepting a JSON-RPC connection failed: {error}");
+                        tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
                         continue;
                     }
                 },
@@ -322,7 +341,7 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
             let service_builder = service_builder.clone();
             let methods = methods.clone();
             let service = tower::service_fn(move |mut request: http::Request<_>| {
-                request.extensions_mut().insert(local_only::CallerAddr(caller));
+                request.extensions_mut().insert(CallerAddr(caller));
                 let mut service = service_builder.clone().build(methods.clone(), connection_stop.clone());
                 async move {
                     let response: Result<_, Box<dyn std::error::Error + Send + Sync + 'static>> =
@@ -365,23 +384,6 @@ pub fn rpc_module_with_limits(client: Arc<dyn NodeClient>, limits: &NewApiLimits
     Ok(module)
 }
 
-/// The CORS layer for `origins` (see [`RpcConfig::cors`]).
-fn cors_layer(origins: Option<&[String]>) -> Result<Option<CorsLayer>, RpcError> {
-    let Some(origins) = origins else { return Ok(None) };
-    let layer = CorsLayer::new().allow_methods([http::Method::POST]).allow_headers([http::header::CONTENT_TYPE]);
-    if origins.iter().any(|origin| origin == "all" || origin == "*") {
-        return Ok(Some(layer.allow_origin(Any)));
-    }
-    let values = origins
-        .iter()
-        .map(|origin| {
-            http::HeaderValue::from_str(origin)
-                .map_err(|error| RpcError::Cors { origin: origin.clone(), reason: error.to_string() })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Some(layer.allow_origin(AllowOrigin::list(values))))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,13 +402,5 @@ mod tests {
         assert!(matches!(tight.validate(), Err(RpcError::Config(reason)) if reason.contains("echoes")));
         let closed = RpcConfig { max_connections: 0, ..RpcConfig::default() };
         assert!(closed.validate().is_err());
-    }
-
-    #[test]
-    fn cors_origins() {
-        assert!(cors_layer(None).unwrap().is_none());
-        assert!(cors_layer(Some(&["all".into()])).unwrap().is_some());
-        assert!(cors_layer(Some(&["http://localhost:3000".into()])).unwrap().is_some());
-        assert!(matches!(cors_layer(Some(&["bad\norigin".into()])), Err(RpcError::Cors { .. })));
     }
 }

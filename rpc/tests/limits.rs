@@ -105,37 +105,45 @@ async fn connections_and_subscriptions_are_bounded() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cors_allows_only_configured_origins() {
-    let (_node, server) = serve_with(|config| config.cors = Some(vec!["http://allowed.example".into()])).await;
-    let url = server.http_url();
-    let origin_header = |origin: &'static str| {
-        let url = url.clone();
-        tokio::task::spawn_blocking(move || {
-            let response = ureq::post(&url)
-                .set("Content-Type", "application/json")
-                .set("Origin", origin)
-                .send_string(r#"{"jsonrpc":"2.0","id":1,"method":"system_name"}"#)
-                .expect("call");
-            response.header("access-control-allow-origin").map(str::to_string)
-        })
+async fn foreign_origins_and_hosts_are_refused_over_http_and_websocket() {
+    let (_node, server) = serve().await;
+    let (url, addr) = (server.http_url(), server.local_addr());
+    let host = addr.to_string();
+    // Substrate's default origins: pages on this machine, any port; and clients with no Origin.
+    let (status, allowed, _) = post_as(&url, None, Some("http://localhost:3000")).await;
+    assert_eq!((status, allowed.as_deref()), (200, Some("http://localhost:3000")));
+    assert_eq!(post_as(&url, None, None).await.0, 200);
+    // A web page elsewhere is refused before any method runs.
+    let (status, _, body) = post_as(&url, None, Some("https://evil.example")).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("--rpc-cors https://evil.example"), "{body}");
+    // DNS rebinding: the attacker's name resolves to the node; its Host header gives it away.
+    let (status, _, body) = post_as(&url, Some("evil.example:9944"), Some("http://evil.example:9944")).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("--rpc-allowed-hosts"), "{body}");
+    // The same over a WebSocket upgrade.
+    assert!(matches!(Ws::try_connect_as(addr, &host, Some("https://evil.example")).await, Handshake::Rejected(403)));
+    assert!(matches!(Ws::try_connect_as(addr, "evil.example:9944", None).await, Handshake::Rejected(403)));
+    let Handshake::Accepted(mut ws) = Ws::try_connect_as(addr, &host, Some("http://127.0.0.1:8080")).await else {
+        panic!("a local page may open a WebSocket");
     };
-    assert_eq!(origin_header("http://allowed.example").await.unwrap().as_deref(), Some("http://allowed.example"));
-    assert_eq!(origin_header("http://other.example").await.unwrap(), None);
+    assert_eq!(ws.call("system_name", json!([])).await["result"], json!("Tracechain Node"));
     server.stop().await;
 
-    let (_node, open) = serve_with(|config| config.cors = Some(vec!["all".into()])).await;
-    let url = open.http_url();
-    let header = tokio::task::spawn_blocking(move || {
-        let response = ureq::post(&url)
-            .set("Content-Type", "application/json")
-            .set("Origin", "http://anyone.example")
-            .send_string(r#"{"jsonrpc":"2.0","id":1,"method":"system_name"}"#)
-            .expect("call");
-        response.header("access-control-allow-origin").map(str::to_string)
+    // Configured: the ERP's origin and the resolver's host name; `all` allows any origin.
+    let (_node, server) = serve_with(|config| {
+        config.cors = tracechain_rpc::AllowedOrigins::parse("https://erp.example");
+        config.allowed_hosts = tracechain_rpc::AllowedHosts::parse("resolver.example");
     })
-    .await
-    .unwrap();
-    assert_eq!(header.as_deref(), Some("*"));
+    .await;
+    let url = server.http_url();
+    assert_eq!(post_as(&url, None, Some("https://erp.example")).await.1.as_deref(), Some("https://erp.example"));
+    assert_eq!(post_as(&url, None, Some("http://localhost:3000")).await.0, 403);
+    assert_eq!(post_as(&url, Some("resolver.example"), Some("https://resolver.example")).await.0, 200);
+    server.stop().await;
+    let (_node, open) = serve_with(|config| config.cors = tracechain_rpc::AllowedOrigins::All).await;
+    let (status, allowed, _) = post_as(&open.http_url(), None, Some("http://anyone.example")).await;
+    assert_eq!((status, allowed.as_deref()), (200, Some("*")));
     open.stop().await;
 }
 
@@ -196,51 +204,55 @@ async fn every_answered_call_is_reported_and_unknown_names_do_not_become_labels(
     server.stop().await;
 }
 
-/// This machine's address on its default route (no packet is sent), if it has one.
-fn non_loopback_address() -> Option<std::net::IpAddr> {
-    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    let ip = socket.local_addr().ok()?.ip();
-    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn node_changing_methods_are_served_to_local_callers_only() {
-    let (node, server) = serve_with(|config| config.addr = "0.0.0.0:0".parse().expect("address")).await;
-    let port = server.local_addr().port();
-    let local = format!("http://127.0.0.1:{port}");
+/// Whether `author_removeExtrinsic` is served by a server with `methods` listening on `listen`,
+/// called from this machine; checked in a batch too, beside a safe method that is always served.
+async fn removal_served(listen: &str, methods: tracechain_rpc::RpcMethods) -> bool {
+    let (node, server) = serve_with(|config| {
+        config.addr = listen.parse().expect("address");
+        config.rpc_methods = methods;
+    })
+    .await;
+    let url = format!("http://127.0.0.1:{}", server.local_addr().port());
     let first = node.sign(&dev("Alice"), remark(b"first"), 0);
-    let second = node.sign(&dev("Alice"), remark(b"second"), 1);
-    let first_hash = result(&local, "author_submitExtrinsic", json!([hex0x(&first)])).await;
-    let second_hash = result(&local, "author_submitExtrinsic", json!([hex0x(&second)])).await;
-
-    // From another machine (here: this machine's own external address) the call is refused.
-    let remote_ip = non_loopback_address().expect("this test needs a non-loopback interface");
-    let remote = format!("http://{remote_ip}:{port}");
-    let refused = error(&remote, "author_removeExtrinsic", json!([[{ "hash": first_hash }]])).await;
-    assert_eq!(refused["code"], json!(-32601), "{refused}");
-    assert!(refused["message"].as_str().unwrap_or_default().contains("only served to callers on the node's machine"));
-    // In a batch too; reading methods stay open to remote callers.
+    let first_hash = result(&url, "author_submitExtrinsic", json!([hex0x(&first)])).await;
     let batch = json!([
         {"jsonrpc": "2.0", "id": 1, "method": "author_removeExtrinsic", "params": [[{ "hash": first_hash }]]},
-        {"jsonrpc": "2.0", "id": 2, "method": "author_pendingExtrinsics", "params": []},
+        {"jsonrpc": "2.0", "id": 2, "method": "chain_getHeader", "params": []},
     ]);
-    let (_, body) = post_raw(&remote, batch.to_string()).await;
+    let (_, body) = post_raw(&url, batch.to_string()).await;
     let answers: Value = serde_json::from_str(&body).expect("a batch answer");
     let by_id =
         |id: u64| answers.as_array().and_then(|all| all.iter().find(|answer| answer["id"] == json!(id))).cloned();
-    assert_eq!(by_id(1).expect("answer 1")["error"]["code"], json!(-32601), "{answers}");
-    assert_eq!(by_id(2).expect("answer 2")["result"].as_array().map(Vec::len), Some(2), "{answers}");
-
-    // From this machine it works: by hash and by the extrinsic's bytes; unknown hashes are ignored.
-    let removed =
-        result(&local, "author_removeExtrinsic", json!([[{ "hash": first_hash }, { "hash": hex0x(&[9u8; 32]) }]]))
-            .await;
-    assert_eq!(removed, json!([first_hash]));
-    let removed = result(&local, "author_removeExtrinsic", json!([[{ "extrinsic": hex0x(&second) }]])).await;
-    assert_eq!(removed, json!([second_hash]));
-    assert_eq!(result(&local, "author_pendingExtrinsics", json!([])).await, json!([]));
-    let malformed = error(&local, "author_removeExtrinsic", json!([[{ "hash": "0x12" }]])).await;
-    assert_eq!(malformed["code"], json!(-32602), "{malformed}");
+    assert!(by_id(2).expect("answer 2")["result"]["number"].is_string(), "{answers}");
+    let removal = by_id(1).expect("answer 1");
+    let served = removal.get("result").is_some();
+    if served {
+        assert_eq!(removal["result"], json!([first_hash]), "{answers}");
+        let malformed = error(&url, "author_removeExtrinsic", json!([[{ "hash": "0x12" }]])).await;
+        assert_eq!(malformed["code"], json!(-32602), "{malformed}");
+    } else {
+        assert_eq!(removal["error"]["code"], json!(-32601), "{answers}");
+        assert_eq!(removal["error"]["message"], json!("RPC call is unsafe to be called externally"), "{answers}");
+        for method in ["system_addReservedPeer", "system_removeReservedPeer"] {
+            let refused =
+                error(&url, method, json!(["/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"])).await;
+            assert_eq!(refused["code"], json!(-32601), "{method}: {refused}");
+        }
+        assert_eq!(error(&url, "system_peers", json!([])).await["code"], json!(-32601));
+        // The pool kept the transaction.
+        assert_eq!(result(&url, "author_pendingExtrinsics", json!([])).await.as_array().map(Vec::len), Some(1));
+    }
     server.stop().await;
+    served
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsafe_methods_follow_rpc_methods_whoever_calls() {
+    use tracechain_rpc::RpcMethods::{Auto, Safe, Unsafe};
+    // auto: served on a loopback listener only; an external listener exposes the chain, never
+    // the node's controls — even to a caller on the node's machine (a local reverse proxy).
+    assert!(removal_served("127.0.0.1:0", Auto).await);
+    assert!(!removal_served("0.0.0.0:0", Auto).await);
+    assert!(!removal_served("127.0.0.1:0", Safe).await);
+    assert!(removal_served("0.0.0.0:0", Unsafe).await);
 }

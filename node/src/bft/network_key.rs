@@ -2,7 +2,8 @@
 //!
 //! The key is created on first start (`<base-path>/chains/<id>/network/secret_ed25519`, the
 //! 32-byte seed in hex) or given with `--node-key-file`; its public key is the node's peer id,
-//! which other members list in their `--bootnodes` and chain specs.
+//! which other members list in their `--bootnodes` and chain specs. The file is a
+//! [`crate::secret_file`]: private (0600) and written atomically.
 
 use std::path::Path;
 
@@ -12,14 +13,9 @@ use tracechain_primitives::keyring::Ed25519Pair;
 /// Why the network key could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkKeyError {
-    /// The file could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: String,
-        /// The error.
-        source: std::io::Error,
-    },
+    /// The file could not be read or written, or others may read it.
+    #[error(transparent)]
+    File(#[from] crate::secret_file::SecretFileError),
     /// The file does not hold a key.
     #[error("{path}: {reason}")]
     Malformed {
@@ -35,9 +31,8 @@ pub enum NetworkKeyError {
 
 /// Reads the key at `path`, or creates it there if there is none.
 pub fn load_or_create(path: &Path) -> Result<Ed25519Pair, NetworkKeyError> {
-    let io = |source| NetworkKeyError::Io { path: path.display().to_string(), source };
     if path.exists() {
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        let text = crate::secret_file::read_secret(path)?;
         return Ed25519Pair::from_suri(text.trim()).map_err(|error| NetworkKeyError::Malformed {
             path: path.display().to_string(),
             reason: error.to_string(),
@@ -46,10 +41,7 @@ pub fn load_or_create(path: &Path) -> Result<Ed25519Pair, NetworkKeyError> {
     let mut seed = [0u8; 32];
     rand_core::RngCore::try_fill_bytes(&mut rand_core::OsRng, &mut seed)
         .map_err(|error| NetworkKeyError::Randomness(error.to_string()))?;
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io)?;
-    }
-    std::fs::write(path, format!("0x{}\n", hex::encode(seed))).map_err(io)?;
+    crate::secret_file::write_secret(path, &format!("0x{}\n", hex::encode(seed)))?;
     Ok(Ed25519Pair::from_seed(&seed))
 }
 

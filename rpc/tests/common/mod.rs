@@ -406,6 +406,29 @@ pub async fn post_announcing(addr: SocketAddr, length: usize) -> (u16, String) {
     (status, body.to_string())
 }
 
+/// POSTs `system_name` with these `Host` and `Origin` headers; returns the HTTP status, the
+/// `Access-Control-Allow-Origin` header and the body.
+pub async fn post_as(url: &str, host: Option<&str>, origin: Option<&str>) -> (u16, Option<String>, String) {
+    let (url, host, origin) = (url.to_string(), host.map(str::to_string), origin.map(str::to_string));
+    tokio::task::spawn_blocking(move || {
+        let mut request = ureq::post(&url).set("Content-Type", "application/json").timeout(TIMEOUT);
+        if let Some(host) = &host {
+            request = request.set("Host", host);
+        }
+        if let Some(origin) = &origin {
+            request = request.set("Origin", origin);
+        }
+        let response = match request.send_string(r#"{"jsonrpc":"2.0","id":1,"method":"system_name"}"#) {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("HTTP transport error: {error}"),
+        };
+        let allowed = response.header("access-control-allow-origin").map(str::to_string);
+        (response.status(), allowed, response.into_string().expect("body"))
+    })
+    .await
+    .expect("HTTP task")
+}
+
 /// One JSON-RPC call over HTTP; returns the whole response object.
 pub async fn call(url: &str, method: &str, params: Value) -> Value {
     let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
@@ -464,9 +487,19 @@ impl Ws {
 
     /// Connects to `addr`.
     pub async fn try_connect(addr: SocketAddr) -> Handshake {
+        Self::try_connect_as(addr, &addr.to_string(), None).await
+    }
+
+    /// Connects to `addr` naming `host` in the Host header, and `origin` in an Origin header as
+    /// a browser does.
+    pub async fn try_connect_as(addr: SocketAddr, host: &str, origin: Option<&str>) -> Handshake {
         let socket = TcpStream::connect(addr).await.expect("TCP connect");
-        let host = addr.to_string();
-        let mut client = soketto::handshake::Client::new(socket.compat(), &host, "/");
+        let mut client = soketto::handshake::Client::new(socket.compat(), host, "/");
+        let origin_header;
+        if let Some(origin) = origin {
+            origin_header = [soketto::handshake::client::Header { name: "Origin", value: origin.as_bytes() }];
+            client.set_headers(&origin_header);
+        }
         match client.handshake().await.expect("handshake") {
             soketto::handshake::ServerResponse::Accepted { .. } => {}
             soketto::handshake::ServerResponse::Rejected { status_code } => return Handshake::Rejected(status_code),
