@@ -71,6 +71,9 @@ use jsonrpsee::{
 };
 use tokio::net::TcpListener;
 
+/// The error type of the tower services that wrap the JSON-RPC server (pages, Origin/Host checks).
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 pub use client::NodeClient;
 pub use error::RpcError;
 pub use origin_host::{AllowedHosts, AllowedOrigins};

@@ -18,6 +18,7 @@
 //! An allowed cross-origin request gets CORS headers naming its origin (or `*` with
 //! `--rpc-cors all`), from [`cors_layer`].
 
+use crate::BoxError;
 use std::{
     future::Future,
     net::IpAddr,
@@ -223,8 +224,6 @@ pub struct OriginHost<S> {
     inner: S,
     layer: OriginHostLayer,
 }
-
-type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl<S, B> tower::Service<http::Request<B>> for OriginHost<S>
 where

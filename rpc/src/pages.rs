@@ -6,6 +6,7 @@
 //! upgrades) goes to the JSON-RPC service unchanged. Rendering runs on a blocking thread, as it
 //! reads (and proves) state.
 
+use crate::BoxError;
 use std::{
     future::Future,
     pin::Pin,
@@ -51,8 +52,6 @@ pub struct Pages<S> {
     inner: S,
     pages: Arc<dyn HttpPages>,
 }
-
-type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 impl<S, B> tower::Service<http::Request<B>> for Pages<S>
 where
