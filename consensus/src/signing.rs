@@ -25,7 +25,8 @@ use crate::{Height, Proposal, TracechainContext, Vote};
 
 pub use tracechain_primitives::consensus_message::commit_message;
 
-/// What a proposer signs to close the parts of its block `block_hash` for `height`, `round`.
+/// What a proposer signs to close the parts of its block `block_hash` for `height`, `round`
+/// ([`consensus_message::proposal_parts_message`], which the runtime checks equivocations with).
 pub fn proposal_parts_message(
     genesis: H256,
     height: Height,
@@ -33,7 +34,7 @@ pub fn proposal_parts_message(
     pol_round: Round,
     block_hash: H256,
 ) -> Vec<u8> {
-    (b"tracechain/proposal-parts/v1", genesis, height.0, round.as_i64(), pol_round.as_i64(), block_hash).encode()
+    consensus_message::proposal_parts_message(genesis, height.0, round.as_i64(), pol_round.as_i64(), block_hash)
 }
 
 /// The bytes a vote's signature covers (see [`tracechain_primitives::consensus_message`]).

@@ -26,6 +26,9 @@ pub enum CommandError {
     /// Bad command-line input.
     #[error("{0}")]
     Usage(String),
+    /// The consensus engine stopped while the node ran.
+    #[error("the consensus engine stopped (its error is logged above); stopping the node")]
+    ConsensusStopped,
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
@@ -228,7 +231,26 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
             }
         });
 
-        wait_for_signal().await;
+        // The node lives as long as its consensus engine: an engine that stops on its own (it
+        // logged why: a local failure it could not recover from) stops the node, so that a
+        // supervisor restarts it and nobody takes a node that no longer follows the chain for
+        // a working one.
+        let mut engine = engine;
+        let engine_stopped = async {
+            match engine.as_mut() {
+                Some(engine) => {
+                    let _ = engine.await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        let outcome = tokio::select! {
+            _ = wait_for_signal() => Ok(()),
+            _ = engine_stopped => {
+                engine = None;
+                Err(CommandError::ConsensusStopped)
+            }
+        };
         tracing::info!(target: "node", "Shutting down");
         let _ = shutdown_sender.send(true);
         if let Some(engine) = engine {
@@ -236,7 +258,7 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         }
         let _ = informant.await;
         rpc.stop().await;
-        Ok(())
+        outcome
     })
 }
 

@@ -126,10 +126,37 @@ pub fn verify_justification(
     Ok(certificate)
 }
 
-/// Why the application could not do what the engine asked.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ApplicationError(pub String);
+/// Why the application did not do what the engine asked. The two cases call for opposite
+/// answers, so the seam keeps them apart: a block that breaks a rule of the chain gets a nil
+/// vote (its proposer is at fault), while a failure of this node (its database, a pruned
+/// state, a crashed task) says nothing about the block and must never become a vote against it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApplicationError {
+    /// The block or value breaks a rule of the chain.
+    #[error("invalid: {reason}")]
+    Invalid {
+        /// The rule it breaks.
+        reason: String,
+    },
+    /// This node could not do or check it.
+    #[error("local failure: {cause}")]
+    Local {
+        /// What failed.
+        cause: String,
+    },
+}
+
+impl ApplicationError {
+    /// A rule of the chain broken by the block, the value or the request.
+    pub fn invalid(reason: impl std::fmt::Display) -> Self {
+        Self::Invalid { reason: reason.to_string() }
+    }
+
+    /// A failure of this node.
+    pub fn local(cause: impl std::fmt::Display) -> Self {
+        Self::Local { cause: cause.to_string() }
+    }
+}
 
 /// The node, as a consensus engine sees it.
 pub trait Application: Send + Sync + 'static {
@@ -151,7 +178,8 @@ pub trait Application: Send + Sync + 'static {
     /// for the next block.
     fn propose(&self, deadline: Instant) -> Result<Block, ApplicationError>;
     /// Re-executes a received block on the best block without committing it: whether a
-    /// validator may vote for it.
+    /// validator may vote for it. [`ApplicationError::Invalid`] only when the block itself
+    /// breaks a rule; anything that went wrong here is [`ApplicationError::Local`].
     fn verify(&self, block: &Block) -> Result<(), ApplicationError>;
     /// Commits a decided block with its certificate (re-executing it unless this node built or
     /// verified it already).

@@ -174,7 +174,7 @@ impl Node {
             certificate,
             &validators,
         )
-        .map_err(|error| ApplicationError(error.to_string()))
+        .map_err(ApplicationError::invalid)
     }
 
     fn after_import(&self, executed: &ExecutedBlock, started: Instant) {
@@ -194,7 +194,8 @@ impl Node {
     /// verify against the validator set, then the block is re-executed and stored.
     pub fn import_verified(&self, block: Block, certificate: Option<Certificate>) -> Result<(), ImportError> {
         let certificate = certificate.ok_or(ImportError::MissingCertificate)?;
-        self.verify_certificate(&block, &certificate).map_err(|error| ImportError::BadCertificate(error.0))?;
+        self.verify_certificate(&block, &certificate)
+            .map_err(|error| ImportError::BadCertificate(error.to_string()))?;
         let started = Instant::now();
         let executed = self.chain.import(&block, Some(certificate.encode()))?;
         self.after_import(&executed, started);
@@ -234,7 +235,7 @@ impl Application for Node {
     }
 
     fn propose(&self, deadline: Instant) -> Result<Block, ApplicationError> {
-        let error = |error: &dyn std::fmt::Display| ApplicationError(error.to_string());
+        let error = |error: &dyn std::fmt::Display| ApplicationError::local(error);
         let runtime = self.chain.runtime();
         let best = self.chain.best();
         let state = self.chain.state_at(best.state_root);
@@ -307,7 +308,7 @@ impl Application for Node {
         }
         let best = self.chain.best();
         if block.header.parent_hash != best.hash() {
-            return Err(ApplicationError(format!(
+            return Err(ApplicationError::invalid(format!(
                 "block #{} builds on {}, not on the best block #{} {}",
                 block.header.number,
                 short(&block.header.parent_hash),
@@ -321,21 +322,28 @@ impl Application for Node {
             .chain
             .runtime()
             .execute_block_with(&self.chain.state_at(best.state_root), block, |hash| self.pool.contains(hash))
-            .map_err(|e| ApplicationError(e.to_string()))?;
+            .map_err(|error| {
+                if error.is_local_failure() {
+                    ApplicationError::local(format!("re-executing block #{}: {error}", block.header.number))
+                } else {
+                    ApplicationError::invalid(error)
+                }
+            })?;
         let block_time = executed
             .changes
             .get(&pallet_timestamp::NOW.key())
             .and_then(|value| value.as_deref())
             .and_then(|mut bytes| Moment::decode(&mut bytes).ok())
             .unwrap_or_default();
-        pallet_timestamp::check_drift(block_time, wall_clock_ms())
-            .map_err(|e| ApplicationError(format!("block #{} is dated {block_time} ms: {e}", block.header.number)))?;
+        pallet_timestamp::check_drift(block_time, wall_clock_ms()).map_err(|e| {
+            ApplicationError::invalid(format!("block #{} is dated {block_time} ms: {e}", block.header.number))
+        })?;
         self.keep_executed(executed);
         Ok(())
     }
 
     fn decided(&self, number: BlockNumber) -> Result<Option<(Block, Certificate)>, ApplicationError> {
-        let error = |e: &dyn std::fmt::Display| ApplicationError(e.to_string());
+        let error = |e: &dyn std::fmt::Display| ApplicationError::local(e);
         let Some(hash) = self.chain.hash_of(number).map_err(|e| error(&e))? else { return Ok(None) };
         let Some(block) = self.chain.block(&hash).map_err(|e| error(&e))? else { return Ok(None) };
         let Some(justification) = self.chain.justification(&hash).map_err(|e| error(&e))? else { return Ok(None) };
@@ -397,14 +405,10 @@ impl Application for Node {
         };
         let executed = match own {
             Some(executed) => {
-                self.chain
-                    .commit(&executed, Some(certificate.encode()))
-                    .map_err(|e| ApplicationError(e.to_string()))?;
+                self.chain.commit(&executed, Some(certificate.encode())).map_err(ApplicationError::local)?;
                 executed
             }
-            None => {
-                self.chain.import(&block, Some(certificate.encode())).map_err(|e| ApplicationError(e.to_string()))?
-            }
+            None => self.chain.import(&block, Some(certificate.encode())).map_err(ApplicationError::local)?,
         };
         self.after_import(&executed, started);
         Ok(())
@@ -442,6 +446,7 @@ fn submit_error(error: PoolError) -> SubmitError {
         PoolError::AlreadyImported { hash } => SubmitError::AlreadyImported(hash),
         taken @ PoolError::NonceTaken { .. } => SubmitError::TooLowPriority(taken.to_string()),
         PoolError::Full { reason } => SubmitError::PoolFull(reason),
+        ahead @ PoolError::TooFarAhead { .. } => SubmitError::PoolFull(ahead.to_string()),
     }
 }
 

@@ -100,6 +100,14 @@ pub enum BlockError {
     Trie(#[from] TrieError),
 }
 
+impl BlockError {
+    /// Whether the failure is the executing node's (its state could not be read or updated)
+    /// rather than the block's: such a block may be perfectly valid.
+    pub fn is_local_failure(&self) -> bool {
+        matches!(self, Self::Corruption { .. } | Self::Trie(_))
+    }
+}
+
 /// A built or re-executed block, with everything the node stores for it.
 #[derive(Debug)]
 pub struct ExecutedBlock {
@@ -189,27 +197,39 @@ impl Runtime {
         transactions: &[Vec<u8>],
     ) -> Vec<Result<ValidTransaction, TransactionError>> {
         let (overlay, number) = next_block_context(state, best_hash);
-        let prepared: Vec<Result<PreparedExtrinsic, TransactionError>> =
-            transactions.iter().map(|bytes| self.prepare(&overlay, number, bytes)).collect();
-        let mut signature_checked = vec![false; transactions.len()];
+        // The cheap checks first: only what passes them has its signature verified.
+        let prepared: Vec<Result<(PreparedExtrinsic, ValidTransaction), TransactionError>> = transactions
+            .iter()
+            .map(|bytes| {
+                let prepared = self.prepare(&overlay, number, bytes)?;
+                let valid = self.check_before_signature(&overlay, number, &prepared, source)?;
+                Ok((prepared, valid))
+            })
+            .collect();
         let signed: Vec<(usize, &PreparedExtrinsic, &SignedPart)> = prepared
             .iter()
             .enumerate()
-            .filter_map(|(index, xt)| xt.as_ref().ok().and_then(|xt| xt.signed.as_ref().map(|part| (index, xt, part))))
+            .filter_map(|(index, checked)| {
+                let (xt, _) = checked.as_ref().ok()?;
+                xt.signed.as_ref().map(|part| (index, xt, part))
+            })
             .collect();
+        let mut signature_errors: Vec<Option<TransactionError>> = vec![None; transactions.len()];
         for chunk in signed.chunks(SIGNATURE_BATCH) {
-            let verified = all_signatures_verify(chunk.iter().map(|(_, _, part)| *part));
+            if all_signatures_verify(chunk.iter().map(|(_, _, part)| *part)) {
+                continue;
+            }
+            // A batch that fails is checked one by one, so each bad transaction gets its error.
             for (index, xt, part) in chunk {
-                signature_checked[*index] = verified || self.verify_signature(&xt.call, part, &overlay, number).is_ok();
+                signature_errors[*index] = self.verify_signature(&xt.call, part, &overlay, number).err();
             }
         }
         prepared
             .into_iter()
-            .zip(signature_checked)
-            .map(|(prepared, checked)| {
-                // Unchecked: unsigned or badly signed; the single check says which.
-                let check = if checked { SignatureCheck::AlreadyVerified } else { SignatureCheck::Verify };
-                self.validate_prepared(&overlay, number, &prepared?, source, check)
+            .zip(signature_errors)
+            .map(|(checked, signature_error)| match signature_error {
+                Some(error) => Err(error),
+                None => checked.map(|(_, valid)| valid),
             })
             .collect()
     }
@@ -224,14 +244,29 @@ impl Runtime {
         source: TransactionSource,
         check: SignatureCheck,
     ) -> Result<ValidTransaction, TransactionError> {
+        let valid = self.check_before_signature(overlay, number, prepared, source)?;
+        if let (SignatureCheck::Verify, Some(signed)) = (check, &prepared.signed) {
+            self.verify_signature(&prepared.call, signed, overlay, number)?;
+        }
+        Ok(valid)
+    }
+
+    /// Every check of [`Runtime::validate_transaction`] but the signature's, which costs more
+    /// than all of them together: decoding, length, genesis and era (in [`Self::prepare`]),
+    /// then signedness, nonce, membership and weight. A transaction that fails any of them
+    /// costs the node no signature verification.
+    fn check_before_signature(
+        &self,
+        overlay: &Overlay<'_>,
+        number: BlockNumber,
+        prepared: &PreparedExtrinsic,
+        source: TransactionSource,
+    ) -> Result<ValidTransaction, TransactionError> {
         let Some(signed) = &prepared.signed else {
             return Err(TransactionError::UnsignedNotAllowed);
         };
         if prepared.call.is_inherent() {
             return Err(TransactionError::SignedInherent);
-        }
-        if check == SignatureCheck::Verify {
-            self.verify_signature(&prepared.call, signed, overlay, number)?;
         }
         let expected = pallet_system::account_nonce(overlay, &signed.sender);
         let nonce = signed.extra.nonce;

@@ -27,12 +27,12 @@ use tracechain_primitives::BlockNumber;
 
 use crate::consensus::Application;
 
-use super::BftError;
+use super::{admission_queue::AdmissionQueue, BftError};
 
 /// Where the tap delivers what it takes.
 pub struct TapSinks {
     /// Gossiped transaction batches, for the pool's admission worker.
-    pub transactions: mpsc::Sender<Vec<Vec<u8>>>,
+    pub transactions: Arc<AdmissionQueue>,
     /// Gossiped peer records, for the address book.
     pub records: mpsc::Sender<Vec<u8>>,
     /// The last decided height each peer announced in its status.
@@ -42,23 +42,22 @@ pub struct TapSinks {
 /// The last decided height each peer announced (peers announce their status every two seconds).
 pub type PeerTips = Arc<Mutex<BTreeMap<String, BlockNumber>>>;
 
-/// Gossiped transaction batches waiting for admission to the pool.
-const RECEIVED_BATCHES_QUEUED: usize = 64;
-
-/// Admits gossiped batches to the pool one after the other, off the async workers. Checking
-/// signatures is CPU work, done by one worker so that it never starves the re-execution of
-/// proposals.
-pub fn spawn_admission_worker(application: Arc<dyn Application>) -> mpsc::Sender<Vec<Vec<u8>>> {
-    let (sender, mut batches) = mpsc::channel::<Vec<Vec<u8>>>(RECEIVED_BATCHES_QUEUED);
+/// Admits gossiped batches to the pool one after the other, off the async workers, taking each
+/// peer's batches in turn ([`AdmissionQueue`]). Checking signatures is CPU work, done by one
+/// worker so that it never starves the re-execution of proposals.
+pub fn spawn_admission_worker(application: Arc<dyn Application>) -> Arc<AdmissionQueue> {
+    let queue = Arc::new(AdmissionQueue::default());
+    let batches = queue.clone();
     tokio::spawn(async move {
-        while let Some(batch) = batches.recv().await {
+        loop {
+            let (_peer, batch) = batches.next().await;
             let application = application.clone();
             if tokio::task::spawn_blocking(move || application.receive_transactions(batch)).await.is_err() {
                 break;
             }
         }
     });
-    sender
+    queue
 }
 
 /// A network event, as the tap receives it.
@@ -90,7 +89,8 @@ impl Actor for GossipTap {
         sinks: &mut TapSinks,
     ) -> Result<(), ActorProcessingErr> {
         let (from, message) = match event {
-            NetworkEvent::ProposalPart(from, _, message) => (from, message),
+            // Queued by the peer that published the batch, not by the one that relayed it.
+            NetworkEvent::ProposalPart(from, published_by, message) => (published_by.unwrap_or(from), message),
             NetworkEvent::Status(peer, status) => {
                 sinks.tips.lock().insert(peer.to_string(), status.tip_height.0);
                 return Ok(());
@@ -102,9 +102,11 @@ impl Actor for GossipTap {
             _ => return Ok(()),
         };
         let dropped = match message.content {
-            StreamContent::Data(ProposalPart::Transactions(batch)) => {
-                sinks.transactions.try_send(batch).err().map(|_| "transaction gossip (the pool is busy)")
-            }
+            StreamContent::Data(ProposalPart::Transactions(batch)) => sinks
+                .transactions
+                .push(&from.to_string(), batch)
+                .err()
+                .map(|_| "transaction gossip (its queue is full)"),
             StreamContent::Data(ProposalPart::PeerRecord(record)) => {
                 sinks.records.try_send(record).err().map(|_| "a peer record (too many queued)")
             }

@@ -25,7 +25,10 @@
 //! them) only when the engine itself stops or the node cannot produce a validator set for the
 //! next height ([`BftError`]).
 
+pub mod admission_queue;
 mod app;
+#[cfg(feature = "attack")]
+pub mod attack;
 pub mod config;
 pub mod evidence;
 pub mod gossip_tap;
@@ -84,6 +87,15 @@ pub enum BftError {
     /// A blocking task failed.
     #[error("task: {0}")]
     Task(String),
+    /// This node could not do what consensus needs (read its state, re-execute a block), even
+    /// after retries: it stops rather than vote on what it could not check.
+    #[error("{what} failed on this node, not because of the block: {cause}; stopping so as not to vote on what it cannot check")]
+    LocalFailure {
+        /// What the node was doing.
+        what: String,
+        /// The local cause.
+        cause: String,
+    },
     /// The network configuration is unusable.
     #[error(transparent)]
     Config(#[from] config::ConfigError),

@@ -22,6 +22,8 @@ pub struct NetNode {
     pub peer_id: String,
     /// More command-line arguments for it.
     pub extra_args: Vec<String>,
+    /// Environment variables set for it.
+    pub extra_env: Vec<(String, String)>,
     node_key: PathBuf,
     base_path: PathBuf,
     log: PathBuf,
@@ -84,6 +86,7 @@ impl TestNetwork {
                 key_file,
                 peer_id: peer_id.trim().to_string(),
                 extra_args: Vec::new(),
+                extra_env: Vec::new(),
                 node_key,
                 log: base_path.join("node.log"),
                 base_path,
@@ -144,7 +147,7 @@ impl TestNetwork {
         if let Some(key) = &node.key_file {
             command.arg("--validator").arg("--key-file").arg(key);
         }
-        command.args(&node.extra_args);
+        command.args(&node.extra_args).envs(node.extra_env.iter().map(|(name, value)| (name, value)));
         node.child = Some(command.stdout(Stdio::null()).stderr(log).spawn().expect("start tracechain"));
         self.wait(index, Duration::from_secs(60), "RPC up", |network| {
             network.try_call(index, "system_health", json!([])).is_ok()
@@ -230,6 +233,15 @@ impl TestNetwork {
             );
         }
         lowest
+    }
+
+    /// The resident memory of node `index`'s process, in bytes (Linux: `VmRSS`), while it runs.
+    pub fn resident_bytes(&self, index: usize) -> Option<u64> {
+        let pid = self.nodes[index].child.as_ref()?.id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+        let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kib * 1024)
     }
 
     /// The RPC URL of node `index`.

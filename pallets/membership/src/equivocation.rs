@@ -1,17 +1,20 @@
-//! Recording equivocations: a validator that signed two different votes of one kind in one round.
+//! Recording equivocations: a validator that signed two different votes of one kind in one round,
+//! or, as the round's proposer, two different blocks ([`VoteKind::Proposal`](tracechain_primitives::consensus_message::VoteKind::Proposal)).
 //!
 //! The consensus engine of every node detects equivocations among the votes it receives; the
 //! node puts what it saw into the next block it proposes as `report_equivocation`, an unsigned
 //! inherent (like the timestamp, it is the block author's to include, and no transaction pool
 //! accepts one). Nothing in a report is trusted:
 //!
-//! - the two votes must be for different blocks (one may be nil);
+//! - the two votes must be for different blocks (one may be nil, except in a proposal
+//!   equivocation: a proposal is always of a block, [`Error::NilProposal`]);
 //! - the height must be decided already (`height < the block's number`) and by the validator set
 //!   in force now: after the block in which that set took effect (`ValidatorSetChanges`), since
 //!   the set of older heights is no longer in state;
 //! - the offender must be a validator of that set;
 //! - both signatures must verify over [`vote_message`] on this chain (genesis hash from
-//!   `System.BlockHash(0)`);
+//!   `System.BlockHash(0)`), which for proposals is the proposal-parts message with `pol_round`
+//!   nil;
 //! - the offence `(validator, height, round, kind)` must not be recorded yet.
 //!
 //! A report that breaks any rule fails, and because inherents are mandatory, so does the block
@@ -77,6 +80,10 @@ pub fn is_recordable(storage: &impl StorageRead, now: BlockNumber, report: &Equi
 fn check_report(storage: &impl StorageRead, now: BlockNumber, report: &EquivocationReport) -> Result<OrgId, Error> {
     if report.first.block == report.second.block {
         return Err(Error::VotesDoNotConflict);
+    }
+    let proposal = report.kind == tracechain_primitives::consensus_message::VoteKind::Proposal;
+    if proposal && (report.first.block.is_none() || report.second.block.is_none()) {
+        return Err(Error::NilProposal);
     }
     let term_start = VALIDATOR_SET_CHANGES.get(storage).last().copied().unwrap_or(0);
     if report.height >= now || report.height <= term_start {

@@ -473,6 +473,9 @@ pub enum Error {
     /// This validator's equivocation at this height, round and vote kind is already recorded.
     #[error("equivocation report: the offence is already recorded")]
     EquivocationAlreadyRecorded,
+    /// A proposal equivocation report names nil as a proposed block: proposals are of blocks.
+    #[error("equivocation report: a proposal is always of a block, never nil")]
+    NilProposal,
 }
 
 impl PalletError for Error {

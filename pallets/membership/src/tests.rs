@@ -1126,6 +1126,50 @@ mod equivocation_reports {
     }
 
     #[test]
+    fn two_blocks_proposed_for_one_round_are_recorded_as_a_proposal_equivocation() {
+        let state = BTreeMap::new();
+        let mut ctx = validator_ctx(&state);
+        let key = validator_key(2);
+        let proposal = |block| vote(&key, VoteKind::Proposal, 90, 3, Some(block));
+        let proof = EquivocationReport {
+            offender: key.public(),
+            height: 90,
+            round: 3,
+            kind: VoteKind::Proposal,
+            first: proposal(H256([0xa; 32])),
+            second: proposal(H256([0xb; 32])),
+        };
+        // A "proposal" of nil is no proposal, and a prevote's signature is not a proposal's.
+        let mut nil = proof.clone();
+        nil.second = vote(&key, VoteKind::Proposal, 90, 3, None);
+        assert_refused(
+            &mut ctx,
+            &Origin::None,
+            Call::report_equivocation { report: nil },
+            module_error(Error::NilProposal),
+        );
+        let mut prevote = proof.clone();
+        prevote.second = vote(&key, VoteKind::Prevote, 90, 3, Some(H256([0xb; 32])));
+        assert_refused(
+            &mut ctx,
+            &Origin::None,
+            Call::report_equivocation { report: prevote },
+            module_error(Error::InvalidVoteSignature),
+        );
+        report(&mut ctx, proof.clone()).unwrap();
+        assert_eq!(
+            events(&ctx),
+            vec![Event::EquivocationRecorded {
+                org: CUSTOMS_ORG,
+                offender: proof.offender,
+                height: 90,
+                round: 3,
+                kind: VoteKind::Proposal
+            }]
+        );
+    }
+
+    #[test]
     fn a_proven_double_vote_is_recorded_once_against_the_validators_organisation() {
         let state = BTreeMap::new();
         let mut ctx = validator_ctx(&state);
