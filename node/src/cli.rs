@@ -69,6 +69,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "HOSTS")]
     pub rpc_allowed_hosts: Option<String>,
 
+    /// Most storage keys in one `state_queryStorageAt` or `state_getReadProof`.
+    #[arg(long, value_name = "COUNT", default_value_t = 1_000)]
+    pub rpc_max_keys_per_call: usize,
+
+    /// Most storage keys one `state_subscribeStorage` may watch (each is read at every block).
+    #[arg(long, value_name = "COUNT", default_value_t = 1_000)]
+    pub rpc_max_keys_per_subscription: usize,
+
+    /// Most storage keys the storage subscriptions of one connection may watch together.
+    #[arg(long, value_name = "COUNT", default_value_t = 4_096)]
+    pub rpc_max_subscribed_keys_per_connection: usize,
+
     /// Prometheus metrics port; metrics are served on 127.0.0.1 unless --prometheus-external.
     #[arg(long, default_value_t = 9615)]
     pub prometheus_port: u16,

@@ -179,6 +179,11 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
             cors: args.rpc_cors.as_deref().map(tracechain_rpc::AllowedOrigins::parse).unwrap_or_default(),
             allowed_hosts: args.rpc_allowed_hosts.as_deref().map(tracechain_rpc::AllowedHosts::parse).unwrap_or_default(),
             rpc_methods: args.rpc_methods,
+            cost: tracechain_rpc::state::CostLimits {
+                keys_per_call: args.rpc_max_keys_per_call,
+                keys_per_subscription: args.rpc_max_keys_per_subscription,
+                subscribed_keys_per_connection: args.rpc_max_subscribed_keys_per_connection,
+            },
             call_observer: Some(tracechain_rpc::Shared(Arc::new(metrics.clone()))),
             pages: Some(tracechain_rpc::Shared(Arc::new(crate::consumer_page::ConsumerPages::new(
                 node.clone(),

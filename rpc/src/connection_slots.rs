@@ -32,16 +32,27 @@ impl ConnectionSlots {
 
     /// A slot for `connection`, or `None` when it already holds `max`.
     pub fn acquire(self: &Arc<Self>, connection: ConnectionId) -> Option<Slot> {
+        self.acquire_many(connection, 1)
+    }
+
+    /// `count` slots at once for `connection` (a subscription that costs `count`), or `None`
+    /// when they would pass `max`.
+    pub fn acquire_many(self: &Arc<Self>, connection: ConnectionId, count: usize) -> Option<Slot> {
         let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-        let count = held.entry(connection).or_insert(0);
-        if *count >= self.max {
-            if *count == 0 {
+        let current = held.entry(connection).or_insert(0);
+        if current.saturating_add(count) > self.max || count == 0 {
+            if *current == 0 {
                 held.remove(&connection);
             }
             return None;
         }
-        *count += 1;
-        Some(Slot { slots: Arc::clone(self), connection })
+        *current += count;
+        Some(Slot { slots: Arc::clone(self), connection, count })
+    }
+
+    /// Slots `connection` holds now.
+    pub fn held_by(&self, connection: ConnectionId) -> usize {
+        self.held.lock().unwrap_or_else(PoisonError::into_inner).get(&connection).copied().unwrap_or(0)
     }
 }
 
@@ -50,13 +61,14 @@ impl ConnectionSlots {
 pub struct Slot {
     slots: Arc<ConnectionSlots>,
     connection: ConnectionId,
+    count: usize,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         let mut held = self.slots.held.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(count) = held.get_mut(&self.connection) {
-            *count = count.saturating_sub(1);
+            *count = count.saturating_sub(self.count);
             if *count == 0 {
                 held.remove(&self.connection);
             }
@@ -77,6 +89,12 @@ mod tests {
         let _other = slots.acquire(ConnectionId(2)).unwrap();
         drop(first);
         assert!(slots.acquire(ConnectionId(1)).is_some());
+        let weighted = ConnectionSlots::new(10);
+        let seven = weighted.acquire_many(ConnectionId(3), 7).unwrap();
+        assert!(weighted.acquire_many(ConnectionId(3), 4).is_none());
+        assert_eq!(weighted.held_by(ConnectionId(3)), 7);
+        drop(seven);
+        assert!(weighted.acquire_many(ConnectionId(3), 10).is_some());
         let zero = ConnectionSlots::new(0);
         assert!(zero.acquire(ConnectionId(1)).is_none());
         assert!(zero.held.lock().unwrap().is_empty());

@@ -30,7 +30,8 @@
 //! Every limit comes from [`RpcConfig`]: request and response size, batch length (a longer
 //! batch is refused whole), open connections, and subscriptions per WebSocket connection.
 //! Beyond those, `state_getKeysPaged` returns at most 1000 keys, `chain_getBlockHash` resolves
-//! at most 1000 numbers and `state_subscribeStorage` watches at most 1000 keys per call. The new
+//! at most 1000 numbers, and storage key lists are bounded per call, per subscription and per
+//! connection ([`state::CostLimits`], see [`state`]). The new
 //! interface's bounds are [`NewApiLimits`] (follows and broadcasts per connection, pinned blocks
 //! and operations per follow, archive streams and items), each stated in its module's docs.
 //!
@@ -142,6 +143,9 @@ pub struct RpcConfig {
     pub pages: Option<Shared<dyn pages::HttpPages>>,
     /// Bounds of the new JSON-RPC interface (`chainHead_v1_*`, `transaction_v1_*`, `archive_v1_*`).
     pub new_api: NewApiLimits,
+    /// Bounds on storage key lists (`state_queryStorageAt`, `state_getReadProof`,
+    /// `state_subscribeStorage`).
+    pub cost: state::CostLimits,
 }
 
 /// Bounds of the new JSON-RPC interface; the defaults are the documented ones, each at least
@@ -205,6 +209,7 @@ impl Default for RpcConfig {
             call_observer: None,
             pages: None,
             new_api: NewApiLimits::default(),
+            cost: state::CostLimits::default(),
         }
     }
 }
@@ -286,7 +291,7 @@ impl RpcHandle {
 /// Starts the server for `client` on `config.addr`.
 pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<RpcHandle, RpcError> {
     config.validate()?;
-    let module = rpc_module_with_limits(client, &config.new_api)?;
+    let module = rpc_module_with(client, &config.new_api, &config.cost)?;
     let mut hooks: Vec<Arc<dyn call_hooks::CallHook>> = Vec::new();
     if let Some(observer) = &config.call_observer {
         let methods = module.method_names().map(str::to_string);
@@ -368,10 +373,19 @@ pub fn rpc_module(client: Arc<dyn NodeClient>) -> Result<RpcModule<()>, RpcError
 
 /// Every method of this server, on `client`, the new interface bounded by `limits`.
 pub fn rpc_module_with_limits(client: Arc<dyn NodeClient>, limits: &NewApiLimits) -> Result<RpcModule<()>, RpcError> {
+    rpc_module_with(client, limits, &state::CostLimits::default())
+}
+
+/// Every method of this server, on `client`, bounded by `limits` and `cost`.
+pub fn rpc_module_with(
+    client: Arc<dyn NodeClient>,
+    limits: &NewApiLimits,
+    cost: &state::CostLimits,
+) -> Result<RpcModule<()>, RpcError> {
     let mut module = RpcModule::new(client);
     system::register(&mut module)?;
     chain::register(&mut module)?;
-    state::register(&mut module)?;
+    state::register(&mut module, cost)?;
     author::register(&mut module)?;
     trace::register(&mut module)?;
     proof::register(&mut module)?;

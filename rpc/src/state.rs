@@ -11,13 +11,20 @@
 //! | `state_getStorageHash` (alias `state_getStorageHashAt`) | key, at? | blake2-256 of the value or `null` |
 //! | `state_getStorageSize` (alias `state_getStorageSizeAt`) | key, at? | length of the value or `null` |
 //! | `state_getKeysPaged` (alias `state_getKeysPagedAt`) | prefix?, count ≤ 1000, startKey?, at? | keys after `startKey` |
-//! | `state_queryStorageAt` | keys, at? | `[{"block", "changes": [[key, value or null]]}]` |
-//! | `state_getReadProof` | keys, at? | `{"at", "proof": ["0x<trie node>"]}` |
+//! | `state_queryStorageAt` | keys (at most `keys_per_call`), at? | `[{"block", "changes": [[key, value or null]]}]` |
+//! | `state_getReadProof` | keys (at most `keys_per_call`), at? | `{"at", "proof": ["0x<trie node>"]}` |
 //! | `state_getRuntimeVersion` (alias `chain_getRuntimeVersion`) | at? | runtime version JSON |
 //! | `state_getMetadata` | at? | the runtime metadata (V14, magic `meta`), SCALE in hex |
 //! | `state_call` (alias `state_callAt`) | method, data, at? | SCALE result in hex |
 //! | `state_subscribeRuntimeVersion` → `state_runtimeVersion` | – | the version, once |
-//! | `state_subscribeStorage` → `state_storage` | keys (1 to 1000) | current values, then changes per new best block |
+//! | `state_subscribeStorage` → `state_storage` | keys (1 to `keys_per_subscription`) | current values, then changes per new best block |
+//!
+//! ## Cost limits ([`CostLimits`], each a flag of the node)
+//! A key list costs a read (and for a subscription, a read at every new block) per key, so key
+//! lists are bounded per call (`--rpc-max-keys-per-call`, default 1,000: more is -32602 naming
+//! the limit), per subscription (`--rpc-max-keys-per-subscription`, default 1,000: -32602) and
+//! over all storage subscriptions of one connection (`--rpc-max-subscribed-keys-per-connection`,
+//! default 4,096: more is -32006, jsonrpsee's and Substrate's "too many subscriptions").
 //!
 //! `state_call` serves exactly the methods of `tracechain_runtime::runtime_api::RUNTIME_APIS`:
 //! `Core_version`, `Metadata_metadata` (`OpaqueMetadata`: the V14 metadata as `Vec<u8>`),
@@ -49,8 +56,26 @@ use crate::{
 
 /// Most keys `state_getKeysPaged` returns per call (Substrate's limit).
 pub const MAX_KEYS_PAGED: u32 = 1000;
-/// Most keys one `state_subscribeStorage` may watch: each is read again at every new block.
-pub const MAX_SUBSCRIBED_KEYS: usize = 1000;
+/// Bounds on what key lists may cost (module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CostLimits {
+    /// Keys in one `state_queryStorageAt` or `state_getReadProof`.
+    pub keys_per_call: usize,
+    /// Keys one `state_subscribeStorage` may watch: each is read again at every new block.
+    pub keys_per_subscription: usize,
+    /// Keys all storage subscriptions of one connection may watch together.
+    pub subscribed_keys_per_connection: usize,
+}
+
+impl Default for CostLimits {
+    fn default() -> Self {
+        Self { keys_per_call: 1_000, keys_per_subscription: 1_000, subscribed_keys_per_connection: 4_096 }
+    }
+}
+
+/// The code of a subscription refused for the connection's cost: jsonrpsee's (and Substrate's)
+/// "too many subscriptions".
+pub const TOO_MANY_SUBSCRIPTIONS: i32 = jsonrpsee::types::error::TOO_MANY_SUBSCRIPTIONS_CODE;
 
 /// `state_getReadProof`'s result.
 #[derive(Clone, Debug, Serialize)]
@@ -62,7 +87,8 @@ pub struct ReadProofJson {
 }
 
 /// Registers the `state_*` methods.
-pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<(), RpcError> {
+pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>, limits: &CostLimits) -> Result<(), RpcError> {
+    let keys_per_call = limits.keys_per_call;
     module.register_blocking_method(
         "state_getStorage",
         |params, client, _| -> Result<Option<String>, ErrorObjectOwned> {
@@ -91,9 +117,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
     module.register_alias("state_getKeysPagedAt", "state_getKeysPaged")?;
     module.register_blocking_method(
         "state_queryStorageAt",
-        |params, client, _| -> Result<Vec<StorageChangeSetJson>, ErrorObjectOwned> {
+        move |params, client, _| -> Result<Vec<StorageChangeSetJson>, ErrorObjectOwned> {
             let args = Args::parse(&params, "state_queryStorageAt", &["keys", "at"])?;
-            let keys = required_keys(&args)?;
+            let keys = required_keys(&args, keys_per_call)?;
             let header = resolve_at(&**client, args.hash(1)?)?;
             let changes = read_values(&**client, header.state_root, &keys)?;
             Ok(vec![change_set(header.hash(), &keys, &changes)])
@@ -101,9 +127,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
     )?;
     module.register_blocking_method(
         "state_getReadProof",
-        |params, client, _| -> Result<ReadProofJson, ErrorObjectOwned> {
+        move |params, client, _| -> Result<ReadProofJson, ErrorObjectOwned> {
             let args = Args::parse(&params, "state_getReadProof", &["keys", "hash"])?;
-            let keys = required_keys(&args)?;
+            let keys = required_keys(&args, keys_per_call)?;
             let header = resolve_at(&**client, args.hash(1)?)?;
             let proof = client.read_proof(header.state_root, &keys).map_err(state_client_error)?;
             Ok(ReadProofJson { at: header.hash(), proof: proof.iter().map(|node| to_hex(node)).collect() })
@@ -148,16 +174,34 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
     )?;
     module.register_alias("chain_subscribeRuntimeVersion", "state_subscribeRuntimeVersion")?;
     module.register_alias("chain_unsubscribeRuntimeVersion", "state_unsubscribeRuntimeVersion")?;
+    let keys_per_subscription = limits.keys_per_subscription;
+    let subscribed_keys = crate::connection_slots::ConnectionSlots::new(limits.subscribed_keys_per_connection);
     module.register_subscription(
         "state_subscribeStorage",
         "state_storage",
         "state_unsubscribeStorage",
-        |params, pending, client, _| async move {
-            let keys = match subscribed_keys(&params) {
-                Ok(keys) => keys,
-                Err(error) => return pending.reject(error).await,
-            };
-            follow_storage(pending, Arc::clone(&client), keys).await
+        move |params, pending, client, _| {
+            let budget = Arc::clone(&subscribed_keys);
+            async move {
+                let keys = match subscription_keys(&params, keys_per_subscription) {
+                    Ok(keys) => keys,
+                    Err(error) => return pending.reject(error).await,
+                };
+                let connection = pending.connection_id();
+                let Some(slot) = budget.acquire_many(connection, keys.len()) else {
+                    let message = format!(
+                        "this connection's storage subscriptions watch {} keys; {} more would pass the {} allowed \
+                         (--rpc-max-subscribed-keys-per-connection)",
+                        budget.held_by(connection),
+                        keys.len(),
+                        budget.max()
+                    );
+                    let error = jsonrpsee::types::ErrorObject::owned(TOO_MANY_SUBSCRIPTIONS, message, None::<()>);
+                    return pending.reject(error).await;
+                };
+                follow_storage(pending, Arc::clone(&client), keys).await;
+                drop(slot);
+            }
         },
     )?;
     Ok(())
@@ -183,8 +227,14 @@ fn key_at(
     Ok((key, header))
 }
 
-fn required_keys(args: &Args) -> Result<Vec<Vec<u8>>, ErrorObjectOwned> {
-    args.bytes_list(0)?.ok_or_else(|| args.error(0, "is required: a list of hex storage keys".into()))
+fn required_keys(args: &Args, limit: usize) -> Result<Vec<Vec<u8>>, ErrorObjectOwned> {
+    let keys = args.bytes_list(0)?.ok_or_else(|| args.error(0, "is required: a list of hex storage keys".into()))?;
+    if keys.len() > limit {
+        return Err(
+            args.error(0, format!("lists {} keys; at most {limit} per call (--rpc-max-keys-per-call)", keys.len()))
+        );
+    }
+    Ok(keys)
 }
 
 fn keys_paged(params: &jsonrpsee::types::Params<'_>, client: &dyn NodeClient) -> Result<Vec<String>, ErrorObjectOwned> {
@@ -347,7 +397,7 @@ fn validate_transaction_input(input: &[u8]) -> Result<(&[u8], H256), String> {
     Ok((extrinsic, H256(hash)))
 }
 
-fn subscribed_keys(params: &jsonrpsee::types::Params<'_>) -> Result<Vec<Vec<u8>>, ErrorObjectOwned> {
+fn subscription_keys(params: &jsonrpsee::types::Params<'_>, limit: usize) -> Result<Vec<Vec<u8>>, ErrorObjectOwned> {
     let args = Args::parse(params, "state_subscribeStorage", &["keys"])?;
     let keys = args.bytes_list(0)?.unwrap_or_default();
     if keys.is_empty() {
@@ -358,8 +408,11 @@ fn subscribed_keys(params: &jsonrpsee::types::Params<'_>) -> Result<Vec<Vec<u8>>
                 .into(),
         ));
     }
-    if keys.len() > MAX_SUBSCRIBED_KEYS {
-        return Err(args.error(0, format!("lists {} keys; at most {MAX_SUBSCRIBED_KEYS} per subscription", keys.len())));
+    if keys.len() > limit {
+        return Err(args.error(
+            0,
+            format!("lists {} keys; at most {limit} per subscription (--rpc-max-keys-per-subscription)", keys.len()),
+        ));
     }
     Ok(keys)
 }

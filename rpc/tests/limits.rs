@@ -105,6 +105,50 @@ async fn connections_and_subscriptions_are_bounded() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn storage_key_lists_are_bounded_per_call_subscription_and_connection() {
+    let (_node, server) = serve_with(|config| {
+        config.cost = tracechain_rpc::state::CostLimits {
+            keys_per_call: 3,
+            keys_per_subscription: 4,
+            subscribed_keys_per_connection: 6,
+        };
+    })
+    .await;
+    let url = server.http_url();
+    let keys = |count: usize| -> Vec<String> { (0..count).map(|index| hex0x(&[index as u8; 32])).collect() };
+    for method in ["state_queryStorageAt", "state_getReadProof"] {
+        result(&url, method, json!([keys(3)])).await;
+        let refused = error(&url, method, json!([keys(4)])).await;
+        assert_eq!(refused["code"], json!(-32602), "{method}: {refused}");
+        assert!(refused["data"].as_str().unwrap().contains("--rpc-max-keys-per-call"), "{refused}");
+    }
+    let mut ws = Ws::connect(server.local_addr()).await;
+    let too_many = ws.call("state_subscribeStorage", json!([keys(5)])).await;
+    assert_eq!(too_many["error"]["code"], json!(-32602), "{too_many}");
+    let first = ws.subscribe("state_subscribeStorage", json!([keys(4)])).await;
+    // 4 watched, 2 left on this connection: 3 more is refused, 2 more is served.
+    let over = ws.call("state_subscribeStorage", json!([keys(3)])).await;
+    assert_eq!(over["error"]["code"], json!(-32006), "{over}");
+    assert!(over["error"]["message"].as_str().unwrap().contains("--rpc-max-subscribed-keys-per-connection"), "{over}");
+    // Another connection has its own budget.
+    let mut other = Ws::connect(server.local_addr()).await;
+    other.subscribe("state_subscribeStorage", json!([keys(4)])).await;
+    // Unsubscribing gives the keys back.
+    assert_eq!(ws.call("state_unsubscribeStorage", json!([first])).await["result"], json!(true));
+    let mut served = false;
+    for _ in 0..50 {
+        let again = ws.call("state_subscribeStorage", json!([keys(4)])).await;
+        if again["result"].is_string() {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(served, "the keys of an ended subscription are given back");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn foreign_origins_and_hosts_are_refused_over_http_and_websocket() {
     let (_node, server) = serve().await;
     let (url, addr) = (server.http_url(), server.local_addr());
