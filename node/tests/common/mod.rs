@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 pub mod client_run;
+pub mod netns;
 pub mod network;
 pub mod port_forward;
 

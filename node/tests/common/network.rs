@@ -24,6 +24,10 @@ pub struct NetNode {
     pub extra_args: Vec<String>,
     /// Environment variables set for it.
     pub extra_env: Vec<(String, String)>,
+    /// The address it listens on (peer-to-peer and JSON-RPC).
+    pub ip: String,
+    /// What runs it (e.g. `ip netns exec <namespace>`), before the binary.
+    pub command_prefix: Vec<String>,
     node_key: PathBuf,
     base_path: PathBuf,
     log: PathBuf,
@@ -33,7 +37,7 @@ pub struct NetNode {
 impl NetNode {
     /// Its peer-to-peer address with its peer id.
     pub fn address(&self) -> String {
-        format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, self.peer_id)
+        format!("/ip4/{}/tcp/{}/p2p/{}", self.ip, self.p2p_port, self.peer_id)
     }
 }
 
@@ -87,6 +91,8 @@ impl TestNetwork {
                 peer_id: peer_id.trim().to_string(),
                 extra_args: Vec::new(),
                 extra_env: Vec::new(),
+                ip: "127.0.0.1".into(),
+                command_prefix: Vec::new(),
                 node_key,
                 log: base_path.join("node.log"),
                 base_path,
@@ -97,6 +103,22 @@ impl TestNetwork {
         let spec = dir.join("spec.json");
         std::fs::write(&spec, serde_json::to_string_pretty(&spec_json).expect("json")).expect("write spec");
         Self { spec, nodes, spec_json }
+    }
+
+    /// Puts every node in its namespace of `lab`, at the lab's address for it.
+    pub fn place_in(&mut self, lab: &super::netns::NetLab) {
+        for (index, node) in self.nodes.iter_mut().enumerate() {
+            node.ip = lab.ip(index);
+            node.command_prefix = lab.exec_prefix(index);
+        }
+        self.rewrite_boot_nodes(|_, node| Some(node.address()));
+    }
+
+    /// Sends `signal` (e.g. `STOP`, `CONT`) to node `index`'s process.
+    pub fn signal(&self, index: usize, signal: &str) {
+        let pid = self.nodes[index].child.as_ref().expect("running").id();
+        let status = Command::new("kill").args([&format!("-{signal}"), &pid.to_string()]).status().expect("kill");
+        assert!(status.success(), "kill -{signal} {pid}");
     }
 
     /// Lists the nodes of `indices` in the spec's `bootNodes` by peer id alone: the others accept
@@ -133,7 +155,14 @@ impl TestNetwork {
         let node = &mut self.nodes[index];
         assert!(node.child.is_none(), "node {index} is running");
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&node.log).expect("log");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_tracechain"));
+        let mut command = match node.command_prefix.split_first() {
+            Some((program, args)) => {
+                let mut command = Command::new(program);
+                command.args(args).arg(env!("CARGO_BIN_EXE_tracechain"));
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_tracechain")),
+        };
         command
             .arg("--chain")
             .arg(&spec)
@@ -141,11 +170,15 @@ impl TestNetwork {
             .arg(&node.base_path)
             .arg("--node-key-file")
             .arg(&node.node_key)
-            .args(["--name", &format!("node-{index}"), "--listen-ip", "127.0.0.1", "--no-prometheus"])
+            .args(["--name", &format!("node-{index}"), "--listen-ip", &node.ip, "--no-prometheus"])
             .args(["--port", &node.p2p_port.to_string(), "--rpc-port", &node.rpc_port.to_string()])
             .args(["--block-time-ms", "500", "--log", "info"]);
         if let Some(key) = &node.key_file {
             command.arg("--validator").arg("--key-file").arg(key);
+        }
+        if node.ip != "127.0.0.1" {
+            // In its own namespace: reachable only over the lab's bridge.
+            command.arg("--rpc-external");
         }
         command.args(&node.extra_args).envs(node.extra_env.iter().map(|(name, value)| (name, value)));
         node.child = Some(command.stdout(Stdio::null()).stderr(log).spawn().expect("start tracechain"));
@@ -164,7 +197,7 @@ impl TestNetwork {
 
     /// Calls `method` on node `index`.
     pub fn try_call(&self, index: usize, method: &str, params: Value) -> Result<Value, String> {
-        let response: Value = ureq::post(&format!("http://127.0.0.1:{}", self.nodes[index].rpc_port))
+        let response: Value = ureq::post(&self.url(index))
             .timeout(Duration::from_secs(10))
             .send_json(json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
             .map_err(|error| error.to_string())?
@@ -246,7 +279,7 @@ impl TestNetwork {
 
     /// The RPC URL of node `index`.
     pub fn url(&self, index: usize) -> String {
-        format!("http://127.0.0.1:{}", self.nodes[index].rpc_port)
+        format!("http://{}:{}", self.nodes[index].ip, self.nodes[index].rpc_port)
     }
 }
 
