@@ -47,6 +47,14 @@ fn is_item_path(path: &str) -> bool {
 }
 
 impl HttpPages for ConsumerPages {
+    fn is_page(&self, path: &str) -> bool {
+        is_item_path(path)
+    }
+
+    fn cache_version(&self) -> [u8; 32] {
+        self.node.chain().finalized().hash().0
+    }
+
     fn get(&self, path: &str, accept: &str) -> Option<PageResponse> {
         if !is_item_path(path) {
             return None;

@@ -141,6 +141,8 @@ pub struct RpcConfig {
     pub call_observer: Option<Shared<dyn call_metrics::CallObserver>>,
     /// Pages served on `GET` (the consumer page), if set.
     pub pages: Option<Shared<dyn pages::HttpPages>>,
+    /// Bounds of the page service: its workers, cache and per-IP rate.
+    pub page_limits: pages::PageLimits,
     /// Bounds of the new JSON-RPC interface (`chainHead_v1_*`, `transaction_v1_*`, `archive_v1_*`).
     pub new_api: NewApiLimits,
     /// Bounds on storage key lists (`state_queryStorageAt`, `state_getReadProof`,
@@ -208,6 +210,7 @@ impl Default for RpcConfig {
             max_batch_len: 64,
             call_observer: None,
             pages: None,
+            page_limits: pages::PageLimits::default(),
             new_api: NewApiLimits::default(),
             cost: state::CostLimits::default(),
         }
@@ -315,7 +318,7 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     let http_middleware = tower::ServiceBuilder::new()
         .layer(origin_host::OriginHostLayer::new(config.cors.clone(), config.allowed_hosts.clone()))
         .layer(origin_host::cors_layer(&config.cors))
-        .option_layer(config.pages.clone().map(|pages| pages::PagesLayer(pages.0)));
+        .option_layer(config.pages.clone().map(|pages| pages::PagesLayer::new(pages.0, config.page_limits.clone())));
     let rpc_middleware =
         jsonrpsee::server::middleware::rpc::RpcServiceBuilder::new().layer(call_hooks::CallHooksLayer::new(hooks));
     let service_builder = Server::builder()

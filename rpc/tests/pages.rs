@@ -1,0 +1,124 @@
+//! The page service as an attacker meets it: every page with its security headers, answers
+//! cached per finalized block, a per-IP rate, and a bounded queue in front of its own workers.
+
+mod common;
+
+use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use tracechain_rpc::pages::{HttpPages, PageLimits, PageResponse, CONTENT_SECURITY_POLICY};
+
+/// Pages under `/p/`, counting how often one is rendered; rendering takes `delay`.
+struct CountingPages {
+    renders: AtomicU32,
+    version: AtomicU8,
+    delay: Duration,
+}
+
+impl HttpPages for CountingPages {
+    fn get(&self, path: &str, _accept: &str) -> Option<PageResponse> {
+        std::thread::sleep(self.delay);
+        self.renders.fetch_add(1, Ordering::SeqCst);
+        Some(PageResponse { status: 200, content_type: "text/html".into(), body: path.as_bytes().to_vec() })
+    }
+
+    fn is_page(&self, path: &str) -> bool {
+        path.starts_with("/p/")
+    }
+
+    fn cache_version(&self) -> [u8; 32] {
+        [self.version.load(Ordering::SeqCst); 32]
+    }
+}
+
+fn pages(delay: Duration) -> Arc<CountingPages> {
+    Arc::new(CountingPages { renders: AtomicU32::new(0), version: AtomicU8::new(0), delay })
+}
+
+/// `GET url`: status, headers asked for, body.
+async fn get(url: String, headers: &'static [&'static str]) -> (u16, Vec<Option<String>>, String) {
+    tokio::task::spawn_blocking(move || {
+        let response = match ureq::get(&url).timeout(Duration::from_secs(20)).call() {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("GET {url}: {error}"),
+        };
+        let values = headers.iter().map(|name| response.header(name).map(str::to_string)).collect();
+        (response.status(), values, response.into_string().expect("body"))
+    })
+    .await
+    .expect("GET task")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_carry_security_headers_and_are_cached_per_finalized_block() {
+    let counting = pages(Duration::ZERO);
+    let shared: Arc<dyn HttpPages> = counting.clone();
+    let (_node, server) = serve_with(|config| config.pages = Some(tracechain_rpc::Shared(shared))).await;
+    let url = format!("{}/p/item", server.http_url());
+    let names = &["content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy"];
+    let (status, headers, body) = get(url.clone(), names).await;
+    assert_eq!((status, body.as_str()), (200, "/p/item"));
+    assert_eq!(
+        headers,
+        vec![
+            Some(CONTENT_SECURITY_POLICY.to_string()),
+            Some("nosniff".into()),
+            Some("DENY".into()),
+            Some("no-referrer".into())
+        ]
+    );
+    assert!(CONTENT_SECURITY_POLICY.contains("frame-ancestors 'none'"));
+    get(url.clone(), names).await;
+    assert_eq!(counting.renders.load(Ordering::SeqCst), 1, "the second answer comes from the cache");
+    counting.version.store(1, Ordering::SeqCst);
+    get(url, names).await;
+    assert_eq!(counting.renders.load(Ordering::SeqCst), 2, "a new finalized block renders again");
+    // Other paths are JSON-RPC's, which refuses a GET.
+    let (status, _, _) = get(format!("{}/other", server.http_url()), &[]).await;
+    assert_ne!(status, 200);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_flooding_pages_is_rate_limited() {
+    let shared: Arc<dyn HttpPages> = pages(Duration::ZERO);
+    let (_node, server) = serve_with(|config| {
+        config.pages = Some(tracechain_rpc::Shared(shared));
+        config.page_limits = PageLimits { per_ip_burst: 3, per_ip_per_second: 1, ..PageLimits::default() };
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for index in 0..6 {
+        let (status, headers, _) = get(format!("{}/p/{index}", server.http_url()), &["retry-after"]).await;
+        statuses.push((status, headers[0].clone()));
+    }
+    assert_eq!(statuses[..3], [(200, None), (200, None), (200, None)]);
+    assert!(
+        statuses[3..].iter().any(|(status, retry)| *status == 429 && retry.as_deref() == Some("1")),
+        "{statuses:?}"
+    );
+    // JSON-RPC is not rate-limited by the page service.
+    assert_eq!(result(&server.http_url(), "system_name", serde_json::json!([])).await, "Tracechain Node");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_pages_wait_in_a_bounded_queue_and_the_rest_are_refused_at_once() {
+    let shared: Arc<dyn HttpPages> = pages(Duration::from_millis(400));
+    let (_node, server) = serve_with(|config| {
+        config.pages = Some(tracechain_rpc::Shared(shared));
+        config.page_limits = PageLimits { workers: 1, queue: 1, per_ip_burst: 100, ..PageLimits::default() };
+    })
+    .await;
+    let requests: Vec<_> =
+        (0..6).map(|index| tokio::spawn(get(format!("{}/p/slow-{index}", server.http_url()), &[]))).collect();
+    let mut statuses = Vec::new();
+    for request in requests {
+        statuses.push(request.await.expect("request").0);
+    }
+    assert!(statuses.contains(&200), "{statuses:?}");
+    assert!(statuses.contains(&503), "a full queue refuses at once: {statuses:?}");
+    server.stop().await;
+}
