@@ -69,34 +69,15 @@ fn three_honest_validators_outlast_a_dishonest_one() {
     client.execute("remark", vec![(&dev_sr25519("Alice"), call)]).expect("an honest transaction is included");
 
     // The attacker's two blocks for one round are recorded against it.
-    let started = Instant::now();
-    let mut next = 1;
-    let recorded = loop {
-        assert!(
-            started.elapsed() < 2 * PATIENCE,
-            "no proposal equivocation recorded by #{next}:\n{}",
-            network.log_tail(0, 30)
-        );
-        let finalized = network.finalized(0);
-        let mut found = None;
-        while next <= finalized && found.is_none() {
-            let hash = client.block_hash(next).expect("hash").expect("finalized block");
-            found = client.events(hash).expect("events").into_iter().find_map(|record| match record.event {
-                RuntimeEvent::Membership(pallet_membership::Event::EquivocationRecorded {
-                    offender,
-                    kind: VoteKind::Proposal,
-                    height,
-                    ..
-                }) => Some((offender, height)),
-                _ => None,
-            });
-            next += 1;
-        }
-        if let Some(found) = found {
-            break found;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    };
+    let (_, recorded) = network.wait_for_event(0, 2 * PATIENCE, "proposal equivocation", |event| match event {
+        RuntimeEvent::Membership(pallet_membership::Event::EquivocationRecorded {
+            offender,
+            kind: VoteKind::Proposal,
+            height,
+            ..
+        }) => Some((offender, height)),
+        _ => None,
+    });
     assert_eq!(recorded.0, offender, "the dishonest validator is the offender");
 
     let after: Vec<u64> = (0..3).map(|index| network.resident_bytes(index).expect("rss")).collect();

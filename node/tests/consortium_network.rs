@@ -243,36 +243,17 @@ fn a_validator_that_signs_twice_is_recorded_on_chain_as_an_equivocator() {
         Ed25519Pair::from_seed(&seed).public()
     };
     let client = RpcClient::connect(&network.url(0)).expect("connect");
-    let started = std::time::Instant::now();
-    let mut next = 1;
-    let recorded = loop {
-        if started.elapsed() > 3 * PATIENCE {
-            let tails: Vec<String> =
-                [0, 3, 4].iter().map(|&index| format!("== node {index}\n{}", network.log_tail(index, 25))).collect();
-            panic!("no equivocation recorded by #{next}:\n{}", tails.join("\n"));
-        }
-        let finalized = network.finalized(0);
-        let mut found = None;
-        while next <= finalized && found.is_none() {
-            let hash = client.block_hash(next).expect("hash").expect("finalized block");
-            found = client.events(hash).expect("events").into_iter().find_map(|record| match record.event {
-                RuntimeEvent::Membership(pallet_membership::Event::EquivocationRecorded {
-                    org,
-                    offender,
-                    height,
-                    round,
-                    kind,
-                }) => Some((next, org, offender, height, round, kind)),
-                _ => None,
-            });
-            next += 1;
-        }
-        if let Some(found) = found {
-            break found;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    };
-    let (block, org, key, height, round, kind) = recorded;
+    let (block, recorded) = network.wait_for_event(0, 3 * PATIENCE, "equivocation recorded", |event| match event {
+        RuntimeEvent::Membership(pallet_membership::Event::EquivocationRecorded {
+            org,
+            offender,
+            height,
+            round,
+            kind,
+        }) => Some((org, offender, height, round, kind)),
+        _ => None,
+    });
+    let (org, key, height, round, kind) = recorded;
     assert_eq!(key, offender, "the twins' key is the offender");
     assert!(height < block, "reported after its height was decided");
     // The proof is in state, where every node (and an auditor's replay) can check it.

@@ -277,6 +277,33 @@ impl TestNetwork {
         Some(kib * 1024)
     }
 
+    /// Waits (at most `timeout`) for the first event in node `index`'s finalized blocks that
+    /// `pick` picks; returns the block it is in and what `pick` made of it.
+    pub fn wait_for_event<T>(
+        &self,
+        index: usize,
+        timeout: Duration,
+        what: &str,
+        pick: impl Fn(tracechain_runtime::RuntimeEvent) -> Option<T>,
+    ) -> (u32, T) {
+        let client = tracechain_client::rpc::RpcClient::connect(&self.url(index)).expect("connect");
+        let started = Instant::now();
+        let mut next = 1;
+        loop {
+            assert!(started.elapsed() < timeout, "no {what} by #{next}:\n{}", self.log_tail(index, 30));
+            let finalized = self.finalized(index);
+            while next <= finalized {
+                let hash = client.block_hash(next).expect("hash").expect("finalized block");
+                let events = client.events(hash).expect("events");
+                if let Some(found) = events.into_iter().find_map(|record| pick(record.event)) {
+                    return (next, found);
+                }
+                next += 1;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
     /// The RPC URL of node `index`.
     pub fn url(&self, index: usize) -> String {
         format!("http://{}:{}", self.nodes[index].ip, self.nodes[index].rpc_port)
