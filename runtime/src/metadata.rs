@@ -786,6 +786,7 @@ mod tests {
                     ("OrgAccounts", D),
                     ("OrgRoles", D),
                     ("AdminOrgs", D),
+                    ("PortAuthorities", D),
                     ("PrefixOwner", O),
                     ("PrefixStems", D),
                     ("Threshold", O),
@@ -822,6 +823,7 @@ mod tests {
                     ("OpenByPort", D),
                     ("ItemDeclarations", D),
                     ("InspectionRules", D),
+                    ("NamedImporters", O),
                 ],
             ),
             (

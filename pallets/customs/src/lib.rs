@@ -14,17 +14,28 @@
 //! permission rule is checked before anything else about the arguments.
 //!
 //! - `declare` (0): the signer's organisation must hold the Importer role
-//!   ([`Error::NotImporter`]). The importer of record need not own or hold the goods (a customs
-//!   broker files for the consignee); customs, not the filer, decides what happens to them.
-//!   Subjects are items or aggregates (valid SSCC, existing); the aggregates are expanded to
-//!   the items they hold at every depth (pallet-custody's `items_of`) and the declaration
-//!   records those items: decisions apply to exactly them, whatever is repacked later. At most
-//!   [`MAX_DECLARATION_ITEMS`] items after expansion, none twice ([`Error::DuplicateItem`]),
-//!   none already under an open declaration ([`Error::AlreadyDeclared`]), each movable
-//!   (`pallet_products::ensure_movable`, whose errors pass through). HS code 6 to 10 ASCII
-//!   digits whose chapter (first two digits) is 01..=99; declared origin an ISO country code;
-//!   currency ISO 4217 (three ASCII upper-case letters); port a UN/LOCODE; at most
-//!   [`MAX_DOCUMENTS`] document hashes. The items become `Declared`.
+//!   ([`Error::NotImporter`]). HS code 6 to 10 ASCII digits whose chapter (first two digits) is
+//!   01..=99; declared origin an ISO country code; currency ISO 4217 (three ASCII upper-case
+//!   letters); port a UN/LOCODE; at most [`MAX_DOCUMENTS`] document hashes. The port must be
+//!   **governed**: some member organisation holds `CustomsAuthority { port }` for it
+//!   ([`Error::PortNotGoverned`]; pallet-membership's `is_port_governed`), so that goods are
+//!   never declared where nobody can decide on them. Subjects are items or aggregates (valid
+//!   SSCC, existing); the aggregates are expanded to the items they hold at every depth
+//!   (pallet-custody's `items_of`) and the declaration records those items: decisions apply to
+//!   exactly them, whatever is repacked later. At most [`MAX_DECLARATION_ITEMS`] items after
+//!   expansion, none twice ([`Error::DuplicateItem`]). For **every** item the signer's
+//!   organisation must be its owner, its custodian, or the importer its owner named with
+//!   `name_importer` (a customs broker filing for the consignee), else
+//!   [`Error::NotOwnerOrCustodian`]: nobody declares, and so freezes, another member's goods.
+//!   Then each item must be under no open declaration ([`Error::AlreadyDeclared`]) and movable
+//!   (`pallet_products::ensure_movable`, whose errors pass through). The items become
+//!   `Declared`.
+//! - `name_importer` (7): by the owner of every item named ([`Error::NotOwner`]; subjects as for
+//!   `declare`), naming an organisation that is a member holding the Importer role
+//!   ([`Error::NomineeNotImporter`]), or `None` to withdraw. The nomination is stored per item
+//!   with the owner that made it and counts only while that organisation still owns the item:
+//!   an ownership transfer makes it lapse, so a former owner's choice never binds the new one.
+//!   Naming again replaces the previous nomination.
 //! - **Origin check**: for every product class among the items whose registered origin differs
 //!   from the declared origin, the declaration and the `Declared` event list `(GTIN, registered
 //!   origin)` in `origin_mismatch`. A mismatch is flagged, not refused: deciding what it means
@@ -77,6 +88,7 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         OPEN_BY_PORT.metadata("port → the ids of its open declarations, oldest first, at most [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal."),
         ITEM_DECLARATIONS.metadata("item → the ids of the declarations that covered it, oldest first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not hashed again."),
         INSPECTION_RULES.metadata("the regulator's rules, sorted by chapter range, then scope."),
+        NAMED_IMPORTERS.metadata("item → the importer its owner named to declare it, and that owner. Item ids are already hashes, so the key is not hashed again."),
     ]
 }
 
@@ -101,7 +113,9 @@ use tracechain_support::{
     Context, PalletError,
 };
 
-pub use types::{hs_chapter, Decision, DecisionKind, Declaration, DeclarationId, DeclarationStatus, InspectionRule};
+pub use types::{
+    hs_chapter, Decision, DecisionKind, Declaration, DeclarationId, DeclarationStatus, InspectionRule, Nomination,
+};
 
 /// The pallet's name: the first half of its storage prefixes.
 pub const PALLET_NAME: &str = "Customs";
@@ -145,11 +159,18 @@ pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>, ValueQuery> 
 pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>, ValueQuery> =
     StorageValue::new(PALLET_NAME, "InspectionRules");
 
+/// `Customs.NamedImporters`: item → the importer its owner named to declare it, and that owner
+/// (the nomination counts only while that organisation still owns the item). Item ids are
+/// already hashes, so the key is not hashed again.
+pub const NAMED_IMPORTERS: StorageMap<ItemId, Nomination> =
+    StorageMap::new(PALLET_NAME, "NamedImporters", StorageHasher::Identity);
+
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum Call {
-    /// Files an import declaration. Signer: an account of an Importer.
+    /// Files an import declaration. Signer: an account of an Importer that owns or holds every
+    /// declared item, or that their owner named ([`Call::name_importer`]).
     #[codec(index = 0)]
     declare {
         /// Items and aggregates, at most 1,000 items once the aggregates are expanded.
@@ -217,6 +238,15 @@ pub enum Call {
         chapters: (u8, u8),
         /// The rule's scope.
         scope: Scope,
+    },
+    /// Names the importer that may declare these goods (or, with `None`, withdraws the
+    /// nomination). Signer: an account of the owner of every item.
+    #[codec(index = 7)]
+    name_importer {
+        /// Items and aggregates, at most 1,000 items once the aggregates are expanded.
+        subjects: Vec<Subject>,
+        /// The importer organisation, which must hold the Importer role; `None` withdraws.
+        importer: Option<OrgId>,
     },
 }
 
@@ -404,6 +434,23 @@ pub enum Event {
         /// Block time.
         time: Moment,
     },
+    /// The owner named the importer that may declare the goods, or withdrew the nomination
+    /// (master data: no business step).
+    #[codec(index = 7)]
+    ImporterNamed {
+        /// The goods, as given (EPCs and SSCCs).
+        subjects: Vec<Subject>,
+        /// How many items, aggregates expanded.
+        item_count: u32,
+        /// The owner organisation.
+        owner: OrgId,
+        /// The importer named; `None` when withdrawn.
+        importer: Option<OrgId>,
+        /// The signing account.
+        agent: AccountId32,
+        /// Block time.
+        time: Moment,
+    },
 }
 
 /// The pallet's errors. Indices are stable.
@@ -552,6 +599,24 @@ pub enum Error {
     #[codec(index = 32)]
     #[error("declaration ids are exhausted")]
     IdsExhausted,
+    /// No member organisation holds `CustomsAuthority` for the port of entry: nobody could
+    /// decide on the declaration.
+    #[codec(index = 33)]
+    #[error("no member organisation is the customs authority of the port of entry")]
+    PortNotGoverned,
+    /// The signer's organisation neither owns nor holds a declared item, and is not the importer
+    /// its owner named.
+    #[codec(index = 34)]
+    #[error("the signer's organisation neither owns nor holds an item, nor was named its importer")]
+    NotOwnerOrCustodian,
+    /// Only the owner of every item may name their importer.
+    #[codec(index = 35)]
+    #[error("the signer's organisation does not own every item")]
+    NotOwner,
+    /// The organisation named as importer is not a member holding the Importer role.
+    #[codec(index = 36)]
+    #[error("the organisation named is not a member importer")]
+    NomineeNotImporter,
 }
 
 impl PalletError for Error {
@@ -629,14 +694,19 @@ fn rule_order(a: &InspectionRule, b: &InspectionRule) -> std::cmp::Ordering {
 // Weights
 // ---------------------------------------------------------------------------------------------
 
-/// Signer, roles, the id counter, the declaration, the port's index; hashing and encoding.
+/// Signer, roles, the port's authorities, the id counter, the declaration, the port's index;
+/// hashing and encoding.
 const BASE_WEIGHT: Weight =
-    db_reads_writes(5, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(6, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
-/// Declaring one item: movability (the item, its lot's and class's recalls), its class's origin,
-/// its declaration index; writing the index and its customs state.
+/// Declaring one item: movability (the item, its lot's and class's recalls), its nomination, its
+/// class's origin, its declaration index; writing the index and its customs state.
 const PER_DECLARED_ITEM_WEIGHT: Weight =
-    db_reads_writes(5, 2).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(6, 2).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
+
+/// Naming the importer of one item: reading the item, writing its nomination.
+const PER_NAMED_ITEM_WEIGHT: Weight =
+    db_reads_writes(1, 1).saturating_add(Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0));
 
 /// A decision on one item: reading and writing its customs state.
 const PER_DECIDED_ITEM_WEIGHT: Weight = db_reads_writes(1, 1);
@@ -652,19 +722,22 @@ const PER_CLEARED_ITEM_WEIGHT: Weight =
 pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
     let decided_items =
         |id: &DeclarationId| DECLARATIONS.get(storage, id).map_or(0, |declaration| declaration.items.len() as u64);
+    // A call with too many subjects fails before looking at them; only the first
+    // `MAX_DECLARATION_ITEMS` + 1 are worth pricing.
+    let subject_units = |subjects: &[Subject]| {
+        subjects.iter().take(MAX_DECLARATION_ITEMS + 1).fold(0u64, |items, subject| {
+            let units = match subject {
+                Subject::Item(_) => 1,
+                Subject::Aggregate(sscc) => {
+                    pallet_custody::aggregate(storage, sscc).map_or(1, |aggregate| aggregate.units())
+                }
+            };
+            items.saturating_add(units)
+        })
+    };
     match call {
         Call::declare { subjects, documents, .. } => {
-            // A call with too many subjects fails before looking at them; only the first
-            // `MAX_DECLARATION_ITEMS` + 1 are worth pricing.
-            let items = subjects.iter().take(MAX_DECLARATION_ITEMS + 1).fold(0u64, |items, subject| {
-                let units = match subject {
-                    Subject::Item(_) => 1,
-                    Subject::Aggregate(sscc) => {
-                        pallet_custody::aggregate(storage, sscc).map_or(1, |aggregate| aggregate.units())
-                    }
-                };
-                items.saturating_add(units)
-            });
+            let items = subject_units(subjects);
             BASE_WEIGHT.saturating_add(PER_DECLARED_ITEM_WEIGHT.saturating_mul(items)).saturating_add(
                 Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(documents.len() as u64),
             )
@@ -686,6 +759,9 @@ pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
         Call::set_inspection_rule { .. } | Call::remove_inspection_rule { .. } => {
             db_reads_writes(3, 1).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
         }
+        Call::name_importer { subjects, .. } => db_reads_writes(3, 0)
+            .saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
+            .saturating_add(PER_NAMED_ITEM_WEIGHT.saturating_mul(subject_units(subjects))),
     }
 }
 
@@ -710,6 +786,7 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
         Call::refuse { declaration, reason } => decide(ctx, agent, declaration, Ruling::Refuse(reason)),
         Call::set_inspection_rule { chapters, scope } => set_rule(ctx, agent, InspectionRule { chapters, scope }),
         Call::remove_inspection_rule { chapters, scope } => remove_rule(ctx, agent, InspectionRule { chapters, scope }),
+        Call::name_importer { subjects, importer } => name_importer(ctx, agent, subjects, importer),
     }
 }
 
@@ -801,10 +878,15 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
         return Err(Error::NotImporter.into());
     }
     filing.validate()?;
+    if !pallet_membership::is_port_governed(ctx, &filing.port) {
+        return Err(Error::PortNotGoverned.into());
+    }
     let items = expand_subjects(ctx, &filing.subjects)?;
     let mut origins: BTreeMap<Gtin, CountryCode> = BTreeMap::new();
     let mut histories = Vec::with_capacity(items.len());
     for id in &items {
+        let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
+        ensure_may_declare(ctx, org, &item)?;
         let item = pallet_products::ensure_movable(ctx, id)?;
         // Declared is set only here and left only by a decision: an item in that state is under
         // an open declaration (on hold and pending inspection, ensure_movable refused already).
@@ -881,6 +963,56 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
         disposition: Disposition::in_progress,
         time,
     });
+    Ok(())
+}
+
+/// `Ok` if `org` owns or holds `item`, or is the importer its current owner named.
+fn ensure_may_declare(storage: &impl StorageRead, org: OrgId, item: &pallet_products::Item) -> Result<(), Error> {
+    if item.owner == org || item.custodian == org {
+        return Ok(());
+    }
+    match NAMED_IMPORTERS.get(storage, &item.id) {
+        Some(nomination) if nomination.importer == org && nomination.owner == item.owner => Ok(()),
+        _ => Err(Error::NotOwnerOrCustodian),
+    }
+}
+
+fn name_importer<E: From<Event>>(
+    ctx: &mut Context<'_, E>,
+    agent: AccountId32,
+    subjects: Vec<Subject>,
+    importer: Option<OrgId>,
+) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    if subjects.is_empty() {
+        return Err(Error::NoItems.into());
+    }
+    if subjects.len() > MAX_DECLARATION_ITEMS {
+        return Err(Error::TooManyItems.into());
+    }
+    let items = expand_subjects(ctx, &subjects)?;
+    for id in &items {
+        let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
+        if item.owner != org {
+            return Err(Error::NotOwner.into());
+        }
+    }
+    if let Some(importer) = importer {
+        let is_member = pallet_membership::organisation(ctx, importer).is_some();
+        if !is_member || !pallet_membership::has_role(ctx, importer, &Role::Importer) {
+            return Err(Error::NomineeNotImporter.into());
+        }
+    }
+    for id in &items {
+        match importer {
+            Some(importer) => NAMED_IMPORTERS.insert(ctx, id, &Nomination { owner: org, importer }),
+            None => NAMED_IMPORTERS.remove(ctx, id),
+        }
+    }
+    let time = pallet_timestamp::now(ctx);
+    // At most MAX_DECLARATION_ITEMS, checked by the expansion.
+    let item_count = items.len() as u32;
+    ctx.deposit_event(Event::ImporterNamed { subjects, item_count, owner: org, importer, agent, time });
     Ok(())
 }
 
@@ -1170,6 +1302,14 @@ pub fn declarations_of_item(storage: &impl StorageRead, item: &ItemId) -> Vec<(D
         .into_iter()
         .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
         .collect()
+}
+
+/// The importer `item`'s owner named to declare it, if the nomination is still in force (the
+/// organisation that named it still owns the item).
+pub fn named_importer(storage: &impl StorageRead, item: &ItemId) -> Option<OrgId> {
+    let nomination = NAMED_IMPORTERS.get(storage, item)?;
+    let owner = pallet_products::item(storage, item)?.owner;
+    (nomination.owner == owner).then_some(nomination.importer)
 }
 
 /// The regulator's inspection rules, sorted by chapter range, then scope.

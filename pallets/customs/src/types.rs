@@ -136,6 +136,16 @@ pub struct Declaration {
     pub declared_time: Moment,
 }
 
+/// The importer an item's owner named to declare it: it may declare the item while `owner`
+/// still owns it (an ownership transfer makes the nomination lapse without a write).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Nomination {
+    /// The owner organisation that named the importer.
+    pub owner: OrgId,
+    /// The importer organisation named.
+    pub importer: OrgId,
+}
+
 /// A regulator's rule: goods whose HS chapter is in `chapters` need a passed inspection of
 /// `scope` before customs may clear them.
 ///
