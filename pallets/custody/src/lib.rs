@@ -26,8 +26,9 @@
 //! - `pack` (4): by the custodian of every child ([`Error::NotCustodian`]); the new aggregate's
 //!   owner and custodian are the packer's organisation.
 //! - `unpack` (5): by the aggregate's custodian. Goods held or refused by customs keep the
-//!   aggregate sealed; goods sold, recalled, destroyed or reported counterfeit do not: they stop
-//!   the aggregate from moving, and unpacking is how they are taken out of it.
+//!   aggregate sealed until customs orders the refused goods re-exported or destroyed; goods
+//!   sold, recalled, destroyed or reported counterfeit do not: they stop the aggregate from
+//!   moving, and unpacking is how they are taken out of it.
 //!
 //! Only `Open` proposals can be accepted, rejected or cancelled ([`Error::ProposalNotOpen`]);
 //! closed proposals are kept, with who closed them, where, when and why ([`Closure`]).
@@ -1154,7 +1155,12 @@ fn ensure_not_held_by_customs(item: &pallet_products::Item) -> DispatchResult {
             Err(pallet_products::Error::ItemOnCustomsHold.into())
         }
         CustomsState::Refused => Err(pallet_products::Error::ItemRefusedByCustoms.into()),
-        CustomsState::None | CustomsState::Declared | CustomsState::Cleared => Ok(()),
+        // Once customs ordered refused goods re-exported or destroyed, their seal is lifted.
+        CustomsState::None
+        | CustomsState::Declared
+        | CustomsState::Cleared
+        | CustomsState::ReExported
+        | CustomsState::Destroyed => Ok(()),
     }
 }
 

@@ -44,11 +44,20 @@
 //!   holding `CustomsAuthority { port }` for exactly the declaration's port: an organisation
 //!   with no customs role gets [`Error::NotCustomsAuthority`], the customs of another port
 //!   [`Error::NotJurisdiction`]. A cleared or refused declaration is closed: any further
-//!   decision is [`Error::DeclarationClosed`]. `hold` → items `OnHold`; `require_inspection`
+//!   decision of these four is [`Error::DeclarationClosed`]. `hold` → items `OnHold`; `require_inspection`
 //!   (1..=8 distinct valid scopes) → `InspectionRequired`, and the scopes are added to the
 //!   declaration's required scopes; `clear` → `Cleared`; `refuse` → `Refused`. Reasons are
 //!   1..=256 bytes of UTF-8, the clearance's certificate reference 1..=128 bytes of printable
 //!   ASCII. A declaration records at most [`MAX_DECISIONS`] decisions.
+//! - **Nothing is stuck for ever**: `order_reexport` (8) and `order_destruction` (9), by the
+//!   customs authority of the declaration's port (same errors as above), with a reason of
+//!   1..=256 bytes of UTF-8, decide what becomes of **refused** goods: on a declaration still
+//!   open [`Error::NotRefused`], on one cleared or already ordered re-exported or destroyed
+//!   [`Error::DeclarationClosed`]. Re-export → items `ReExported`: they move again (custody,
+//!   ownership, packing; an aggregate holding them unpacks) and may be declared again, but not
+//!   at the port that refused them ([`Error::ReExportedFromPort`]). Destruction → items
+//!   `Destroyed` with the status `Destroyed`: they never move again, and no longer keep an
+//!   aggregate sealed, so its custodian unpacks the rest.
 //! - **Clearance** is refused with [`Error::InspectionMissing`] while some required scope has
 //!   not passed for some declared item. The required scopes are the union of the scopes of
 //!   `require_inspection` and of the regulator's rules whose chapter range contains the HS
@@ -66,7 +75,9 @@
 //! customs organisation, the signing agent and the block time. CBV has no customs steps; its
 //! own examples use `holding` and `inspecting`, so: declared `arriving` / `in_progress`, held
 //! `holding` / `non_sellable_other`, inspection required `inspecting` / `in_progress`, cleared
-//! `accepting` / `active` (accepted into the territory), refused `holding` / `non_conformant`.
+//! `accepting` / `active` (accepted into the territory), refused `holding` / `non_conformant`,
+//! re-export ordered `departing` / `in_transit`, destruction ordered `destroying` /
+//! `destroyed`.
 //! Rule changes are master data and carry no business step.
 //!
 //! ## Weights
@@ -247,6 +258,24 @@ pub enum Call {
         subjects: Vec<Subject>,
         /// The importer organisation, which must hold the Importer role; `None` withdraws.
         importer: Option<OrgId>,
+    },
+    /// Orders refused goods re-exported: they may move again, out of the territory, and be
+    /// declared at another port. Signer: an account of the customs authority of the port.
+    #[codec(index = 8)]
+    order_reexport {
+        /// The refused declaration.
+        declaration: DeclarationId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
+    },
+    /// Orders refused goods destroyed: their status becomes `Destroyed`. Signer: an account of
+    /// the customs authority of the port.
+    #[codec(index = 9)]
+    order_destruction {
+        /// The refused declaration.
+        declaration: DeclarationId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
     },
 }
 
@@ -451,6 +480,62 @@ pub enum Event {
         /// Block time.
         time: Moment,
     },
+    /// Customs ordered refused goods re-exported.
+    #[codec(index = 8)]
+    ReExportOrdered {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `departing`.
+        biz_step: BizStep,
+        /// `in_transit`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs ordered refused goods destroyed.
+    #[codec(index = 9)]
+    DestructionOrdered {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `destroying`.
+        biz_step: BizStep,
+        /// `destroyed`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
 }
 
 /// The pallet's errors. Indices are stable.
@@ -617,6 +702,16 @@ pub enum Error {
     #[codec(index = 36)]
     #[error("the organisation named is not a member importer")]
     NomineeNotImporter,
+    /// Re-export and destruction are ordered only on a refused declaration; this one is still
+    /// open (refuse it first).
+    #[codec(index = 37)]
+    #[error("the declaration is not refused")]
+    NotRefused,
+    /// The item was refused at this port and ordered re-exported: it may be declared at another
+    /// port only.
+    #[codec(index = 38)]
+    #[error("the item was refused and re-exported from this port")]
+    ReExportedFromPort,
 }
 
 impl PalletError for Error {
@@ -742,9 +837,14 @@ pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
                 Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(documents.len() as u64),
             )
         }
-        Call::hold { declaration, .. } | Call::refuse { declaration, .. } => {
+        Call::hold { declaration, .. }
+        | Call::refuse { declaration, .. }
+        | Call::order_reexport { declaration, .. } => {
             BASE_WEIGHT.saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
         }
+        // The customs state and the status: two updates of each item.
+        Call::order_destruction { declaration, .. } => BASE_WEIGHT
+            .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration).saturating_mul(2))),
         Call::require_inspection { declaration, scopes } => BASE_WEIGHT
             .saturating_add(db_reads_writes(1, 0))
             .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
@@ -787,6 +887,8 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
         Call::set_inspection_rule { chapters, scope } => set_rule(ctx, agent, InspectionRule { chapters, scope }),
         Call::remove_inspection_rule { chapters, scope } => remove_rule(ctx, agent, InspectionRule { chapters, scope }),
         Call::name_importer { subjects, importer } => name_importer(ctx, agent, subjects, importer),
+        Call::order_reexport { declaration, reason } => decide(ctx, agent, declaration, Ruling::ReExport(reason)),
+        Call::order_destruction { declaration, reason } => decide(ctx, agent, declaration, Ruling::Destroy(reason)),
     }
 }
 
@@ -894,6 +996,14 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
             return Err(Error::AlreadyDeclared.into());
         }
         let history = ITEM_DECLARATIONS.get(ctx, id);
+        if item.customs == CustomsState::ReExported {
+            // Re-exported goods leave the territory: the port that refused them does not see
+            // them declared again. The last declaration of the item is the refused one.
+            let refused_at = history.last().and_then(|last| DECLARATIONS.get(ctx, last)).map(|last| last.port);
+            if refused_at.as_ref() == Some(&filing.port) {
+                return Err(Error::ReExportedFromPort.into());
+            }
+        }
         if history.len() >= MAX_DECLARATIONS_PER_ITEM {
             return Err(Error::TooManyDeclarations.into());
         }
@@ -1022,6 +1132,8 @@ enum Ruling {
     RequireInspection(Vec<Scope>),
     Clear(Vec<u8>),
     Refuse(Vec<u8>),
+    ReExport(Vec<u8>),
+    Destroy(Vec<u8>),
 }
 
 fn decide<E: From<Event>>(
@@ -1039,8 +1151,14 @@ fn decide<E: From<Event>>(
     if !roles.contains(&Role::CustomsAuthority { port: declaration.port.clone() }) {
         return Err(Error::NotJurisdiction.into());
     }
-    if !declaration.status.is_open() {
-        return Err(Error::DeclarationClosed.into());
+    let was_open = declaration.status.is_open();
+    match (&ruling, declaration.status) {
+        // Only a refused declaration is ordered re-exported or destroyed, once.
+        (Ruling::ReExport(_) | Ruling::Destroy(_), DeclarationStatus::Refused) => {}
+        (Ruling::ReExport(_) | Ruling::Destroy(_), _) if was_open => return Err(Error::NotRefused.into()),
+        (Ruling::ReExport(_) | Ruling::Destroy(_), _) => return Err(Error::DeclarationClosed.into()),
+        _ if !was_open => return Err(Error::DeclarationClosed.into()),
+        _ => {}
     }
     if declaration.decisions.len() >= MAX_DECISIONS {
         return Err(Error::TooManyDecisions.into());
@@ -1076,13 +1194,24 @@ fn decide<E: From<Event>>(
             ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
             (DeclarationStatus::Refused, DecisionKind::Refuse { reason })
         }
+        Ruling::ReExport(reason) => {
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            (DeclarationStatus::ReExported, DecisionKind::ReExport { reason })
+        }
+        Ruling::Destroy(reason) => {
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            (DeclarationStatus::Destroyed, DecisionKind::Destroy { reason })
+        }
     };
     declaration.status = status;
     declaration.decisions.push(Decision { kind: kind.clone(), by: org, agent, at: ctx.block_number(), time: now });
     for item in &declaration.items {
         pallet_products::set_customs_state(ctx, item, status.customs_state());
+        if status == DeclarationStatus::Destroyed {
+            pallet_products::set_status(ctx, item, pallet_products::ItemStatus::Destroyed);
+        }
     }
-    if !status.is_open() {
+    if was_open && !status.is_open() {
         let mut open = OPEN_BY_PORT.get(ctx, &declaration.port);
         open.retain(|held| *held != id);
         if open.is_empty() {
@@ -1153,6 +1282,34 @@ fn decide<E: From<Event>>(
             biz_location: port,
             biz_step: BizStep::holding,
             disposition: Disposition::non_conformant,
+            time: now,
+        },
+        DecisionKind::ReExport { reason } => Event::ReExportOrdered {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            reason,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::departing,
+            disposition: Disposition::in_transit,
+            time: now,
+        },
+        DecisionKind::Destroy { reason } => Event::DestructionOrdered {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            reason,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::destroying,
+            disposition: Disposition::destroyed,
             time: now,
         },
     };

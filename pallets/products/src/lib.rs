@@ -943,7 +943,8 @@ pub fn recall_of(storage: &impl StorageRead, item: &Item) -> Option<Recall> {
 
 /// `Ok(item)` if the item may change custody, ownership or aggregation now: it exists, is
 /// `Active`, is not under recall (itself, its lot or its class), and customs neither holds it
-/// (`OnHold`, `InspectionRequired`) nor refused it.
+/// (`OnHold`, `InspectionRequired`) nor refused it (`Refused`; goods customs then ordered
+/// re-exported move again).
 pub fn ensure_movable(storage: &impl StorageRead, id: &ItemId) -> Result<Item, DispatchError> {
     let item = ITEMS.get(storage, id).ok_or(Error::ItemNotFound)?;
     if item.status != ItemStatus::Active {
@@ -955,7 +956,9 @@ pub fn ensure_movable(storage: &impl StorageRead, id: &ItemId) -> Result<Item, D
     match item.customs {
         CustomsState::OnHold | CustomsState::InspectionRequired => Err(Error::ItemOnCustomsHold.into()),
         CustomsState::Refused => Err(Error::ItemRefusedByCustoms.into()),
-        CustomsState::None | CustomsState::Declared | CustomsState::Cleared => Ok(item),
+        // A destroyed item's status is `Destroyed` already; this is the same answer.
+        CustomsState::Destroyed => Err(Error::ItemNotActive.into()),
+        CustomsState::None | CustomsState::Declared | CustomsState::Cleared | CustomsState::ReExported => Ok(item),
     }
 }
 

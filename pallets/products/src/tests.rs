@@ -668,10 +668,13 @@ fn ensure_movable_follows_status_and_customs() {
         (CustomsState::InspectionRequired, Err(Error::ItemOnCustomsHold)),
         (CustomsState::Refused, Err(Error::ItemRefusedByCustoms)),
         (CustomsState::Cleared, Ok(())),
+        (CustomsState::ReExported, Ok(())),
+        (CustomsState::Destroyed, Err(Error::ItemNotActive)),
     ] {
         set_customs_state(&mut ctx, &id, state);
         assert_eq!(ensure_movable(&ctx, &id).map(|item| item.customs), outcome.map(|()| state).map_err(Into::into));
     }
+    set_customs_state(&mut ctx, &id, CustomsState::Cleared);
     for status in [ItemStatus::Sold, ItemStatus::Recalled, ItemStatus::Destroyed, ItemStatus::Counterfeit] {
         set_status(&mut ctx, &id, status);
         assert_eq!(ensure_movable(&ctx, &id), Err(Error::ItemNotActive.into()));
@@ -745,6 +748,8 @@ fn call_event_and_error_indices_are_stable() {
     assert_eq!(DispatchError::from(Error::InvalidReason), module_error(10, 33));
     assert_eq!(ItemStatus::Counterfeit.encode(), vec![4]);
     assert_eq!(CustomsState::Refused.encode(), vec![5]);
+    assert_eq!(CustomsState::ReExported.encode(), vec![6]);
+    assert_eq!(CustomsState::Destroyed.encode(), vec![7]);
     assert_eq!(BizStep::retail_selling.encode(), vec![2]);
     assert_eq!(Disposition::retail_sold.encode(), vec![2]);
     assert_eq!(gtin(&wine_gtin()).encode(), wine_gtin().into_bytes());
