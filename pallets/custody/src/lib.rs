@@ -25,8 +25,9 @@
 //!   not it still holds the right.
 //! - `pack` (4): by the custodian of every child ([`Error::NotCustodian`]); the new aggregate's
 //!   owner and custodian are the packer's organisation.
-//! - `unpack` (5): by the aggregate's custodian. Goods held or refused by customs keep the
-//!   aggregate sealed until customs orders the refused goods re-exported or destroyed; goods
+//! - `unpack` (5): by the aggregate's custodian. Goods declared to customs and awaiting the
+//!   decision, held or refused by customs keep the aggregate sealed (refused ones until customs
+//!   orders them re-exported or destroyed); goods
 //!   sold, recalled, destroyed or reported counterfeit do not: they stop the aggregate from
 //!   moving, and unpacking is how they are taken out of it.
 //!
@@ -84,7 +85,8 @@
 //!
 //! ## Failure
 //! Calls fail with `BadOrigin` when not signed, with [`Error`], or with pallet-products' errors
-//! (`ItemNotFound`, `ItemNotActive`, `ItemRecalled`, `ItemOnCustomsHold`, `ItemRefusedByCustoms`).
+//! (`ItemNotFound`, `ItemNotActive`, `ItemRecalled`, `ItemAwaitingCustoms`, `ItemOnCustomsHold`,
+//! `ItemRefusedByCustoms`).
 //! Every check runs before the first write, so a failed call changes nothing even outside the
 //! executive's transactional layer. A stored history whose length prefix does not decode is
 //! corruption (`DispatchError::Corruption`, recorded on the overlay).
@@ -1146,21 +1148,18 @@ fn check_contents(storage: &impl StorageRead, contents: &Contents, org: OrgId, h
     Ok(())
 }
 
-/// Customs' part of `pallet_products::ensure_movable`, with its errors: goods held (on hold or
-/// pending an inspection) or refused stay as customs found them.
+/// Customs' part of `pallet_products::ensure_movable`, with its errors: goods awaiting a
+/// decision, held (on hold or pending an inspection) or refused stay as customs found them.
 fn ensure_not_held_by_customs(item: &pallet_products::Item) -> DispatchResult {
     use pallet_products::CustomsState;
     match item.customs {
+        CustomsState::Declared => Err(pallet_products::Error::ItemAwaitingCustoms.into()),
         CustomsState::OnHold | CustomsState::InspectionRequired => {
             Err(pallet_products::Error::ItemOnCustomsHold.into())
         }
         CustomsState::Refused => Err(pallet_products::Error::ItemRefusedByCustoms.into()),
         // Once customs ordered refused goods re-exported or destroyed, their seal is lifted.
-        CustomsState::None
-        | CustomsState::Declared
-        | CustomsState::Cleared
-        | CustomsState::ReExported
-        | CustomsState::Destroyed => Ok(()),
+        CustomsState::None | CustomsState::Cleared | CustomsState::ReExported | CustomsState::Destroyed => Ok(()),
     }
 }
 

@@ -6,8 +6,8 @@
 //! inspection required — by the officer, or by the regulator's rules by HS chapter — has passed
 //! for every declared item (pallet-inspection's [`pallet_inspection::passed`]). The items'
 //! customs state lives in pallet-products (`set_customs_state`), whose `ensure_movable` keeps
-//! goods that are on hold, pending inspection or refused from changing custody, ownership or
-//! aggregation.
+//! goods that are declared and awaiting a decision, on hold, pending inspection or refused from
+//! changing custody, ownership or aggregation, or from being sold.
 //!
 //! ## Rules
 //! Every call is signed by an account of a member organisation (else [`Error::NotMember`]); the
@@ -30,6 +30,10 @@
 //!   Then each item must be under no open declaration ([`Error::AlreadyDeclared`]) and movable
 //!   (`pallet_products::ensure_movable`, whose errors pass through). The items become
 //!   `Declared`.
+//! - **Declared goods wait**: from the declaration to the first decision, the items are
+//!   `Declared`, which `ensure_movable` refuses with pallet-products' `ItemAwaitingCustoms`: no
+//!   custody or ownership transfer (proposed, or accepted from a proposal made before), no
+//!   packing or unpacking, no sale. Customs' decision says what happens next.
 //! - `name_importer` (7): by the owner of every item named ([`Error::NotOwner`]; subjects as for
 //!   `declare`), naming an organisation that is a member holding the Importer role
 //!   ([`Error::NomineeNotImporter`]), or `None` to withdraw. The nomination is stored per item
@@ -989,12 +993,12 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
     for id in &items {
         let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
         ensure_may_declare(ctx, org, &item)?;
-        let item = pallet_products::ensure_movable(ctx, id)?;
         // Declared is set only here and left only by a decision: an item in that state is under
-        // an open declaration (on hold and pending inspection, ensure_movable refused already).
+        // an open declaration (on hold and pending inspection, ensure_movable refuses).
         if item.customs == CustomsState::Declared {
             return Err(Error::AlreadyDeclared.into());
         }
+        let item = pallet_products::ensure_movable(ctx, id)?;
         let history = ITEM_DECLARATIONS.get(ctx, id);
         if item.customs == CustomsState::ReExported {
             // Re-exported goods leave the territory: the port that refused them does not see

@@ -469,8 +469,9 @@ fn an_importer_declares_and_the_items_become_declared() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    // Declared goods may still move (customs has not decided anything yet).
-    assert!(pallet_products::ensure_movable(&ctx, &bottle("1")).is_ok());
+    // Declared goods wait for customs' decision.
+    let awaiting = products_error(pallet_products::Error::ItemAwaitingCustoms);
+    assert_eq!(pallet_products::ensure_movable(&ctx, &bottle("1")).map(|_| ()), awaiting);
     assert_eq!(open_declarations_by_port(&ctx, &port("CNSHA")), vec![(0, stored.clone())]);
     assert_eq!(declarations_of_item(&ctx, &bottle("17")), vec![(0, stored)]);
     assert!(declarations_of_item(&ctx, &bottle("A1")).is_empty());
@@ -556,6 +557,49 @@ fn a_squatter_at_a_governed_port_cannot_declare_goods_it_neither_owns_nor_holds(
     );
     dispatch(&mut ctx, &signed(RIVAL), corkscrews).unwrap();
     assert_eq!(customs_state(&ctx, &corkscrew("C1")), CustomsState::Declared);
+}
+
+/// Runs a custody call as `who` and checks that it fails with `error`, changing nothing.
+fn assert_custody_refused(ctx: &mut Ctx<'_>, who: u8, call: pallet_custody::Call, error: pallet_products::Error) {
+    let changes_before = ctx.overlay.committed_changes().clone();
+    assert_eq!(pallet_custody::dispatch(ctx, &signed(who), call.clone()), products_error(error), "{call:?}");
+    assert_eq!(ctx.overlay.committed_changes(), &changes_before, "{call:?} wrote before failing");
+}
+
+#[test]
+fn declared_goods_can_neither_change_hands_nor_be_repacked_until_customs_decides() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    // A custody proposal made before the declaration, and a packed pallet.
+    ship_to_carrier(&mut ctx, Subject::Item(corkscrew("C1"))).unwrap();
+    let early = pallet_custody::NEXT_PROPOSAL_ID.get(&ctx) - 1;
+    pack(&mut ctx, sscc(1), items(&[corkscrew("C2")]));
+    let id = declare_corkscrews(&mut ctx, &[corkscrew("C1"), corkscrew("C2")]);
+    let carrier = org(&ctx, CARRIER);
+    let transfer = |subject, kind, to| pallet_custody::Call::propose_transfer { subject, kind, to, location: winery() };
+    use pallet_products::Error::ItemAwaitingCustoms;
+    // The custodian tries to ship the declared goods away before customs looks at them…
+    let ship = transfer(Subject::Aggregate(sscc(1)), TransferKind::Custody, carrier);
+    assert_custody_refused(&mut ctx, WINERY, ship, ItemAwaitingCustoms);
+    let ship = transfer(Subject::Item(corkscrew("C1")), TransferKind::Custody, carrier);
+    assert_custody_refused(&mut ctx, WINERY, ship, ItemAwaitingCustoms);
+    // …or to sell them on, …
+    let sell = transfer(Subject::Item(corkscrew("C1")), TransferKind::Ownership, org(&ctx, RETAILER));
+    assert_custody_refused(&mut ctx, WINERY, sell, ItemAwaitingCustoms);
+    // …or the carrier accepts the proposal made before the declaration, …
+    let accept = pallet_custody::Call::accept { proposal: early, location: winery() };
+    assert_custody_refused(&mut ctx, CARRIER, accept.clone(), ItemAwaitingCustoms);
+    // …or the declared pallet is broken up or repacked.
+    let unpack_call = pallet_custody::Call::unpack { sscc: sscc(1), location: winery() };
+    assert_custody_refused(&mut ctx, WINERY, unpack_call, ItemAwaitingCustoms);
+    let repack = pallet_custody::Call::pack { sscc: sscc(2), children: items(&[corkscrew("C1")]), location: winery() };
+    assert_custody_refused(&mut ctx, WINERY, repack, ItemAwaitingCustoms);
+    // The declaration stands, and once customs clears the goods they move again.
+    assert_eq!(declaration(&ctx, id).unwrap().status, DeclarationStatus::Declared);
+    dispatch(&mut ctx, &signed(SH_CUSTOMS), clear(id)).unwrap();
+    pallet_custody::dispatch(&mut ctx, &signed(CARRIER), accept).unwrap();
+    assert_eq!(pallet_products::item(&ctx, &corkscrew("C1")).unwrap().custodian, carrier);
+    assert_eq!(unpack(&mut ctx, sscc(1)), Ok(()));
 }
 
 #[test]
