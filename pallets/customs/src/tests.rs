@@ -1012,6 +1012,7 @@ fn a_superseded_attestation_no_longer_lets_goods_clear() {
     let attestation = attest_lot_l1(&mut ctx, quarantine(), None);
     let supersede = |result| pallet_inspection::Call::supersede {
         attestation,
+        reason: b"retest of the lot".to_vec(),
         result,
         report_hash: blake2_256_h(b"retest"),
         report_uri: b"https://ccig.example/reports/117-retest.pdf".to_vec(),

@@ -25,8 +25,10 @@
 //! - `revoke` (1): by the issuer organisation or a Regulator ([`Error::NotIssuerOrRegulator`]),
 //!   with a reason of 1..=256 bytes of UTF-8. The issuer may revoke even after losing its
 //!   accreditation: withdrawing a finding must never be blocked.
-//! - `supersede` (2): by the issuer organisation, which must still be accredited for the scope.
-//!   The new attestation has the old one's subject, scope and covered items (it restates the
+//! - `supersede` (2): by the issuer organisation, which must still be accredited for the scope,
+//!   with a reason of 1..=256 bytes of UTF-8 ([`Error::InvalidReason`]), as a revocation: every
+//!   withdrawal of a finding says why. The reason is kept on the old attestation
+//!   (`superseded_reason`) and carried by `AttestationSuperseded`. The new attestation has the old one's subject, scope and covered items (it restates the
 //!   finding about the same goods: a corrected report, a new validity) and links back
 //!   (`supersedes`); the old one is marked `superseded_by`. Both stay readable.
 //!
@@ -175,6 +177,8 @@ pub enum Call {
     supersede {
         /// The attestation replaced.
         attestation: AttestationId,
+        /// Why it is replaced, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
         /// The new finding.
         result: InspectionResult,
         /// `blake2_256` of the new report.
@@ -267,6 +271,8 @@ pub enum Event {
         issuer: OrgId,
         /// The signing account.
         agent: AccountId32,
+        /// Why (the error declaration's reason).
+        reason: Vec<u8>,
         /// Block time.
         time: Moment,
     },
@@ -407,9 +413,9 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
             attest(ctx, agent, subject, scope, finding)
         }
         Call::revoke { attestation, reason } => revoke(ctx, agent, attestation, reason),
-        Call::supersede { attestation, result, report_hash, report_uri, valid_until, conditions } => {
+        Call::supersede { attestation, reason, result, report_hash, report_uri, valid_until, conditions } => {
             let finding = Finding { result, report_hash, report_uri, valid_until, conditions };
-            supersede(ctx, agent, attestation, finding)
+            supersede(ctx, agent, attestation, reason, finding)
         }
     }
 }
@@ -545,6 +551,7 @@ fn record<E: From<Event>>(
         covered_items: covered_count,
         supersedes,
         superseded_by: None,
+        superseded_reason: None,
         revoked: None,
         issued_at: ctx.block_number(),
         issued_time: time,
@@ -613,6 +620,7 @@ fn supersede<E: From<Event>>(
     ctx: &mut Context<'_, E>,
     agent: AccountId32,
     old_id: AttestationId,
+    reason: Vec<u8>,
     finding: Finding,
 ) -> DispatchResult {
     let org = member_org(ctx, &agent)?;
@@ -623,6 +631,7 @@ fn supersede<E: From<Event>>(
     // A body that lost its accreditation may no longer issue findings, corrected or not.
     ensure_accredited(ctx, org, &old.scope)?;
     ensure_open(&old)?;
+    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
     let now = pallet_timestamp::now(ctx);
     finding.validate(now)?;
     // The new attestation restates the finding about the same goods: an aggregate's covered
@@ -636,6 +645,7 @@ fn supersede<E: From<Event>>(
     let new_id =
         record(ctx, agent, org, old.subject.clone(), old.scope.clone(), finding, covered, Some(old_id), read_point)?;
     old.superseded_by = Some(new_id);
+    old.superseded_reason = Some(reason.clone());
     ATTESTATIONS.insert(ctx, &old_id, &old);
     ctx.deposit_event(Event::AttestationSuperseded {
         attestation: old_id,
@@ -644,6 +654,7 @@ fn supersede<E: From<Event>>(
         scope: old.scope,
         issuer: org,
         agent,
+        reason,
         time: now,
     });
     Ok(())
