@@ -834,6 +834,8 @@ mod tests {
                     ("SubjectAttestations", D),
                     ("CoveredItems", D),
                     ("ItemCoverage", D),
+                    ("IssuerSubjectCount", D),
+                    ("IssuerCoverageCount", D),
                 ],
             ),
             ("Identity", vec![("ResolverDomain", O), ("Sales", O), ("CounterfeitReports", O), ("Destructions", O)]),

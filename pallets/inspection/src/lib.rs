@@ -35,6 +35,15 @@
 //! A revoked or superseded attestation can be neither revoked nor superseded again. Nothing is
 //! ever edited or deleted: the history of a subject keeps every attestation.
 //!
+//! **Limits, and why nobody can use them against someone else**: an inspection body makes at
+//! most [`MAX_ATTESTATIONS_PER_SUBJECT`] attestations (supersessions included) on one subject,
+//! and at most that many of its aggregate attestations cover one item
+//! ([`Error::TooManyAttestations`]). The bound is counted per (subject, issuer organisation),
+//! never per subject alone: a body accredited for any scope can exhaust only its own allowance,
+//! and the quarantine attestation clearance needs stays possible for the body accredited for it.
+//! A subject's indices hold at most that many ids per inspection body, and inspection bodies are
+//! admitted and accredited only by the consortium.
+//!
 //! ## What "passed" means
 //! [`passed`]`(item, scope, now)` is true iff some attestation that covers the item, for exactly
 //! that scope, has result `Pass` or `Conditional` (a conditional pass lets goods through; its
@@ -75,9 +84,11 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
     vec![
         ATTESTATIONS.metadata("id → attestation."),
         NEXT_ATTESTATION_ID.metadata("the id the next attestation gets."),
-        SUBJECT_ATTESTATIONS.metadata("subject → the ids of the attestations made on it, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]."),
+        SUBJECT_ATTESTATIONS.metadata("subject → the ids of the attestations made on it, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see `IssuerSubjectCount`)."),
         COVERED_ITEMS.metadata("id of an attestation on an aggregate → the items the aggregate held when it was made, sorted. Kept apart from the attestation so that reading an attestation stays cheap."),
-        ITEM_COVERAGE.metadata("item → the ids of the attestations on aggregates that held it when they were made, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids are already hashes, so the key is not hashed again."),
+        ITEM_COVERAGE.metadata("item → the ids of the attestations on aggregates that held it when they were made, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see `IssuerCoverageCount`). Item ids are already hashes, so the key is not hashed again."),
+        ISSUER_SUBJECT_COUNT.metadata("(subject, issuer organisation) → how many attestations the issuer made on the subject: the per-issuer bound of `SubjectAttestations`."),
+        ISSUER_COVERAGE_COUNT.metadata("(item, issuer organisation) → how many of the issuer's attestations on aggregates cover the item: the per-issuer bound of `ItemCoverage`."),
     ]
 }
 
@@ -95,7 +106,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
-    storage::{StorageMap, StorageRead, StorageValue, ValueQuery},
+    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -112,8 +123,11 @@ pub const MAX_URI_LEN: usize = 256;
 pub const MAX_CONDITIONS_LEN: usize = 512;
 /// The longest revocation reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
-/// The most attestations kept in the index of one subject (item, lot or aggregate), and in the
-/// per-item index of aggregate attestations.
+/// The most attestations **one inspection body** may make on one subject (item, lot or
+/// aggregate), and the most of its aggregate attestations that may cover one item. The bound is
+/// per (subject, issuer), so no body can fill the room another needs: the indices of a subject
+/// hold at most this many ids per organisation accredited as an inspector, a number only the
+/// consortium's governance changes.
 pub const MAX_ATTESTATIONS_PER_SUBJECT: usize = 64;
 /// The most items an attested aggregate may hold (as many as one customs declaration). A larger
 /// shipment is attested per lot or per smaller aggregate.
@@ -126,7 +140,7 @@ pub const ATTESTATIONS: StorageMap<AttestationId, Attestation> =
 pub const NEXT_ATTESTATION_ID: StorageValue<AttestationId, ValueQuery> =
     StorageValue::new(PALLET_NAME, "NextAttestationId");
 /// `Inspection.SubjectAttestations`: subject → the ids of the attestations made on it, oldest
-/// first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`].
+/// first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer ([`ISSUER_SUBJECT_COUNT`]).
 pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "SubjectAttestations", StorageHasher::Blake2_128Concat);
 /// `Inspection.CoveredItems`: id of an attestation on an aggregate → the items the aggregate
@@ -135,10 +149,23 @@ pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>
 pub const COVERED_ITEMS: StorageMap<AttestationId, Vec<ItemId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "CoveredItems", StorageHasher::Twox64Concat);
 /// `Inspection.ItemCoverage`: item → the ids of the attestations on aggregates that held it
-/// when they were made, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids are
-/// already hashes, so the key is not hashed again.
+/// when they were made, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer
+/// ([`ISSUER_COVERAGE_COUNT`]). Item ids are already hashes, so the key is not hashed again.
 pub const ITEM_COVERAGE: StorageMap<ItemId, Vec<AttestationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "ItemCoverage", StorageHasher::Identity);
+/// `Inspection.IssuerSubjectCount`: (subject, issuer organisation) → how many attestations the
+/// issuer made on the subject, at most [`MAX_ATTESTATIONS_PER_SUBJECT`].
+pub const ISSUER_SUBJECT_COUNT: StorageDoubleMap<InspectionSubject, OrgId, u32, ValueQuery> = StorageDoubleMap::new(
+    PALLET_NAME,
+    "IssuerSubjectCount",
+    StorageHasher::Blake2_128Concat,
+    StorageHasher::Twox64Concat,
+);
+/// `Inspection.IssuerCoverageCount`: (item, issuer organisation) → how many of the issuer's
+/// attestations on aggregates cover the item, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids
+/// are already hashes, so the first key is not hashed again.
+pub const ISSUER_COVERAGE_COUNT: StorageDoubleMap<ItemId, OrgId, u32, ValueQuery> =
+    StorageDoubleMap::new(PALLET_NAME, "IssuerCoverageCount", StorageHasher::Identity, StorageHasher::Twox64Concat);
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -361,9 +388,11 @@ pub enum Error {
     #[codec(index = 19)]
     #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
     InvalidReason,
-    /// The subject (or a covered item) already has 64 attestations indexed.
+    /// The signer's organisation already made 64 attestations on the subject (or 64 of its
+    /// aggregate attestations cover an item inside). Other organisations' attestations do not
+    /// count.
     #[codec(index = 20)]
-    #[error("a subject has at most {MAX_ATTESTATIONS_PER_SUBJECT} attestations")]
+    #[error("an inspection body makes at most {MAX_ATTESTATIONS_PER_SUBJECT} attestations on a subject")]
     TooManyAttestations,
     /// Attestation ids are exhausted.
     #[codec(index = 21)]
@@ -376,8 +405,8 @@ impl PalletError for Error {
 }
 
 /// The weight of recording one item an aggregate attestation covers: reading it from custody,
-/// and reading and writing its coverage index.
-const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(2, 1);
+/// and reading and writing its coverage index and the issuer's count for it.
+const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(3, 2);
 
 /// The weight of `call` in the current state. An attestation on an aggregate records every
 /// item the aggregate holds, so it is charged by the aggregate's stored item count (custody reads
@@ -385,8 +414,8 @@ const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(2, 1);
 /// supersession by the old attestation's covered items, which it copies.
 pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
     // The signer's organisation and roles, the subject's existence, the id counter, the
-    // attestation and the subject index; hashing and encoding.
-    let base = db_reads_writes(6, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    // attestation, the subject index and the issuer's count on it; hashing and encoding.
+    let base = db_reads_writes(7, 4).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
     let coverage = |items: u64| PER_COVERED_ITEM_WEIGHT.saturating_mul(items);
     match call {
         Call::attest { subject: InspectionSubject::Aggregate(sscc), .. } => {
@@ -503,13 +532,12 @@ fn check_subject(
     }
 }
 
-/// Appends `id` to a bounded index list, or fails with `TooManyAttestations`.
-fn appended(mut ids: Vec<AttestationId>, id: AttestationId) -> Result<Vec<AttestationId>, Error> {
-    if ids.len() >= MAX_ATTESTATIONS_PER_SUBJECT {
+/// One more for an issuer's count, or `TooManyAttestations` when it has its bound already.
+fn counted(count: u32) -> Result<u32, Error> {
+    if count as usize >= MAX_ATTESTATIONS_PER_SUBJECT {
         return Err(Error::TooManyAttestations);
     }
-    ids.push(id);
-    Ok(ids)
+    Ok(count + 1)
 }
 
 /// Writes a new attestation with its indices and emits `Attested`. Every check that can fail is
@@ -528,11 +556,11 @@ fn record<E: From<Event>>(
 ) -> Result<AttestationId, DispatchError> {
     let id = NEXT_ATTESTATION_ID.get(ctx);
     let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
-    let subject_ids = appended(SUBJECT_ATTESTATIONS.get(ctx, &subject), id)?;
+    let subject_count = counted(ISSUER_SUBJECT_COUNT.get(ctx, &subject, &issuer))?;
     let covered = covered.unwrap_or_default();
     let mut coverage = Vec::with_capacity(covered.len());
     for item in &covered {
-        coverage.push(appended(ITEM_COVERAGE.get(ctx, item), id)?);
+        coverage.push(counted(ISSUER_COVERAGE_COUNT.get(ctx, item, &issuer))?);
     }
     let time = pallet_timestamp::now(ctx);
     // At most MAX_COVERED_ITEMS, checked when the items were read.
@@ -558,9 +586,15 @@ fn record<E: From<Event>>(
     };
     NEXT_ATTESTATION_ID.put(ctx, &next);
     ATTESTATIONS.insert(ctx, &id, &attestation);
+    let mut subject_ids = SUBJECT_ATTESTATIONS.get(ctx, &subject);
+    subject_ids.push(id);
     SUBJECT_ATTESTATIONS.insert(ctx, &subject, &subject_ids);
-    for (item, ids) in covered.iter().zip(&coverage) {
-        ITEM_COVERAGE.insert(ctx, item, ids);
+    ISSUER_SUBJECT_COUNT.insert(ctx, &subject, &issuer, &subject_count);
+    for (item, count) in covered.iter().zip(&coverage) {
+        let mut ids = ITEM_COVERAGE.get(ctx, item);
+        ids.push(id);
+        ITEM_COVERAGE.insert(ctx, item, &ids);
+        ISSUER_COVERAGE_COUNT.insert(ctx, item, &issuer, count);
     }
     if !covered.is_empty() {
         COVERED_ITEMS.insert(ctx, &id, &covered);

@@ -741,6 +741,37 @@ fn a_subjects_index_is_bounded() {
 }
 
 #[test]
+fn an_attestation_flooder_cannot_use_up_the_room_another_inspector_needs() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let item = InspectionSubject::Item(bottle("17"));
+    pack(&mut ctx, sscc(1), vec![Subject::Item(bottle("1"))]);
+    let pallet = InspectionSubject::Aggregate(sscc(1));
+    // A laboratory accredited for quality only files its whole allowance on the bottle and on
+    // the pallet (which covers bottle 1)…
+    for _ in 0..MAX_ATTESTATIONS_PER_SUBJECT {
+        attest(&mut ctx, QUALITY_LAB, item.clone(), scope("quality"), InspectionResult::Pass).unwrap();
+        attest(&mut ctx, QUALITY_LAB, pallet.clone(), scope("quality"), InspectionResult::Pass).unwrap();
+    }
+    // …and is stopped there, changing nothing…
+    for subject in [item.clone(), pallet.clone()] {
+        let changes_before = ctx.overlay.committed_changes().clone();
+        let flood = attest(&mut ctx, QUALITY_LAB, subject, scope("quality"), InspectionResult::Pass);
+        assert_eq!(flood, Err(Error::TooManyAttestations.into()));
+        assert_eq!(ctx.overlay.committed_changes(), &changes_before);
+    }
+    // …but the quarantine attestations clearance needs are still made, on the bottle and on the
+    // pallet, by the body accredited for them.
+    attest(&mut ctx, CCIG, item.clone(), quarantine(), InspectionResult::Pass).unwrap();
+    attest(&mut ctx, CCIG, pallet.clone(), quarantine(), InspectionResult::Pass).unwrap();
+    assert!(passed(&ctx, &bottle("17"), &quarantine(), NOW));
+    assert!(passed(&ctx, &bottle("1"), &quarantine(), NOW));
+    assert_eq!(attestations_of(&ctx, &item).len(), MAX_ATTESTATIONS_PER_SUBJECT + 1);
+    assert_eq!(ISSUER_SUBJECT_COUNT.get(&ctx, &item, &org(&ctx, QUALITY_LAB)), MAX_ATTESTATIONS_PER_SUBJECT as u32);
+    assert_eq!(ISSUER_COVERAGE_COUNT.get(&ctx, &bottle("1"), &org(&ctx, CCIG)), 1);
+}
+
+#[test]
 fn weights_grow_with_the_items_covered() {
     let state = BTreeMap::new();
     let mut ctx = new_ctx(&state);
