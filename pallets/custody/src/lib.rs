@@ -18,7 +18,10 @@
 //!   organisation ([`Error::UnknownOrganisation`], [`Error::SelfTransfer`]). At most one proposal
 //!   is open per (subject, receiver, kind) ([`Error::DuplicateProposal`]); proposals to several
 //!   receivers may be open at once, and the first accepted wins (the others then fail the
-//!   re-check below).
+//!   re-check below). An issuer has at most [`MAX_OPEN_PER_SENDER`] open proposals to one
+//!   receiver ([`Error::ReceiverInboxFull`]). The bound is per (issuing organisation, receiving
+//!   organisation): a member flooding another's inbox only uses up its own room there, and every
+//!   other member's proposals to that receiver still go through.
 //! - `accept` (1) and `reject` (2): only an account of the receiving organisation
 //!   ([`Error::NotReceiver`]). A rejection gives a reason.
 //! - `cancel` (3): only an account of the issuing organisation ([`Error::NotIssuer`]), whether or
@@ -98,7 +101,7 @@
 //!
 //! ## Not provided
 //! No index of proposals by issuer or by subject: [`open_proposals_for`] lists a receiver's open
-//! proposals (bounded by [`MAX_OPEN_PER_RECEIVER`]) and [`open_proposal`] finds the open proposal
+//! proposals (at most [`MAX_OPEN_PER_SENDER`] from each issuer) and [`open_proposal`] finds the open proposal
 //! for one (subject, receiver, kind).
 
 /// The pallet's storage items, for the runtime metadata.
@@ -107,7 +110,8 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         PROPOSALS.metadata("proposal id → proposal, open or closed."),
         NEXT_PROPOSAL_ID.metadata("the id the next proposal gets."),
         OPEN_PROPOSAL.metadata("(subject, receiver, kind) → the open proposal for it. Its presence is the \"at most one open proposal\" rule."),
-        OPEN_PROPOSALS_FOR.metadata("receiver → its open proposals, oldest first."),
+        OPEN_PROPOSALS_BETWEEN.metadata("(receiver, issuer) → the issuer's open proposals to the receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`]."),
+        INBOX_SENDERS.metadata("receiver → the organisations with open proposals to it, sorted."),
         AGGREGATES.metadata("SSCC → the aggregate currently packed under it."),
         NEXT_AGGREGATE_INSTANCE.metadata("the instance the next packed aggregate gets."),
         HISTORY.metadata("item → its journey, oldest step first. Ids are already hashes, so the key is not hashed again."),
@@ -129,7 +133,7 @@ use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     overlay::hex_key,
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
+    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -155,8 +159,10 @@ pub const MAX_HISTORY: u32 = 512;
 /// The places at the end of a history that only unpack steps may use: one per level of nesting,
 /// so that everything packed can always be unpacked.
 pub const UNPACK_RESERVE: u32 = MAX_DEPTH as u32;
-/// The most open proposals addressed to one organisation.
-pub const MAX_OPEN_PER_RECEIVER: usize = 1_024;
+/// The most open proposals one organisation may have addressed to one other organisation. The
+/// bound is per (issuer, receiver), so an issuer filling it blocks only its own further
+/// proposals to that receiver, never another member's.
+pub const MAX_OPEN_PER_SENDER: usize = 1_024;
 /// The longest rejection reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
@@ -169,9 +175,18 @@ pub const NEXT_PROPOSAL_ID: StorageValue<ProposalId, ValueQuery> = StorageValue:
 /// the "at most one open proposal" rule.
 pub const OPEN_PROPOSAL: StorageMap<(Subject, OrgId, TransferKind), ProposalId> =
     StorageMap::new(PALLET_NAME, "OpenProposal", StorageHasher::Blake2_128Concat);
-/// `Custody.OpenProposalsFor`: receiver → its open proposals, oldest first.
-pub const OPEN_PROPOSALS_FOR: StorageMap<OrgId, Vec<ProposalId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "OpenProposalsFor", StorageHasher::Twox64Concat);
+/// `Custody.OpenProposalsBetween`: (receiver, issuer) → the issuer's open proposals to the
+/// receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`].
+pub const OPEN_PROPOSALS_BETWEEN: StorageDoubleMap<OrgId, OrgId, Vec<ProposalId>, ValueQuery> = StorageDoubleMap::new(
+    PALLET_NAME,
+    "OpenProposalsBetween",
+    StorageHasher::Twox64Concat,
+    StorageHasher::Twox64Concat,
+);
+/// `Custody.InboxSenders`: receiver → the organisations with open proposals to it, sorted (at
+/// most one entry per member organisation).
+pub const INBOX_SENDERS: StorageMap<OrgId, Vec<OrgId>, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "InboxSenders", StorageHasher::Twox64Concat);
 /// `Custody.Aggregates`: SSCC → the aggregate currently packed under it.
 pub const AGGREGATES: StorageMap<Sscc, Aggregate> =
     StorageMap::new(PALLET_NAME, "Aggregates", StorageHasher::Blake2_128Concat);
@@ -518,9 +533,10 @@ pub enum Error {
     #[codec(index = 22)]
     #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
     InvalidReason,
-    /// The receiver already has 1,024 open proposals.
+    /// The issuer already has 1,024 open proposals to this receiver (other issuers' proposals do
+    /// not count).
     #[codec(index = 23)]
-    #[error("the receiver has {MAX_OPEN_PER_RECEIVER} open proposals")]
+    #[error("the issuer has {MAX_OPEN_PER_SENDER} open proposals to this receiver")]
     ReceiverInboxFull,
 }
 
@@ -711,8 +727,8 @@ fn propose_transfer<E: From<Event>>(
     if OPEN_PROPOSAL.contains(ctx, &open_key) {
         return Err(Error::DuplicateProposal.into());
     }
-    let mut inbox = OPEN_PROPOSALS_FOR.get(ctx, &to);
-    if inbox.len() >= MAX_OPEN_PER_RECEIVER {
+    let mut inbox = OPEN_PROPOSALS_BETWEEN.get(ctx, &to, &from);
+    if inbox.len() >= MAX_OPEN_PER_SENDER {
         return Err(Error::ReceiverInboxFull.into());
     }
     let id = NEXT_PROPOSAL_ID.get(ctx);
@@ -736,8 +752,15 @@ fn propose_transfer<E: From<Event>>(
     PROPOSALS.insert(ctx, &id, &proposal);
     NEXT_PROPOSAL_ID.put(ctx, &next_id);
     OPEN_PROPOSAL.insert(ctx, &open_key, &id);
+    if inbox.is_empty() {
+        let mut senders = INBOX_SENDERS.get(ctx, &to);
+        if let Err(slot) = senders.binary_search(&from) {
+            senders.insert(slot, from);
+            INBOX_SENDERS.insert(ctx, &to, &senders);
+        }
+    }
     inbox.push(id);
-    OPEN_PROPOSALS_FOR.insert(ctx, &to, &inbox);
+    OPEN_PROPOSALS_BETWEEN.insert(ctx, &to, &from, &inbox);
     // Handing over custody is a physical step of the journey (shipping); offering title is not,
     // and shows in the journey only once accepted.
     if kind == TransferKind::Custody {
@@ -917,12 +940,20 @@ fn close(storage: &mut impl StorageWrite, proposal: &mut Proposal, status: Propo
     proposal.closure = Some(closure);
     PROPOSALS.insert(storage, &proposal.id, proposal);
     OPEN_PROPOSAL.remove(storage, &(proposal.subject, proposal.to, proposal.kind));
-    let mut inbox = OPEN_PROPOSALS_FOR.get(storage, &proposal.to);
+    let (to, from) = (proposal.to, proposal.from);
+    let mut inbox = OPEN_PROPOSALS_BETWEEN.get(storage, &to, &from);
     inbox.retain(|open| *open != proposal.id);
     if inbox.is_empty() {
-        OPEN_PROPOSALS_FOR.remove(storage, &proposal.to);
+        OPEN_PROPOSALS_BETWEEN.remove(storage, &to, &from);
+        let mut senders = INBOX_SENDERS.get(storage, &to);
+        senders.retain(|sender| *sender != from);
+        if senders.is_empty() {
+            INBOX_SENDERS.remove(storage, &to);
+        } else {
+            INBOX_SENDERS.insert(storage, &to, &senders);
+        }
     } else {
-        OPEN_PROPOSALS_FOR.insert(storage, &proposal.to, &inbox);
+        OPEN_PROPOSALS_BETWEEN.insert(storage, &to, &from, &inbox);
     }
 }
 
@@ -1330,7 +1361,15 @@ pub fn open_proposal(
     OPEN_PROPOSAL.get(storage, &(*subject, to, kind))
 }
 
-/// The open proposals addressed to `org`, oldest first (at most [`MAX_OPEN_PER_RECEIVER`]).
+/// The open proposals addressed to `org`, oldest first (at most [`MAX_OPEN_PER_SENDER`] per
+/// issuer).
 pub fn open_proposals_for(storage: &impl StorageRead, org: OrgId) -> Vec<Proposal> {
-    OPEN_PROPOSALS_FOR.get(storage, &org).into_iter().filter_map(|id| PROPOSALS.get(storage, &id)).collect()
+    let mut ids: Vec<ProposalId> = INBOX_SENDERS
+        .get(storage, &org)
+        .into_iter()
+        .flat_map(|from| OPEN_PROPOSALS_BETWEEN.get(storage, &org, &from))
+        .collect();
+    // Ids are given in order, so sorting them puts the oldest first.
+    ids.sort_unstable();
+    ids.into_iter().filter_map(|id| PROPOSALS.get(storage, &id)).collect()
 }

@@ -501,10 +501,11 @@ fn open_proposals_for_lists_what_awaits_the_receiver() {
     assert_eq!(ids(&ctx, CARRIER_ORG), vec![b]);
 
     // A full list refuses more, and nothing is written.
-    OPEN_PROPOSALS_FOR.insert(
+    OPEN_PROPOSALS_BETWEEN.insert(
         &mut ctx,
         &WAREHOUSE_ORG,
-        &(1_000..1_000 + MAX_OPEN_PER_RECEIVER as u64).collect::<Vec<_>>(),
+        &WINERY_ORG,
+        &(1_000..1_000 + MAX_OPEN_PER_SENDER as u64).collect::<Vec<_>>(),
     );
     let next = NEXT_PROPOSAL_ID.get(&ctx);
     assert_eq!(
@@ -512,6 +513,41 @@ fn open_proposals_for_lists_what_awaits_the_receiver() {
         Err(Error::ReceiverInboxFull.into())
     );
     assert_eq!(NEXT_PROPOSAL_ID.get(&ctx), next);
+}
+
+#[test]
+fn an_inbox_filler_uses_up_only_its_own_room_in_the_receivers_inbox() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let handed = propose(&mut ctx, WINERY, item(5), TransferKind::Custody, IMPORTER_ORG).unwrap();
+    accept(&mut ctx, IMPORTER, handed, winery_gln()).unwrap();
+    // The importer has filled the warehouse's inbox with its own proposals (as 1,024 real
+    // proposals would)…
+    OPEN_PROPOSALS_BETWEEN.insert(
+        &mut ctx,
+        &WAREHOUSE_ORG,
+        &IMPORTER_ORG,
+        &(1_000..1_000 + MAX_OPEN_PER_SENDER as u64).collect::<Vec<_>>(),
+    );
+    INBOX_SENDERS.insert(&mut ctx, &WAREHOUSE_ORG, &vec![IMPORTER_ORG]);
+    // …so its next proposal is refused, changing nothing…
+    let changes_before = ctx.overlay.committed_changes().clone();
+    let goods = Call::propose_transfer {
+        subject: item(5),
+        kind: TransferKind::Custody,
+        to: WAREHOUSE_ORG,
+        location: winery_gln(),
+    };
+    assert_eq!(call(&mut ctx, IMPORTER, goods), Err(Error::ReceiverInboxFull.into()));
+    assert_eq!(ctx.overlay.committed_changes(), &changes_before);
+    // …but the winery's real transfer to the warehouse still goes through, and is accepted.
+    let id = propose(&mut ctx, WINERY, item(4), TransferKind::Custody, WAREHOUSE_ORG).unwrap();
+    assert_eq!(OPEN_PROPOSALS_BETWEEN.get(&ctx, &WAREHOUSE_ORG, &WINERY_ORG), vec![id]);
+    assert_eq!(INBOX_SENDERS.get(&ctx, &WAREHOUSE_ORG), vec![WINERY_ORG, IMPORTER_ORG]);
+    accept(&mut ctx, WAREHOUSE, id, winery_gln()).unwrap();
+    // Closing the winery's last open proposal there frees its entry.
+    assert!(!OPEN_PROPOSALS_BETWEEN.contains(&ctx, &WAREHOUSE_ORG, &WINERY_ORG));
+    assert_eq!(INBOX_SENDERS.get(&ctx, &WAREHOUSE_ORG), vec![IMPORTER_ORG]);
 }
 
 // ---------------------------------------------------------------------------------------------
