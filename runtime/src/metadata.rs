@@ -810,6 +810,8 @@ mod tests {
                     ("OpenProposal", O),
                     ("OpenProposalsBetween", D),
                     ("InboxSenders", D),
+                    ("ProposalLifetime", O),
+                    ("Expiring", D),
                     ("Aggregates", O),
                     ("NextAggregateInstance", D),
                     ("History", D),

@@ -37,6 +37,15 @@
 //! Only `Open` proposals can be accepted, rejected or cancelled ([`Error::ProposalNotOpen`]);
 //! closed proposals are kept, with who closed them, where, when and why ([`Closure`]).
 //!
+//! **Expiry**: a proposal stays open for the chain spec's `proposalLifetime` blocks
+//! ([`DEFAULT_PROPOSAL_LIFETIME`] when the spec sets none; [`GenesisConfig`]). A proposal made in
+//! block `n` can be accepted, rejected or cancelled up to block `n + lifetime - 1`; at the start
+//! of block `n + lifetime` the chain closes it as `Expired` ([`on_initialize`],
+//! `TransferExpired`), freeing its (subject, receiver, kind) slot and its place in the inbox. So
+//! an issuer that stops following up never holds a receiver's inbox, or the goods' open slot,
+//! for ever; the proposal itself, like every closed one, stays readable for the journeys that
+//! name it.
+//!
 //! ## What is checked again on accept
 //! A proposal may wait for days. On `accept` everything is checked again against the state of
 //! that moment, exactly as on `propose_transfer`: the issuer must *still* be the custodian
@@ -112,6 +121,8 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         OPEN_PROPOSAL.metadata("(subject, receiver, kind) → the open proposal for it. Its presence is the \"at most one open proposal\" rule."),
         OPEN_PROPOSALS_BETWEEN.metadata("(receiver, issuer) → the issuer's open proposals to the receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`]."),
         INBOX_SENDERS.metadata("receiver → the organisations with open proposals to it, sorted."),
+        PROPOSAL_LIFETIME.metadata("how many blocks a proposal stays open, from the chain spec; [`DEFAULT_PROPOSAL_LIFETIME`] when absent."),
+        EXPIRING.metadata("block → the proposals made that expire at its start, in order of id."),
         AGGREGATES.metadata("SSCC → the aggregate currently packed under it."),
         NEXT_AGGREGATE_INSTANCE.metadata("the instance the next packed aggregate gets."),
         HISTORY.metadata("item → its journey, oldest step first. Ids are already hashes, so the key is not hashed again."),
@@ -163,6 +174,9 @@ pub const UNPACK_RESERVE: u32 = MAX_DEPTH as u32;
 /// bound is per (issuer, receiver), so an issuer filling it blocks only its own further
 /// proposals to that receiver, never another member's.
 pub const MAX_OPEN_PER_SENDER: usize = 1_024;
+/// How many blocks a proposal stays open when the chain spec sets no lifetime: 60 days of
+/// 6-second blocks, longer than a sea voyage between the handing over and the taking in.
+pub const DEFAULT_PROPOSAL_LIFETIME: BlockNumber = 864_000;
 /// The longest rejection reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
@@ -183,6 +197,12 @@ pub const OPEN_PROPOSALS_BETWEEN: StorageDoubleMap<OrgId, OrgId, Vec<ProposalId>
     StorageHasher::Twox64Concat,
     StorageHasher::Twox64Concat,
 );
+/// `Custody.ProposalLifetime`: how many blocks a proposal stays open, from the chain spec
+/// ([`DEFAULT_PROPOSAL_LIFETIME`] when absent).
+pub const PROPOSAL_LIFETIME: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ProposalLifetime");
+/// `Custody.Expiring`: block → the proposals that expire at its start, in order of id.
+pub const EXPIRING: StorageMap<BlockNumber, Vec<ProposalId>, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "Expiring", StorageHasher::Twox64Concat);
 /// `Custody.InboxSenders`: receiver → the organisations with open proposals to it, sorted (at
 /// most one entry per member organisation).
 pub const INBOX_SENDERS: StorageMap<OrgId, Vec<OrgId>, ValueQuery> =
@@ -433,6 +453,27 @@ pub enum Event {
         /// Block time.
         time: Moment,
     },
+    /// A proposal left open for the proposal lifetime expired and was closed by the chain, like
+    /// a cancellation: the goods stay where they were.
+    #[codec(index = 7)]
+    TransferExpired {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The item or SSCC.
+        subject: Subject,
+        /// Custody or ownership.
+        kind: TransferKind,
+        /// The issuer.
+        from: OrgId,
+        /// The receiver.
+        to: OrgId,
+        /// `bizLocation`: where the goods stay (the proposal's location).
+        biz_location: Location,
+        /// `in_progress` for custody, none for ownership.
+        disposition: Option<Disposition>,
+        /// Block time.
+        time: Moment,
+    },
 }
 
 /// The pallet's errors. Indices are stable: new variants go at the end.
@@ -545,9 +586,10 @@ impl PalletError for Error {
 }
 
 /// The work of any call apart from the goods: the signer's organisation, the proposal or
-/// aggregate, the receiver, the open-proposal key, the receiver's list, the next id, the event.
+/// aggregate, the receiver, the open-proposal key, the inbox and its senders, the next id, the
+/// proposal lifetime and the expiry list, the event.
 const BASE_WEIGHT: Weight =
-    db_reads_writes(6, 4).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(9, 6).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
 /// The work per item or aggregate a call touches: movability (the item, its lot's and its class's
 /// recalls), the right, the history's length; then the item or aggregate and its history written
@@ -751,6 +793,10 @@ fn propose_transfer<E: From<Event>>(
     };
     PROPOSALS.insert(ctx, &id, &proposal);
     NEXT_PROPOSAL_ID.put(ctx, &next_id);
+    let expires_at = block.saturating_add(proposal_lifetime(ctx));
+    let mut expiring = EXPIRING.get(ctx, &expires_at);
+    expiring.push(id);
+    EXPIRING.insert(ctx, &expires_at, &expiring);
     OPEN_PROPOSAL.insert(ctx, &open_key, &id);
     if inbox.is_empty() {
         let mut senders = INBOX_SENDERS.get(ctx, &to);
@@ -841,7 +887,7 @@ fn accept<E: From<Event>>(
         }),
     }
     let closure = Closure { by: org, agent, location: Some(location.clone()), reason: None, at: block, time };
-    close(ctx, &mut proposal, ProposalStatus::Accepted, closure);
+    close(ctx, &mut proposal, ProposalStatus::Accepted, Some(closure));
     let (biz_location, biz_step, disposition) = match proposal.kind {
         TransferKind::Custody => (Some(location.clone()), BizStep::receiving, Some(Disposition::in_progress)),
         TransferKind::Ownership => (None, BizStep::accepting, None),
@@ -882,7 +928,7 @@ fn reject<E: From<Event>>(
     }
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let closure = Closure { by: org, agent, location: None, reason: Some(reason.clone()), at: block, time };
-    close(ctx, &mut proposal, ProposalStatus::Rejected, closure);
+    close(ctx, &mut proposal, ProposalStatus::Rejected, Some(closure));
     ctx.deposit_event(Event::TransferRejected {
         proposal: id,
         subject: proposal.subject,
@@ -909,7 +955,7 @@ fn cancel<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: Prop
     }
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let closure = Closure { by: org, agent, location: None, reason: None, at: block, time };
-    close(ctx, &mut proposal, ProposalStatus::Cancelled, closure);
+    close(ctx, &mut proposal, ProposalStatus::Cancelled, Some(closure));
     ctx.deposit_event(Event::TransferCancelled {
         proposal: id,
         subject: proposal.subject,
@@ -935,9 +981,9 @@ fn unmoved_disposition(kind: TransferKind) -> Option<Disposition> {
 
 /// Closes an open proposal: records how, and frees its (subject, receiver, kind) slot and its
 /// place in the receiver's list.
-fn close(storage: &mut impl StorageWrite, proposal: &mut Proposal, status: ProposalStatus, closure: Closure) {
+fn close(storage: &mut impl StorageWrite, proposal: &mut Proposal, status: ProposalStatus, closure: Option<Closure>) {
     proposal.status = status;
-    proposal.closure = Some(closure);
+    proposal.closure = closure;
     PROPOSALS.insert(storage, &proposal.id, proposal);
     OPEN_PROPOSAL.remove(storage, &(proposal.subject, proposal.to, proposal.kind));
     let (to, from) = (proposal.to, proposal.from);
@@ -1138,6 +1184,78 @@ fn unpack<E: From<Event>>(
         time,
     });
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expiry
+// ---------------------------------------------------------------------------------------------
+
+/// How many blocks a proposal stays open.
+pub fn proposal_lifetime(storage: &impl StorageRead) -> BlockNumber {
+    PROPOSAL_LIFETIME.get(storage).unwrap_or(DEFAULT_PROPOSAL_LIFETIME)
+}
+
+/// Closes, as `Expired`, the proposals made [`proposal_lifetime`] blocks ago that are still open,
+/// freeing their (subject, receiver, kind) slots and their places in the receivers' inboxes, and
+/// forgets that block's expiry list. Called by the executive at the start of every block, before
+/// any extrinsic. The list holds only proposals made in one block, so its length is bounded by
+/// what one block's weight allows.
+pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) {
+    let block = ctx.block_number();
+    let expiring = EXPIRING.get(ctx, &block);
+    if expiring.is_empty() {
+        return;
+    }
+    EXPIRING.remove(ctx, &block);
+    let time = pallet_timestamp::now(ctx);
+    for id in expiring {
+        let Some(mut proposal) = PROPOSALS.get(ctx, &id) else { continue };
+        if proposal.status != ProposalStatus::Open {
+            continue;
+        }
+        close(ctx, &mut proposal, ProposalStatus::Expired, None);
+        ctx.deposit_event(Event::TransferExpired {
+            proposal: id,
+            subject: proposal.subject,
+            kind: proposal.kind,
+            from: proposal.from,
+            to: proposal.to,
+            biz_location: proposal.location.clone(),
+            disposition: unmoved_disposition(proposal.kind),
+            time,
+        });
+    }
+}
+
+/// The pallet's genesis configuration (the `custody` section of a chain spec).
+///
+/// JSON: `{"proposalLifetime":864000}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisConfig {
+    /// How many blocks a transfer proposal stays open; [`DEFAULT_PROPOSAL_LIFETIME`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_lifetime: Option<BlockNumber>,
+}
+
+/// Why a genesis configuration was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    /// A lifetime of zero blocks would expire every proposal before it could be accepted.
+    #[error("the proposal lifetime must be at least one block")]
+    ZeroProposalLifetime,
+}
+
+/// Writes the proposal lifetime, if the spec sets one.
+pub fn build_genesis(storage: &mut impl StorageWrite, config: &GenesisConfig) -> Result<(), GenesisError> {
+    match config.proposal_lifetime {
+        Some(0) => Err(GenesisError::ZeroProposalLifetime),
+        Some(lifetime) => {
+            PROPOSAL_LIFETIME.put(storage, &lifetime);
+            Ok(())
+        }
+        None => Ok(()),
+    }
 }
 
 /// Packing or unpacking, which ask different things of the goods.

@@ -550,6 +550,75 @@ fn an_inbox_filler_uses_up_only_its_own_room_in_the_receivers_inbox() {
     assert_eq!(INBOX_SENDERS.get(&ctx, &WAREHOUSE_ORG), vec![IMPORTER_ORG]);
 }
 
+/// Moves `ctx` on to block `number` (6 s a block) and runs the block's start, as the executive
+/// does.
+fn start_block(ctx: Ctx<'_>, number: BlockNumber) -> Ctx<'_> {
+    let mut ctx = ctx;
+    while ctx.block_number() < number {
+        ctx = next_block(ctx, 6_000);
+        on_initialize(&mut ctx);
+    }
+    ctx
+}
+
+#[test]
+fn open_proposals_expire_after_the_chain_specs_lifetime_and_free_their_slots() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let config: GenesisConfig = serde_json::from_str(r#"{"proposalLifetime":10}"#).unwrap();
+    build_genesis(&mut ctx, &config).unwrap();
+    assert_eq!(proposal_lifetime(&ctx), 10);
+    // Proposed in block 10: open up to block 19, expired at the start of block 20.
+    let stale = propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG).unwrap();
+    let title = propose(&mut ctx, WINERY, item(2), TransferKind::Ownership, IMPORTER_ORG).unwrap();
+    let taken = propose(&mut ctx, WINERY, item(3), TransferKind::Custody, CARRIER_ORG).unwrap();
+    assert_eq!(EXPIRING.get(&ctx, &(BLOCK + 10)), vec![stale, title, taken]);
+    let mut ctx = start_block(ctx, BLOCK + 9);
+    accept(&mut ctx, CARRIER, taken, winery_gln()).unwrap();
+    assert_eq!(proposal(&ctx, stale).unwrap().status, ProposalStatus::Open);
+    ctx.take_events();
+    let mut ctx = start_block(ctx, BLOCK + 10);
+    for id in [stale, title] {
+        let expired = proposal(&ctx, id).unwrap();
+        assert_eq!((expired.status, expired.closure), (ProposalStatus::Expired, None));
+    }
+    assert_eq!(proposal(&ctx, taken).unwrap().status, ProposalStatus::Accepted);
+    assert!(open_proposals_for(&ctx, CARRIER_ORG).is_empty() && open_proposals_for(&ctx, IMPORTER_ORG).is_empty());
+    assert!(!INBOX_SENDERS.contains(&ctx, &CARRIER_ORG));
+    assert!(!EXPIRING.contains(&ctx, &(BLOCK + 10)), "the block's expiry list is pruned");
+    let expired: Vec<ProposalId> = ctx
+        .events()
+        .iter()
+        .filter_map(|record| match &record.event {
+            TestEvent::Custody(Event::TransferExpired { proposal, .. }) => Some(*proposal),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(expired, vec![stale, title]);
+    // An expired proposal is closed: nobody accepts it any more…
+    assert_eq!(accept(&mut ctx, CARRIER, stale, winery_gln()), Err(Error::ProposalNotOpen.into()));
+    // …and its slot is free for a new proposal of the same goods to the same receiver.
+    assert_eq!(open_proposal(&ctx, &item(1), CARRIER_ORG, TransferKind::Custody), None);
+    let again = propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG).unwrap();
+    accept(&mut ctx, CARRIER, again, winery_gln()).unwrap();
+}
+
+#[test]
+fn the_proposal_lifetime_comes_from_the_chain_spec() {
+    let state = BTreeMap::new();
+    let ctx = new_ctx(&state);
+    assert_eq!(proposal_lifetime(&ctx), DEFAULT_PROPOSAL_LIFETIME);
+    assert_eq!(serde_json::from_str::<GenesisConfig>("{}").unwrap(), GenesisConfig::default());
+    assert!(serde_json::from_str::<GenesisConfig>(r#"{"lifetime":5}"#).is_err());
+    assert_eq!(serde_json::to_string(&GenesisConfig::default()).unwrap(), "{}");
+    let empty = BTreeMap::new();
+    let mut overlay = Overlay::new(&empty);
+    let zero = GenesisConfig { proposal_lifetime: Some(0) };
+    assert_eq!(build_genesis(&mut overlay, &zero), Err(GenesisError::ZeroProposalLifetime));
+    build_genesis(&mut overlay, &GenesisConfig::default()).unwrap();
+    assert!(overlay.into_changes().is_empty(), "no lifetime in the spec, nothing written");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Aggregates
 // ---------------------------------------------------------------------------------------------
