@@ -109,9 +109,9 @@
 //! storage before dispatching.
 //!
 //! ## Not provided
-//! No index of proposals by issuer or by subject: [`open_proposals_for`] lists a receiver's open
-//! proposals (at most [`MAX_OPEN_PER_SENDER`] from each issuer) and [`open_proposal`] finds the open proposal
-//! for one (subject, receiver, kind).
+//! No index of proposals by subject: [`open_proposals_for`] lists a receiver's open proposals (at
+//! most [`MAX_OPEN_PER_SENDER`] from each issuer) and [`open_proposal`] finds the open proposal for
+//! one (subject, receiver, kind).
 
 /// The pallet's storage items, for the runtime metadata.
 pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {

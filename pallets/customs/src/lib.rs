@@ -48,9 +48,10 @@
 //!   holding `CustomsAuthority { port }` for exactly the declaration's port: an organisation
 //!   with no customs role gets [`Error::NotCustomsAuthority`], the customs of another port
 //!   [`Error::NotJurisdiction`]. A cleared or refused declaration is closed: any further
-//!   decision of these four is [`Error::DeclarationClosed`]. `hold` → items `OnHold`; `require_inspection`
-//!   (1..=8 distinct valid scopes) → `InspectionRequired`, and the scopes are added to the
-//!   declaration's required scopes; `clear` → `Cleared`; `refuse` → `Refused`. Reasons are
+//!   decision of these four is [`Error::DeclarationClosed`]. `hold` → items `OnHold`;
+//!   `require_inspection` (1..=8 distinct valid scopes) → `InspectionRequired`, and the scopes
+//!   are added to the declaration's required scopes; `clear` → `Cleared`; `refuse` →
+//!   `Refused`. Reasons are
 //!   1..=256 bytes of UTF-8, the clearance's certificate reference 1..=128 bytes of printable
 //!   ASCII. A declaration records at most [`MAX_DECISIONS`] decisions.
 //! - **Nothing is stuck for ever**: `order_reexport` (8) and `order_destruction` (9), by the

@@ -28,9 +28,10 @@
 //! - `supersede` (2): by the issuer organisation, which must still be accredited for the scope,
 //!   with a reason of 1..=256 bytes of UTF-8 ([`Error::InvalidReason`]), as a revocation: every
 //!   withdrawal of a finding says why. The reason is kept on the old attestation
-//!   (`superseded_reason`) and carried by `AttestationSuperseded`. The new attestation has the old one's subject, scope and covered items (it restates the
-//!   finding about the same goods: a corrected report, a new validity) and links back
-//!   (`supersedes`); the old one is marked `superseded_by`. Both stay readable.
+//!   (`superseded_reason`) and carried by `AttestationSuperseded`. The new attestation has the
+//!   old one's subject, scope and covered items (it restates the finding about the same goods:
+//!   a corrected report, a new validity) and links back (`supersedes`); the old one is marked
+//!   `superseded_by`. Both stay readable.
 //!
 //! A revoked or superseded attestation can be neither revoked nor superseded again. Nothing is
 //! ever edited or deleted: the history of a subject keeps every attestation.
