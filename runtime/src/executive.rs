@@ -552,6 +552,7 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
         ctx.set_phase(Phase::Initialization);
         pallet_system::initialize(&mut ctx, number, parent_hash);
         pallet_membership::on_initialize(&mut ctx);
+        pallet_custody::on_initialize(&mut ctx);
         Ok(Self {
             runtime,
             state,

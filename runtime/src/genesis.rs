@@ -27,6 +27,9 @@ pub enum GenesisError {
     /// A development key could not be derived.
     #[error("development key: {0}")]
     Key(String),
+    /// The custody section is invalid.
+    #[error("chain spec custody: {0}")]
+    Custody(#[from] pallet_custody::GenesisError),
     /// The customs section is invalid.
     #[error("chain spec customs: {0}")]
     Customs(#[from] pallet_customs::GenesisError),
@@ -76,6 +79,9 @@ pub struct GenesisConfig {
     /// The regulator's inspection rules by HS chapter.
     #[serde(default)]
     pub customs: pallet_customs::GenesisConfig,
+    /// How long custody and ownership proposals stay open.
+    #[serde(default)]
+    pub custody: pallet_custody::GenesisConfig,
 }
 
 /// A chain spec.
@@ -140,6 +146,7 @@ impl ChainSpec {
         pallet_membership::build_genesis(&mut overlay, &self.genesis.membership)?;
         pallet_identity::build_genesis(&mut overlay, &self.genesis.identity)?;
         pallet_customs::build_genesis(&mut overlay, &self.genesis.customs)?;
+        pallet_custody::build_genesis(&mut overlay, &self.genesis.custody)?;
         let storage: BTreeMap<Vec<u8>, Vec<u8>> =
             overlay.into_changes().into_iter().filter_map(|(key, value)| value.map(|value| (key, value))).collect();
         let header = Header {

@@ -172,7 +172,8 @@ pub struct Journey {
     pub custodian: Party,
     /// Current location.
     pub location: String,
-    /// Customs state: `none`, `declared`, `on_hold`, `inspection_required`, `cleared`, `refused`.
+    /// Customs state: `none`, `declared`, `on_hold`, `inspection_required`, `cleared`, `refused`,
+    /// `re_exported`, `destroyed`.
     pub customs: String,
     /// The aggregate (SSCC) the item is packed in now.
     pub packed_in: Option<String>,
@@ -208,7 +209,8 @@ pub struct DeclarationView {
     pub declared_origin: String,
     /// Whether the declared origin differs from the product registry.
     pub origin_mismatch: bool,
-    /// `declared`, `on_hold`, `inspection_required`, `cleared` or `refused`.
+    /// `declared`, `on_hold`, `inspection_required`, `cleared`, `refused`, `re_exported` or
+    /// `destroyed`.
     pub status: String,
     /// Inspection scopes required before clearance.
     pub required_scopes: Vec<String>,
@@ -524,6 +526,12 @@ fn decision_words(kind: &DecisionKind) -> (&'static str, &'static str, String) {
             ("accepting", "active", format!("cleared, certificate {}", text(certificate_ref)))
         }
         DecisionKind::Refuse { reason } => ("holding", "non_conformant", format!("refused: {}", text(reason))),
+        DecisionKind::ReExport { reason } => {
+            ("departing", "in_transit", format!("re-export ordered: {}", text(reason)))
+        }
+        DecisionKind::Destroy { reason } => {
+            ("destroying", "destroyed", format!("destruction ordered: {}", text(reason)))
+        }
     }
 }
 
@@ -651,6 +659,8 @@ fn customs_name(state: CustomsState) -> &'static str {
         CustomsState::InspectionRequired => "inspection_required",
         CustomsState::Cleared => "cleared",
         CustomsState::Refused => "refused",
+        CustomsState::ReExported => "re_exported",
+        CustomsState::Destroyed => "destroyed",
     }
 }
 

@@ -32,6 +32,8 @@ use crate::{
 pub const WORKLOAD_GTIN: &str = story::GTIN;
 /// The carrier organisation of the development spec.
 const CARRIER: OrgId = 1;
+/// Shanghai Fine Imports in the development spec (Charlie).
+const IMPORTER: OrgId = 2;
 /// Milliseconds between the workload's blocks.
 pub const WORKLOAD_BLOCK_MS: Moment = 6_000;
 
@@ -127,7 +129,7 @@ pub fn supply_chain_workload(
     })?;
     let first_proposal = builder.read_next_id(&pallet_custody::NEXT_PROPOSAL_ID);
     builder.phase("propose_custody", &alice, {
-        item_ids
+        let mut calls: Vec<RuntimeCall> = item_ids
             .iter()
             .map(|item| {
                 RuntimeCall::Custody(pallet_custody::Call::propose_transfer {
@@ -137,7 +139,13 @@ pub fn supply_chain_workload(
                     location: winery.clone(),
                 })
             })
-            .collect()
+            .collect();
+        // The winery, which keeps the title, names the importer that will declare the goods.
+        calls.push(RuntimeCall::Customs(pallet_customs::Call::name_importer {
+            subjects: item_ids.iter().map(|item| Subject::Item(*item)).collect(),
+            importer: Some(IMPORTER),
+        }));
+        calls
     })?;
     builder.phase("accept_custody", &bob, {
         (first_proposal..)
@@ -226,7 +234,8 @@ mod tests {
             names,
             ["register", "commission", "propose_custody", "accept_custody", "declare", "attest", "clear"]
         );
-        assert_eq!(workload.load_extrinsics(), 6 * 20);
+        // One call per item and phase, and the winery's naming of the importer.
+        assert_eq!(workload.load_extrinsics(), 6 * 20 + 1);
         let mut chain = InMemoryChain::new(&spec).expect("genesis");
         for block in workload.blocks() {
             chain.import_block(block).expect("the workload's blocks import");

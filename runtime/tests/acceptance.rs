@@ -175,6 +175,14 @@ fn a_bottle_of_bordeaux_from_the_winery_to_a_consumer_in_shanghai() {
             }),
         );
     }
+    // Declared goods wait for customs: they cannot change custody before the decision.
+    let early = pallet_custody::Call::propose_transfer {
+        subject: Subject::Aggregate(sscc(1)),
+        kind: TransferKind::Custody,
+        to: WAREHOUSE,
+        location: location("CNSHA"),
+    };
+    assert_eq!(run(&mut chain, &charlie, custody(early)), Err(pallet_products::Error::ItemAwaitingCustoms.into()));
     for declaration in [0, 1] {
         // Customs at CNSHA holds the goods pending a quarantine inspection.
         let hold = pallet_customs::Call::hold { declaration, reason: b"quarantine inspection pending".to_vec() };

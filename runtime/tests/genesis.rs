@@ -8,7 +8,7 @@ fn development_genesis_is_pinned() {
     let genesis = spec.genesis().unwrap();
     // Changing the development spec or any genesis encoding changes this hash, and with it every
     // signature made for the development chain.
-    assert_eq!(format!("{:?}", genesis.hash()), "0x3e7f6e6d8e317db051952b95ccb47e506716bdcb9e0e355b6d4cf3e2eea4fb12");
+    assert_eq!(format!("{:?}", genesis.hash()), "0x31442d4084542bc934d8a51737832abf665f3c284fc2bafc809ff8c14e2624ff");
     assert_eq!(genesis.block.header.number, 0);
     assert_eq!(genesis.block.header.extrinsics_root, tracechain_primitives::trie::EMPTY_TRIE_ROOT);
 }

@@ -18,19 +18,33 @@
 //!   organisation ([`Error::UnknownOrganisation`], [`Error::SelfTransfer`]). At most one proposal
 //!   is open per (subject, receiver, kind) ([`Error::DuplicateProposal`]); proposals to several
 //!   receivers may be open at once, and the first accepted wins (the others then fail the
-//!   re-check below).
+//!   re-check below). An issuer has at most [`MAX_OPEN_PER_SENDER`] open proposals to one
+//!   receiver ([`Error::ReceiverInboxFull`]). The bound is per (issuing organisation, receiving
+//!   organisation): a member flooding another's inbox only uses up its own room there, and every
+//!   other member's proposals to that receiver still go through.
 //! - `accept` (1) and `reject` (2): only an account of the receiving organisation
 //!   ([`Error::NotReceiver`]). A rejection gives a reason.
 //! - `cancel` (3): only an account of the issuing organisation ([`Error::NotIssuer`]), whether or
 //!   not it still holds the right.
 //! - `pack` (4): by the custodian of every child ([`Error::NotCustodian`]); the new aggregate's
 //!   owner and custodian are the packer's organisation.
-//! - `unpack` (5): by the aggregate's custodian. Goods held or refused by customs keep the
-//!   aggregate sealed; goods sold, recalled, destroyed or reported counterfeit do not: they stop
-//!   the aggregate from moving, and unpacking is how they are taken out of it.
+//! - `unpack` (5): by the aggregate's custodian. Goods declared to customs and awaiting the
+//!   decision, held or refused by customs keep the aggregate sealed (refused ones until customs
+//!   orders them re-exported or destroyed); goods
+//!   sold, recalled, destroyed or reported counterfeit do not: they stop the aggregate from
+//!   moving, and unpacking is how they are taken out of it.
 //!
 //! Only `Open` proposals can be accepted, rejected or cancelled ([`Error::ProposalNotOpen`]);
 //! closed proposals are kept, with who closed them, where, when and why ([`Closure`]).
+//!
+//! **Expiry**: a proposal stays open for the chain spec's `proposalLifetime` blocks
+//! ([`DEFAULT_PROPOSAL_LIFETIME`] when the spec sets none; [`GenesisConfig`]). A proposal made in
+//! block `n` can be accepted, rejected or cancelled up to block `n + lifetime - 1`; at the start
+//! of block `n + lifetime` the chain closes it as `Expired` ([`on_initialize`],
+//! `TransferExpired`), freeing its (subject, receiver, kind) slot and its place in the inbox. So
+//! an issuer that stops following up never holds a receiver's inbox, or the goods' open slot,
+//! for ever; the proposal itself, like every closed one, stays readable for the journeys that
+//! name it.
 //!
 //! ## What is checked again on accept
 //! A proposal may wait for days. On `accept` everything is checked again against the state of
@@ -83,7 +97,8 @@
 //!
 //! ## Failure
 //! Calls fail with `BadOrigin` when not signed, with [`Error`], or with pallet-products' errors
-//! (`ItemNotFound`, `ItemNotActive`, `ItemRecalled`, `ItemOnCustomsHold`, `ItemRefusedByCustoms`).
+//! (`ItemNotFound`, `ItemNotActive`, `ItemRecalled`, `ItemAwaitingCustoms`, `ItemOnCustomsHold`,
+//! `ItemRefusedByCustoms`).
 //! Every check runs before the first write, so a failed call changes nothing even outside the
 //! executive's transactional layer. A stored history whose length prefix does not decode is
 //! corruption (`DispatchError::Corruption`, recorded on the overlay).
@@ -94,9 +109,9 @@
 //! storage before dispatching.
 //!
 //! ## Not provided
-//! No index of proposals by issuer or by subject: [`open_proposals_for`] lists a receiver's open
-//! proposals (bounded by [`MAX_OPEN_PER_RECEIVER`]) and [`open_proposal`] finds the open proposal
-//! for one (subject, receiver, kind).
+//! No index of proposals by subject: [`open_proposals_for`] lists a receiver's open proposals (at
+//! most [`MAX_OPEN_PER_SENDER`] from each issuer) and [`open_proposal`] finds the open proposal for
+//! one (subject, receiver, kind).
 
 /// The pallet's storage items, for the runtime metadata.
 pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
@@ -104,7 +119,10 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         PROPOSALS.metadata("proposal id → proposal, open or closed."),
         NEXT_PROPOSAL_ID.metadata("the id the next proposal gets."),
         OPEN_PROPOSAL.metadata("(subject, receiver, kind) → the open proposal for it. Its presence is the \"at most one open proposal\" rule."),
-        OPEN_PROPOSALS_FOR.metadata("receiver → its open proposals, oldest first."),
+        OPEN_PROPOSALS_BETWEEN.metadata("(receiver, issuer) → the issuer's open proposals to the receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`]."),
+        INBOX_SENDERS.metadata("receiver → the organisations with open proposals to it, sorted."),
+        PROPOSAL_LIFETIME.metadata("how many blocks a proposal stays open, from the chain spec; [`DEFAULT_PROPOSAL_LIFETIME`] when absent."),
+        EXPIRING.metadata("block → the proposals made that expire at its start, in order of id."),
         AGGREGATES.metadata("SSCC → the aggregate currently packed under it."),
         NEXT_AGGREGATE_INSTANCE.metadata("the instance the next packed aggregate gets."),
         HISTORY.metadata("item → its journey, oldest step first. Ids are already hashes, so the key is not hashed again."),
@@ -126,7 +144,7 @@ use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     overlay::hex_key,
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
+    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -152,8 +170,13 @@ pub const MAX_HISTORY: u32 = 512;
 /// The places at the end of a history that only unpack steps may use: one per level of nesting,
 /// so that everything packed can always be unpacked.
 pub const UNPACK_RESERVE: u32 = MAX_DEPTH as u32;
-/// The most open proposals addressed to one organisation.
-pub const MAX_OPEN_PER_RECEIVER: usize = 1_024;
+/// The most open proposals one organisation may have addressed to one other organisation. The
+/// bound is per (issuer, receiver), so an issuer filling it blocks only its own further
+/// proposals to that receiver, never another member's.
+pub const MAX_OPEN_PER_SENDER: usize = 1_024;
+/// How many blocks a proposal stays open when the chain spec sets no lifetime: 60 days of
+/// 6-second blocks, longer than a sea voyage between the handing over and the taking in.
+pub const DEFAULT_PROPOSAL_LIFETIME: BlockNumber = 864_000;
 /// The longest rejection reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
@@ -166,9 +189,24 @@ pub const NEXT_PROPOSAL_ID: StorageValue<ProposalId, ValueQuery> = StorageValue:
 /// the "at most one open proposal" rule.
 pub const OPEN_PROPOSAL: StorageMap<(Subject, OrgId, TransferKind), ProposalId> =
     StorageMap::new(PALLET_NAME, "OpenProposal", StorageHasher::Blake2_128Concat);
-/// `Custody.OpenProposalsFor`: receiver → its open proposals, oldest first.
-pub const OPEN_PROPOSALS_FOR: StorageMap<OrgId, Vec<ProposalId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "OpenProposalsFor", StorageHasher::Twox64Concat);
+/// `Custody.OpenProposalsBetween`: (receiver, issuer) → the issuer's open proposals to the
+/// receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`].
+pub const OPEN_PROPOSALS_BETWEEN: StorageDoubleMap<OrgId, OrgId, Vec<ProposalId>, ValueQuery> = StorageDoubleMap::new(
+    PALLET_NAME,
+    "OpenProposalsBetween",
+    StorageHasher::Twox64Concat,
+    StorageHasher::Twox64Concat,
+);
+/// `Custody.ProposalLifetime`: how many blocks a proposal stays open, from the chain spec
+/// ([`DEFAULT_PROPOSAL_LIFETIME`] when absent).
+pub const PROPOSAL_LIFETIME: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ProposalLifetime");
+/// `Custody.Expiring`: block → the proposals that expire at its start, in order of id.
+pub const EXPIRING: StorageMap<BlockNumber, Vec<ProposalId>, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "Expiring", StorageHasher::Twox64Concat);
+/// `Custody.InboxSenders`: receiver → the organisations with open proposals to it, sorted (at
+/// most one entry per member organisation).
+pub const INBOX_SENDERS: StorageMap<OrgId, Vec<OrgId>, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "InboxSenders", StorageHasher::Twox64Concat);
 /// `Custody.Aggregates`: SSCC → the aggregate currently packed under it.
 pub const AGGREGATES: StorageMap<Sscc, Aggregate> =
     StorageMap::new(PALLET_NAME, "Aggregates", StorageHasher::Blake2_128Concat);
@@ -415,6 +453,27 @@ pub enum Event {
         /// Block time.
         time: Moment,
     },
+    /// A proposal left open for the proposal lifetime expired and was closed by the chain, like
+    /// a cancellation: the goods stay where they were.
+    #[codec(index = 7)]
+    TransferExpired {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The item or SSCC.
+        subject: Subject,
+        /// Custody or ownership.
+        kind: TransferKind,
+        /// The issuer.
+        from: OrgId,
+        /// The receiver.
+        to: OrgId,
+        /// `bizLocation`: where the goods stay (the proposal's location).
+        biz_location: Location,
+        /// `in_progress` for custody, none for ownership.
+        disposition: Option<Disposition>,
+        /// Block time.
+        time: Moment,
+    },
 }
 
 /// The pallet's errors. Indices are stable: new variants go at the end.
@@ -515,9 +574,10 @@ pub enum Error {
     #[codec(index = 22)]
     #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
     InvalidReason,
-    /// The receiver already has 1,024 open proposals.
+    /// The issuer already has 1,024 open proposals to this receiver (other issuers' proposals do
+    /// not count).
     #[codec(index = 23)]
-    #[error("the receiver has {MAX_OPEN_PER_RECEIVER} open proposals")]
+    #[error("the issuer has {MAX_OPEN_PER_SENDER} open proposals to this receiver")]
     ReceiverInboxFull,
 }
 
@@ -526,9 +586,10 @@ impl PalletError for Error {
 }
 
 /// The work of any call apart from the goods: the signer's organisation, the proposal or
-/// aggregate, the receiver, the open-proposal key, the receiver's list, the next id, the event.
+/// aggregate, the receiver, the open-proposal key, the inbox and its senders, the next id, the
+/// proposal lifetime and the expiry list, the event.
 const BASE_WEIGHT: Weight =
-    db_reads_writes(6, 4).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(9, 6).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
 /// The work per item or aggregate a call touches: movability (the item, its lot's and its class's
 /// recalls), the right, the history's length; then the item or aggregate and its history written
@@ -708,8 +769,8 @@ fn propose_transfer<E: From<Event>>(
     if OPEN_PROPOSAL.contains(ctx, &open_key) {
         return Err(Error::DuplicateProposal.into());
     }
-    let mut inbox = OPEN_PROPOSALS_FOR.get(ctx, &to);
-    if inbox.len() >= MAX_OPEN_PER_RECEIVER {
+    let mut inbox = OPEN_PROPOSALS_BETWEEN.get(ctx, &to, &from);
+    if inbox.len() >= MAX_OPEN_PER_SENDER {
         return Err(Error::ReceiverInboxFull.into());
     }
     let id = NEXT_PROPOSAL_ID.get(ctx);
@@ -732,9 +793,20 @@ fn propose_transfer<E: From<Event>>(
     };
     PROPOSALS.insert(ctx, &id, &proposal);
     NEXT_PROPOSAL_ID.put(ctx, &next_id);
+    let expires_at = block.saturating_add(proposal_lifetime(ctx));
+    let mut expiring = EXPIRING.get(ctx, &expires_at);
+    expiring.push(id);
+    EXPIRING.insert(ctx, &expires_at, &expiring);
     OPEN_PROPOSAL.insert(ctx, &open_key, &id);
+    if inbox.is_empty() {
+        let mut senders = INBOX_SENDERS.get(ctx, &to);
+        if let Err(slot) = senders.binary_search(&from) {
+            senders.insert(slot, from);
+            INBOX_SENDERS.insert(ctx, &to, &senders);
+        }
+    }
     inbox.push(id);
-    OPEN_PROPOSALS_FOR.insert(ctx, &to, &inbox);
+    OPEN_PROPOSALS_BETWEEN.insert(ctx, &to, &from, &inbox);
     // Handing over custody is a physical step of the journey (shipping); offering title is not,
     // and shows in the journey only once accepted.
     if kind == TransferKind::Custody {
@@ -815,7 +887,7 @@ fn accept<E: From<Event>>(
         }),
     }
     let closure = Closure { by: org, agent, location: Some(location.clone()), reason: None, at: block, time };
-    close(ctx, &mut proposal, ProposalStatus::Accepted, closure);
+    close(ctx, &mut proposal, ProposalStatus::Accepted, Some(closure));
     let (biz_location, biz_step, disposition) = match proposal.kind {
         TransferKind::Custody => (Some(location.clone()), BizStep::receiving, Some(Disposition::in_progress)),
         TransferKind::Ownership => (None, BizStep::accepting, None),
@@ -856,7 +928,7 @@ fn reject<E: From<Event>>(
     }
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let closure = Closure { by: org, agent, location: None, reason: Some(reason.clone()), at: block, time };
-    close(ctx, &mut proposal, ProposalStatus::Rejected, closure);
+    close(ctx, &mut proposal, ProposalStatus::Rejected, Some(closure));
     ctx.deposit_event(Event::TransferRejected {
         proposal: id,
         subject: proposal.subject,
@@ -883,7 +955,7 @@ fn cancel<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: Prop
     }
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let closure = Closure { by: org, agent, location: None, reason: None, at: block, time };
-    close(ctx, &mut proposal, ProposalStatus::Cancelled, closure);
+    close(ctx, &mut proposal, ProposalStatus::Cancelled, Some(closure));
     ctx.deposit_event(Event::TransferCancelled {
         proposal: id,
         subject: proposal.subject,
@@ -909,17 +981,25 @@ fn unmoved_disposition(kind: TransferKind) -> Option<Disposition> {
 
 /// Closes an open proposal: records how, and frees its (subject, receiver, kind) slot and its
 /// place in the receiver's list.
-fn close(storage: &mut impl StorageWrite, proposal: &mut Proposal, status: ProposalStatus, closure: Closure) {
+fn close(storage: &mut impl StorageWrite, proposal: &mut Proposal, status: ProposalStatus, closure: Option<Closure>) {
     proposal.status = status;
-    proposal.closure = Some(closure);
+    proposal.closure = closure;
     PROPOSALS.insert(storage, &proposal.id, proposal);
     OPEN_PROPOSAL.remove(storage, &(proposal.subject, proposal.to, proposal.kind));
-    let mut inbox = OPEN_PROPOSALS_FOR.get(storage, &proposal.to);
+    let (to, from) = (proposal.to, proposal.from);
+    let mut inbox = OPEN_PROPOSALS_BETWEEN.get(storage, &to, &from);
     inbox.retain(|open| *open != proposal.id);
     if inbox.is_empty() {
-        OPEN_PROPOSALS_FOR.remove(storage, &proposal.to);
+        OPEN_PROPOSALS_BETWEEN.remove(storage, &to, &from);
+        let mut senders = INBOX_SENDERS.get(storage, &to);
+        senders.retain(|sender| *sender != from);
+        if senders.is_empty() {
+            INBOX_SENDERS.remove(storage, &to);
+        } else {
+            INBOX_SENDERS.insert(storage, &to, &senders);
+        }
     } else {
-        OPEN_PROPOSALS_FOR.insert(storage, &proposal.to, &inbox);
+        OPEN_PROPOSALS_BETWEEN.insert(storage, &to, &from, &inbox);
     }
 }
 
@@ -1106,6 +1186,78 @@ fn unpack<E: From<Event>>(
     Ok(())
 }
 
+// ---------------------------------------------------------------------------------------------
+// Expiry
+// ---------------------------------------------------------------------------------------------
+
+/// How many blocks a proposal stays open.
+pub fn proposal_lifetime(storage: &impl StorageRead) -> BlockNumber {
+    PROPOSAL_LIFETIME.get(storage).unwrap_or(DEFAULT_PROPOSAL_LIFETIME)
+}
+
+/// Closes, as `Expired`, the proposals made [`proposal_lifetime`] blocks ago that are still open,
+/// freeing their (subject, receiver, kind) slots and their places in the receivers' inboxes, and
+/// forgets that block's expiry list. Called by the executive at the start of every block, before
+/// any extrinsic. The list holds only proposals made in one block, so its length is bounded by
+/// what one block's weight allows.
+pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) {
+    let block = ctx.block_number();
+    let expiring = EXPIRING.get(ctx, &block);
+    if expiring.is_empty() {
+        return;
+    }
+    EXPIRING.remove(ctx, &block);
+    let time = pallet_timestamp::now(ctx);
+    for id in expiring {
+        let Some(mut proposal) = PROPOSALS.get(ctx, &id) else { continue };
+        if proposal.status != ProposalStatus::Open {
+            continue;
+        }
+        close(ctx, &mut proposal, ProposalStatus::Expired, None);
+        ctx.deposit_event(Event::TransferExpired {
+            proposal: id,
+            subject: proposal.subject,
+            kind: proposal.kind,
+            from: proposal.from,
+            to: proposal.to,
+            biz_location: proposal.location.clone(),
+            disposition: unmoved_disposition(proposal.kind),
+            time,
+        });
+    }
+}
+
+/// The pallet's genesis configuration (the `custody` section of a chain spec).
+///
+/// JSON: `{"proposalLifetime":864000}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenesisConfig {
+    /// How many blocks a transfer proposal stays open; [`DEFAULT_PROPOSAL_LIFETIME`] when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal_lifetime: Option<BlockNumber>,
+}
+
+/// Why a genesis configuration was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    /// A lifetime of zero blocks would expire every proposal before it could be accepted.
+    #[error("the proposal lifetime must be at least one block")]
+    ZeroProposalLifetime,
+}
+
+/// Writes the proposal lifetime, if the spec sets one.
+pub fn build_genesis(storage: &mut impl StorageWrite, config: &GenesisConfig) -> Result<(), GenesisError> {
+    match config.proposal_lifetime {
+        Some(0) => Err(GenesisError::ZeroProposalLifetime),
+        Some(lifetime) => {
+            PROPOSAL_LIFETIME.put(storage, &lifetime);
+            Ok(())
+        }
+        None => Ok(()),
+    }
+}
+
 /// Packing or unpacking, which ask different things of the goods.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Handling {
@@ -1145,16 +1297,18 @@ fn check_contents(storage: &impl StorageRead, contents: &Contents, org: OrgId, h
     Ok(())
 }
 
-/// Customs' part of `pallet_products::ensure_movable`, with its errors: goods held (on hold or
-/// pending an inspection) or refused stay as customs found them.
+/// Customs' part of `pallet_products::ensure_movable`, with its errors: goods awaiting a
+/// decision, held (on hold or pending an inspection) or refused stay as customs found them.
 fn ensure_not_held_by_customs(item: &pallet_products::Item) -> DispatchResult {
     use pallet_products::CustomsState;
     match item.customs {
+        CustomsState::Declared => Err(pallet_products::Error::ItemAwaitingCustoms.into()),
         CustomsState::OnHold | CustomsState::InspectionRequired => {
             Err(pallet_products::Error::ItemOnCustomsHold.into())
         }
         CustomsState::Refused => Err(pallet_products::Error::ItemRefusedByCustoms.into()),
-        CustomsState::None | CustomsState::Declared | CustomsState::Cleared => Ok(()),
+        // Once customs ordered refused goods re-exported or destroyed, their seal is lifted.
+        CustomsState::None | CustomsState::Cleared | CustomsState::ReExported | CustomsState::Destroyed => Ok(()),
     }
 }
 
@@ -1325,7 +1479,15 @@ pub fn open_proposal(
     OPEN_PROPOSAL.get(storage, &(*subject, to, kind))
 }
 
-/// The open proposals addressed to `org`, oldest first (at most [`MAX_OPEN_PER_RECEIVER`]).
+/// The open proposals addressed to `org`, oldest first (at most [`MAX_OPEN_PER_SENDER`] per
+/// issuer).
 pub fn open_proposals_for(storage: &impl StorageRead, org: OrgId) -> Vec<Proposal> {
-    OPEN_PROPOSALS_FOR.get(storage, &org).into_iter().filter_map(|id| PROPOSALS.get(storage, &id)).collect()
+    let mut ids: Vec<ProposalId> = INBOX_SENDERS
+        .get(storage, &org)
+        .into_iter()
+        .flat_map(|from| OPEN_PROPOSALS_BETWEEN.get(storage, &org, &from))
+        .collect();
+    // Ids are given in order, so sorting them puts the oldest first.
+    ids.sort_unstable();
+    ids.into_iter().filter_map(|id| PROPOSALS.get(storage, &id)).collect()
 }

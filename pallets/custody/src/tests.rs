@@ -501,10 +501,11 @@ fn open_proposals_for_lists_what_awaits_the_receiver() {
     assert_eq!(ids(&ctx, CARRIER_ORG), vec![b]);
 
     // A full list refuses more, and nothing is written.
-    OPEN_PROPOSALS_FOR.insert(
+    OPEN_PROPOSALS_BETWEEN.insert(
         &mut ctx,
         &WAREHOUSE_ORG,
-        &(1_000..1_000 + MAX_OPEN_PER_RECEIVER as u64).collect::<Vec<_>>(),
+        &WINERY_ORG,
+        &(1_000..1_000 + MAX_OPEN_PER_SENDER as u64).collect::<Vec<_>>(),
     );
     let next = NEXT_PROPOSAL_ID.get(&ctx);
     assert_eq!(
@@ -512,6 +513,110 @@ fn open_proposals_for_lists_what_awaits_the_receiver() {
         Err(Error::ReceiverInboxFull.into())
     );
     assert_eq!(NEXT_PROPOSAL_ID.get(&ctx), next);
+}
+
+#[test]
+fn an_inbox_filler_uses_up_only_its_own_room_in_the_receivers_inbox() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let handed = propose(&mut ctx, WINERY, item(5), TransferKind::Custody, IMPORTER_ORG).unwrap();
+    accept(&mut ctx, IMPORTER, handed, winery_gln()).unwrap();
+    // The importer has filled the warehouse's inbox with its own proposals (as 1,024 real
+    // proposals would)…
+    OPEN_PROPOSALS_BETWEEN.insert(
+        &mut ctx,
+        &WAREHOUSE_ORG,
+        &IMPORTER_ORG,
+        &(1_000..1_000 + MAX_OPEN_PER_SENDER as u64).collect::<Vec<_>>(),
+    );
+    INBOX_SENDERS.insert(&mut ctx, &WAREHOUSE_ORG, &vec![IMPORTER_ORG]);
+    // …so its next proposal is refused, changing nothing…
+    let changes_before = ctx.overlay.committed_changes().clone();
+    let goods = Call::propose_transfer {
+        subject: item(5),
+        kind: TransferKind::Custody,
+        to: WAREHOUSE_ORG,
+        location: winery_gln(),
+    };
+    assert_eq!(call(&mut ctx, IMPORTER, goods), Err(Error::ReceiverInboxFull.into()));
+    assert_eq!(ctx.overlay.committed_changes(), &changes_before);
+    // …but the winery's real transfer to the warehouse still goes through, and is accepted.
+    let id = propose(&mut ctx, WINERY, item(4), TransferKind::Custody, WAREHOUSE_ORG).unwrap();
+    assert_eq!(OPEN_PROPOSALS_BETWEEN.get(&ctx, &WAREHOUSE_ORG, &WINERY_ORG), vec![id]);
+    assert_eq!(INBOX_SENDERS.get(&ctx, &WAREHOUSE_ORG), vec![WINERY_ORG, IMPORTER_ORG]);
+    accept(&mut ctx, WAREHOUSE, id, winery_gln()).unwrap();
+    // Closing the winery's last open proposal there frees its entry.
+    assert!(!OPEN_PROPOSALS_BETWEEN.contains(&ctx, &WAREHOUSE_ORG, &WINERY_ORG));
+    assert_eq!(INBOX_SENDERS.get(&ctx, &WAREHOUSE_ORG), vec![IMPORTER_ORG]);
+}
+
+/// Moves `ctx` on to block `number` (6 s a block) and runs the block's start, as the executive
+/// does.
+fn start_block(ctx: Ctx<'_>, number: BlockNumber) -> Ctx<'_> {
+    let mut ctx = ctx;
+    while ctx.block_number() < number {
+        ctx = next_block(ctx, 6_000);
+        on_initialize(&mut ctx);
+    }
+    ctx
+}
+
+#[test]
+fn open_proposals_expire_after_the_chain_specs_lifetime_and_free_their_slots() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let config: GenesisConfig = serde_json::from_str(r#"{"proposalLifetime":10}"#).unwrap();
+    build_genesis(&mut ctx, &config).unwrap();
+    assert_eq!(proposal_lifetime(&ctx), 10);
+    // Proposed in block 10: open up to block 19, expired at the start of block 20.
+    let stale = propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG).unwrap();
+    let title = propose(&mut ctx, WINERY, item(2), TransferKind::Ownership, IMPORTER_ORG).unwrap();
+    let taken = propose(&mut ctx, WINERY, item(3), TransferKind::Custody, CARRIER_ORG).unwrap();
+    assert_eq!(EXPIRING.get(&ctx, &(BLOCK + 10)), vec![stale, title, taken]);
+    let mut ctx = start_block(ctx, BLOCK + 9);
+    accept(&mut ctx, CARRIER, taken, winery_gln()).unwrap();
+    assert_eq!(proposal(&ctx, stale).unwrap().status, ProposalStatus::Open);
+    ctx.take_events();
+    let mut ctx = start_block(ctx, BLOCK + 10);
+    for id in [stale, title] {
+        let expired = proposal(&ctx, id).unwrap();
+        assert_eq!((expired.status, expired.closure), (ProposalStatus::Expired, None));
+    }
+    assert_eq!(proposal(&ctx, taken).unwrap().status, ProposalStatus::Accepted);
+    assert!(open_proposals_for(&ctx, CARRIER_ORG).is_empty() && open_proposals_for(&ctx, IMPORTER_ORG).is_empty());
+    assert!(!INBOX_SENDERS.contains(&ctx, &CARRIER_ORG));
+    assert!(!EXPIRING.contains(&ctx, &(BLOCK + 10)), "the block's expiry list is pruned");
+    let expired: Vec<ProposalId> = ctx
+        .events()
+        .iter()
+        .filter_map(|record| match &record.event {
+            TestEvent::Custody(Event::TransferExpired { proposal, .. }) => Some(*proposal),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(expired, vec![stale, title]);
+    // An expired proposal is closed: nobody accepts it any more…
+    assert_eq!(accept(&mut ctx, CARRIER, stale, winery_gln()), Err(Error::ProposalNotOpen.into()));
+    // …and its slot is free for a new proposal of the same goods to the same receiver.
+    assert_eq!(open_proposal(&ctx, &item(1), CARRIER_ORG, TransferKind::Custody), None);
+    let again = propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG).unwrap();
+    accept(&mut ctx, CARRIER, again, winery_gln()).unwrap();
+}
+
+#[test]
+fn the_proposal_lifetime_comes_from_the_chain_spec() {
+    let state = BTreeMap::new();
+    let ctx = new_ctx(&state);
+    assert_eq!(proposal_lifetime(&ctx), DEFAULT_PROPOSAL_LIFETIME);
+    assert_eq!(serde_json::from_str::<GenesisConfig>("{}").unwrap(), GenesisConfig::default());
+    assert!(serde_json::from_str::<GenesisConfig>(r#"{"lifetime":5}"#).is_err());
+    assert_eq!(serde_json::to_string(&GenesisConfig::default()).unwrap(), "{}");
+    let empty = BTreeMap::new();
+    let mut overlay = Overlay::new(&empty);
+    let zero = GenesisConfig { proposal_lifetime: Some(0) };
+    assert_eq!(build_genesis(&mut overlay, &zero), Err(GenesisError::ZeroProposalLifetime));
+    build_genesis(&mut overlay, &GenesisConfig::default()).unwrap();
+    assert!(overlay.into_changes().is_empty(), "no lifetime in the spec, nothing written");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,6 +56,10 @@ pub enum ProposalStatus {
     /// Withdrawn by the issuer.
     #[codec(index = 3)]
     Cancelled,
+    /// Left open for the chain's proposal lifetime and closed by the chain (no [`Closure`]:
+    /// nobody closed it).
+    #[codec(index = 4)]
+    Expired,
 }
 
 /// How and by whom a proposal was closed.

@@ -6,25 +6,40 @@
 //! inspection required — by the officer, or by the regulator's rules by HS chapter — has passed
 //! for every declared item (pallet-inspection's [`pallet_inspection::passed`]). The items'
 //! customs state lives in pallet-products (`set_customs_state`), whose `ensure_movable` keeps
-//! goods that are on hold, pending inspection or refused from changing custody, ownership or
-//! aggregation.
+//! goods that are declared and awaiting a decision, on hold, pending inspection or refused from
+//! changing custody, ownership or aggregation, or from being sold.
 //!
 //! ## Rules
 //! Every call is signed by an account of a member organisation (else [`Error::NotMember`]); the
 //! permission rule is checked before anything else about the arguments.
 //!
 //! - `declare` (0): the signer's organisation must hold the Importer role
-//!   ([`Error::NotImporter`]). The importer of record need not own or hold the goods (a customs
-//!   broker files for the consignee); customs, not the filer, decides what happens to them.
-//!   Subjects are items or aggregates (valid SSCC, existing); the aggregates are expanded to
-//!   the items they hold at every depth (pallet-custody's `items_of`) and the declaration
-//!   records those items: decisions apply to exactly them, whatever is repacked later. At most
-//!   [`MAX_DECLARATION_ITEMS`] items after expansion, none twice ([`Error::DuplicateItem`]),
-//!   none already under an open declaration ([`Error::AlreadyDeclared`]), each movable
-//!   (`pallet_products::ensure_movable`, whose errors pass through). HS code 6 to 10 ASCII
-//!   digits whose chapter (first two digits) is 01..=99; declared origin an ISO country code;
-//!   currency ISO 4217 (three ASCII upper-case letters); port a UN/LOCODE; at most
-//!   [`MAX_DOCUMENTS`] document hashes. The items become `Declared`.
+//!   ([`Error::NotImporter`]). HS code 6 to 10 ASCII digits whose chapter (first two digits) is
+//!   01..=99; declared origin an ISO country code; currency ISO 4217 (three ASCII upper-case
+//!   letters); port a UN/LOCODE; at most [`MAX_DOCUMENTS`] document hashes. The port must be
+//!   **governed**: some member organisation holds `CustomsAuthority { port }` for it
+//!   ([`Error::PortNotGoverned`]; pallet-membership's `is_port_governed`), so that goods are
+//!   never declared where nobody can decide on them. Subjects are items or aggregates (valid
+//!   SSCC, existing); the aggregates are expanded to the items they hold at every depth
+//!   (pallet-custody's `items_of`) and the declaration records those items: decisions apply to
+//!   exactly them, whatever is repacked later. At most [`MAX_DECLARATION_ITEMS`] items after
+//!   expansion, none twice ([`Error::DuplicateItem`]). For **every** item the signer's
+//!   organisation must be its owner, its custodian, or the importer its owner named with
+//!   `name_importer` (a customs broker filing for the consignee), else
+//!   [`Error::NotOwnerOrCustodian`]: nobody declares, and so freezes, another member's goods.
+//!   Then each item must be under no open declaration ([`Error::AlreadyDeclared`]) and movable
+//!   (`pallet_products::ensure_movable`, whose errors pass through). The items become
+//!   `Declared`.
+//! - **Declared goods wait**: from the declaration to the first decision, the items are
+//!   `Declared`, which `ensure_movable` refuses with pallet-products' `ItemAwaitingCustoms`: no
+//!   custody or ownership transfer (proposed, or accepted from a proposal made before), no
+//!   packing or unpacking, no sale. Customs' decision says what happens next.
+//! - `name_importer` (7): by the owner of every item named ([`Error::NotOwner`]; subjects as for
+//!   `declare`), naming an organisation that is a member holding the Importer role
+//!   ([`Error::NomineeNotImporter`]), or `None` to withdraw. The nomination is stored per item
+//!   with the owner that made it and counts only while that organisation still owns the item:
+//!   an ownership transfer makes it lapse, so a former owner's choice never binds the new one.
+//!   Naming again replaces the previous nomination.
 //! - **Origin check**: for every product class among the items whose registered origin differs
 //!   from the declared origin, the declaration and the `Declared` event list `(GTIN, registered
 //!   origin)` in `origin_mismatch`. A mismatch is flagged, not refused: deciding what it means
@@ -33,11 +48,21 @@
 //!   holding `CustomsAuthority { port }` for exactly the declaration's port: an organisation
 //!   with no customs role gets [`Error::NotCustomsAuthority`], the customs of another port
 //!   [`Error::NotJurisdiction`]. A cleared or refused declaration is closed: any further
-//!   decision is [`Error::DeclarationClosed`]. `hold` → items `OnHold`; `require_inspection`
-//!   (1..=8 distinct valid scopes) → `InspectionRequired`, and the scopes are added to the
-//!   declaration's required scopes; `clear` → `Cleared`; `refuse` → `Refused`. Reasons are
+//!   decision of these four is [`Error::DeclarationClosed`]. `hold` → items `OnHold`;
+//!   `require_inspection` (1..=8 distinct valid scopes) → `InspectionRequired`, and the scopes
+//!   are added to the declaration's required scopes; `clear` → `Cleared`; `refuse` →
+//!   `Refused`. Reasons are
 //!   1..=256 bytes of UTF-8, the clearance's certificate reference 1..=128 bytes of printable
 //!   ASCII. A declaration records at most [`MAX_DECISIONS`] decisions.
+//! - **Nothing is stuck for ever**: `order_reexport` (8) and `order_destruction` (9), by the
+//!   customs authority of the declaration's port (same errors as above), with a reason of
+//!   1..=256 bytes of UTF-8, decide what becomes of **refused** goods: on a declaration still
+//!   open [`Error::NotRefused`], on one cleared or already ordered re-exported or destroyed
+//!   [`Error::DeclarationClosed`]. Re-export → items `ReExported`: they move again (custody,
+//!   ownership, packing; an aggregate holding them unpacks) and may be declared again, but not
+//!   at the port that refused them ([`Error::ReExportedFromPort`]). Destruction → items
+//!   `Destroyed` with the status `Destroyed`: they never move again, and no longer keep an
+//!   aggregate sealed, so its custodian unpacks the rest.
 //! - **Clearance** is refused with [`Error::InspectionMissing`] while some required scope has
 //!   not passed for some declared item. The required scopes are the union of the scopes of
 //!   `require_inspection` and of the regulator's rules whose chapter range contains the HS
@@ -55,7 +80,9 @@
 //! customs organisation, the signing agent and the block time. CBV has no customs steps; its
 //! own examples use `holding` and `inspecting`, so: declared `arriving` / `in_progress`, held
 //! `holding` / `non_sellable_other`, inspection required `inspecting` / `in_progress`, cleared
-//! `accepting` / `active` (accepted into the territory), refused `holding` / `non_conformant`.
+//! `accepting` / `active` (accepted into the territory), refused `holding` / `non_conformant`,
+//! re-export ordered `departing` / `in_transit`, destruction ordered `destroying` /
+//! `destroyed`.
 //! Rule changes are master data and carry no business step.
 //!
 //! ## Weights
@@ -77,6 +104,7 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         OPEN_BY_PORT.metadata("port → the ids of its open declarations, oldest first, at most [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal."),
         ITEM_DECLARATIONS.metadata("item → the ids of the declarations that covered it, oldest first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not hashed again."),
         INSPECTION_RULES.metadata("the regulator's rules, sorted by chapter range, then scope."),
+        NAMED_IMPORTERS.metadata("item → the importer its owner named to declare it, and that owner. Item ids are already hashes, so the key is not hashed again."),
     ]
 }
 
@@ -101,7 +129,9 @@ use tracechain_support::{
     Context, PalletError,
 };
 
-pub use types::{hs_chapter, Decision, DecisionKind, Declaration, DeclarationId, DeclarationStatus, InspectionRule};
+pub use types::{
+    hs_chapter, Decision, DecisionKind, Declaration, DeclarationId, DeclarationStatus, InspectionRule, Nomination,
+};
 
 /// The pallet's name: the first half of its storage prefixes.
 pub const PALLET_NAME: &str = "Customs";
@@ -145,11 +175,18 @@ pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>, ValueQuery> 
 pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>, ValueQuery> =
     StorageValue::new(PALLET_NAME, "InspectionRules");
 
+/// `Customs.NamedImporters`: item → the importer its owner named to declare it, and that owner
+/// (the nomination counts only while that organisation still owns the item). Item ids are
+/// already hashes, so the key is not hashed again.
+pub const NAMED_IMPORTERS: StorageMap<ItemId, Nomination> =
+    StorageMap::new(PALLET_NAME, "NamedImporters", StorageHasher::Identity);
+
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub enum Call {
-    /// Files an import declaration. Signer: an account of an Importer.
+    /// Files an import declaration. Signer: an account of an Importer that owns or holds every
+    /// declared item, or that their owner named ([`Call::name_importer`]).
     #[codec(index = 0)]
     declare {
         /// Items and aggregates, at most 1,000 items once the aggregates are expanded.
@@ -217,6 +254,33 @@ pub enum Call {
         chapters: (u8, u8),
         /// The rule's scope.
         scope: Scope,
+    },
+    /// Names the importer that may declare these goods (or, with `None`, withdraws the
+    /// nomination). Signer: an account of the owner of every item.
+    #[codec(index = 7)]
+    name_importer {
+        /// Items and aggregates, at most 1,000 items once the aggregates are expanded.
+        subjects: Vec<Subject>,
+        /// The importer organisation, which must hold the Importer role; `None` withdraws.
+        importer: Option<OrgId>,
+    },
+    /// Orders refused goods re-exported: they may move again, out of the territory, and be
+    /// declared at another port. Signer: an account of the customs authority of the port.
+    #[codec(index = 8)]
+    order_reexport {
+        /// The refused declaration.
+        declaration: DeclarationId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
+    },
+    /// Orders refused goods destroyed: their status becomes `Destroyed`. Signer: an account of
+    /// the customs authority of the port.
+    #[codec(index = 9)]
+    order_destruction {
+        /// The refused declaration.
+        declaration: DeclarationId,
+        /// Why, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
     },
 }
 
@@ -404,6 +468,79 @@ pub enum Event {
         /// Block time.
         time: Moment,
     },
+    /// The owner named the importer that may declare the goods, or withdrew the nomination
+    /// (master data: no business step).
+    #[codec(index = 7)]
+    ImporterNamed {
+        /// The goods, as given (EPCs and SSCCs).
+        subjects: Vec<Subject>,
+        /// How many items, aggregates expanded.
+        item_count: u32,
+        /// The owner organisation.
+        owner: OrgId,
+        /// The importer named; `None` when withdrawn.
+        importer: Option<OrgId>,
+        /// The signing account.
+        agent: AccountId32,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs ordered refused goods re-exported.
+    #[codec(index = 8)]
+    ReExportOrdered {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `departing`.
+        biz_step: BizStep,
+        /// `in_transit`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
+    /// Customs ordered refused goods destroyed.
+    #[codec(index = 9)]
+    DestructionOrdered {
+        /// The declaration.
+        declaration: DeclarationId,
+        /// What was declared.
+        subjects: Vec<Subject>,
+        /// How many items.
+        item_count: u32,
+        /// The importer of record.
+        importer: OrgId,
+        /// The customs organisation.
+        customs: OrgId,
+        /// The signing account.
+        agent: AccountId32,
+        /// Why.
+        reason: Vec<u8>,
+        /// `readPoint`: the port.
+        read_point: Location,
+        /// `bizLocation`: the port.
+        biz_location: Location,
+        /// `destroying`.
+        biz_step: BizStep,
+        /// `destroyed`.
+        disposition: Disposition,
+        /// Block time.
+        time: Moment,
+    },
 }
 
 /// The pallet's errors. Indices are stable.
@@ -552,6 +689,34 @@ pub enum Error {
     #[codec(index = 32)]
     #[error("declaration ids are exhausted")]
     IdsExhausted,
+    /// No member organisation holds `CustomsAuthority` for the port of entry: nobody could
+    /// decide on the declaration.
+    #[codec(index = 33)]
+    #[error("no member organisation is the customs authority of the port of entry")]
+    PortNotGoverned,
+    /// The signer's organisation neither owns nor holds a declared item, and is not the importer
+    /// its owner named.
+    #[codec(index = 34)]
+    #[error("the signer's organisation neither owns nor holds an item, nor was named its importer")]
+    NotOwnerOrCustodian,
+    /// Only the owner of every item may name their importer.
+    #[codec(index = 35)]
+    #[error("the signer's organisation does not own every item")]
+    NotOwner,
+    /// The organisation named as importer is not a member holding the Importer role.
+    #[codec(index = 36)]
+    #[error("the organisation named is not a member importer")]
+    NomineeNotImporter,
+    /// Re-export and destruction are ordered only on a refused declaration; this one is still
+    /// open (refuse it first).
+    #[codec(index = 37)]
+    #[error("the declaration is not refused")]
+    NotRefused,
+    /// The item was refused at this port and ordered re-exported: it may be declared at another
+    /// port only.
+    #[codec(index = 38)]
+    #[error("the item was refused and re-exported from this port")]
+    ReExportedFromPort,
 }
 
 impl PalletError for Error {
@@ -629,14 +794,19 @@ fn rule_order(a: &InspectionRule, b: &InspectionRule) -> std::cmp::Ordering {
 // Weights
 // ---------------------------------------------------------------------------------------------
 
-/// Signer, roles, the id counter, the declaration, the port's index; hashing and encoding.
+/// Signer, roles, the port's authorities, the id counter, the declaration, the port's index;
+/// hashing and encoding.
 const BASE_WEIGHT: Weight =
-    db_reads_writes(5, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(6, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
-/// Declaring one item: movability (the item, its lot's and class's recalls), its class's origin,
-/// its declaration index; writing the index and its customs state.
+/// Declaring one item: movability (the item, its lot's and class's recalls), its nomination, its
+/// class's origin, its declaration index; writing the index and its customs state.
 const PER_DECLARED_ITEM_WEIGHT: Weight =
-    db_reads_writes(5, 2).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(6, 2).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
+
+/// Naming the importer of one item: reading the item, writing its nomination.
+const PER_NAMED_ITEM_WEIGHT: Weight =
+    db_reads_writes(1, 1).saturating_add(Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0));
 
 /// A decision on one item: reading and writing its customs state.
 const PER_DECIDED_ITEM_WEIGHT: Weight = db_reads_writes(1, 1);
@@ -652,26 +822,34 @@ const PER_CLEARED_ITEM_WEIGHT: Weight =
 pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
     let decided_items =
         |id: &DeclarationId| DECLARATIONS.get(storage, id).map_or(0, |declaration| declaration.items.len() as u64);
+    // A call with too many subjects fails before looking at them; only the first
+    // `MAX_DECLARATION_ITEMS` + 1 are worth pricing.
+    let subject_units = |subjects: &[Subject]| {
+        subjects.iter().take(MAX_DECLARATION_ITEMS + 1).fold(0u64, |items, subject| {
+            let units = match subject {
+                Subject::Item(_) => 1,
+                Subject::Aggregate(sscc) => {
+                    pallet_custody::aggregate(storage, sscc).map_or(1, |aggregate| aggregate.units())
+                }
+            };
+            items.saturating_add(units)
+        })
+    };
     match call {
         Call::declare { subjects, documents, .. } => {
-            // A call with too many subjects fails before looking at them; only the first
-            // `MAX_DECLARATION_ITEMS` + 1 are worth pricing.
-            let items = subjects.iter().take(MAX_DECLARATION_ITEMS + 1).fold(0u64, |items, subject| {
-                let units = match subject {
-                    Subject::Item(_) => 1,
-                    Subject::Aggregate(sscc) => {
-                        pallet_custody::aggregate(storage, sscc).map_or(1, |aggregate| aggregate.units())
-                    }
-                };
-                items.saturating_add(units)
-            });
+            let items = subject_units(subjects);
             BASE_WEIGHT.saturating_add(PER_DECLARED_ITEM_WEIGHT.saturating_mul(items)).saturating_add(
                 Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(documents.len() as u64),
             )
         }
-        Call::hold { declaration, .. } | Call::refuse { declaration, .. } => {
+        Call::hold { declaration, .. }
+        | Call::refuse { declaration, .. }
+        | Call::order_reexport { declaration, .. } => {
             BASE_WEIGHT.saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
         }
+        // The customs state and the status: two updates of each item.
+        Call::order_destruction { declaration, .. } => BASE_WEIGHT
+            .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration).saturating_mul(2))),
         Call::require_inspection { declaration, scopes } => BASE_WEIGHT
             .saturating_add(db_reads_writes(1, 0))
             .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
@@ -686,6 +864,9 @@ pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
         Call::set_inspection_rule { .. } | Call::remove_inspection_rule { .. } => {
             db_reads_writes(3, 1).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
         }
+        Call::name_importer { subjects, .. } => db_reads_writes(3, 0)
+            .saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
+            .saturating_add(PER_NAMED_ITEM_WEIGHT.saturating_mul(subject_units(subjects))),
     }
 }
 
@@ -710,6 +891,9 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
         Call::refuse { declaration, reason } => decide(ctx, agent, declaration, Ruling::Refuse(reason)),
         Call::set_inspection_rule { chapters, scope } => set_rule(ctx, agent, InspectionRule { chapters, scope }),
         Call::remove_inspection_rule { chapters, scope } => remove_rule(ctx, agent, InspectionRule { chapters, scope }),
+        Call::name_importer { subjects, importer } => name_importer(ctx, agent, subjects, importer),
+        Call::order_reexport { declaration, reason } => decide(ctx, agent, declaration, Ruling::ReExport(reason)),
+        Call::order_destruction { declaration, reason } => decide(ctx, agent, declaration, Ruling::Destroy(reason)),
     }
 }
 
@@ -801,17 +985,30 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
         return Err(Error::NotImporter.into());
     }
     filing.validate()?;
+    if !pallet_membership::is_port_governed(ctx, &filing.port) {
+        return Err(Error::PortNotGoverned.into());
+    }
     let items = expand_subjects(ctx, &filing.subjects)?;
     let mut origins: BTreeMap<Gtin, CountryCode> = BTreeMap::new();
     let mut histories = Vec::with_capacity(items.len());
     for id in &items {
-        let item = pallet_products::ensure_movable(ctx, id)?;
+        let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
+        ensure_may_declare(ctx, org, &item)?;
         // Declared is set only here and left only by a decision: an item in that state is under
-        // an open declaration (on hold and pending inspection, ensure_movable refused already).
+        // an open declaration (on hold and pending inspection, ensure_movable refuses).
         if item.customs == CustomsState::Declared {
             return Err(Error::AlreadyDeclared.into());
         }
+        let item = pallet_products::ensure_movable(ctx, id)?;
         let history = ITEM_DECLARATIONS.get(ctx, id);
+        if item.customs == CustomsState::ReExported {
+            // Re-exported goods leave the territory: the port that refused them does not see
+            // them declared again. The last declaration of the item is the refused one.
+            let refused_at = history.last().and_then(|last| DECLARATIONS.get(ctx, last)).map(|last| last.port);
+            if refused_at.as_ref() == Some(&filing.port) {
+                return Err(Error::ReExportedFromPort.into());
+            }
+        }
         if history.len() >= MAX_DECLARATIONS_PER_ITEM {
             return Err(Error::TooManyDeclarations.into());
         }
@@ -884,12 +1081,64 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
     Ok(())
 }
 
+/// `Ok` if `org` owns or holds `item`, or is the importer its current owner named.
+fn ensure_may_declare(storage: &impl StorageRead, org: OrgId, item: &pallet_products::Item) -> Result<(), Error> {
+    if item.owner == org || item.custodian == org {
+        return Ok(());
+    }
+    match NAMED_IMPORTERS.get(storage, &item.id) {
+        Some(nomination) if nomination.importer == org && nomination.owner == item.owner => Ok(()),
+        _ => Err(Error::NotOwnerOrCustodian),
+    }
+}
+
+fn name_importer<E: From<Event>>(
+    ctx: &mut Context<'_, E>,
+    agent: AccountId32,
+    subjects: Vec<Subject>,
+    importer: Option<OrgId>,
+) -> DispatchResult {
+    let org = member_org(ctx, &agent)?;
+    if subjects.is_empty() {
+        return Err(Error::NoItems.into());
+    }
+    if subjects.len() > MAX_DECLARATION_ITEMS {
+        return Err(Error::TooManyItems.into());
+    }
+    let items = expand_subjects(ctx, &subjects)?;
+    for id in &items {
+        let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
+        if item.owner != org {
+            return Err(Error::NotOwner.into());
+        }
+    }
+    if let Some(importer) = importer {
+        let is_member = pallet_membership::organisation(ctx, importer).is_some();
+        if !is_member || !pallet_membership::has_role(ctx, importer, &Role::Importer) {
+            return Err(Error::NomineeNotImporter.into());
+        }
+    }
+    for id in &items {
+        match importer {
+            Some(importer) => NAMED_IMPORTERS.insert(ctx, id, &Nomination { owner: org, importer }),
+            None => NAMED_IMPORTERS.remove(ctx, id),
+        }
+    }
+    let time = pallet_timestamp::now(ctx);
+    // At most MAX_DECLARATION_ITEMS, checked by the expansion.
+    let item_count = items.len() as u32;
+    ctx.deposit_event(Event::ImporterNamed { subjects, item_count, owner: org, importer, agent, time });
+    Ok(())
+}
+
 /// A customs decision as called.
 enum Ruling {
     Hold(Vec<u8>),
     RequireInspection(Vec<Scope>),
     Clear(Vec<u8>),
     Refuse(Vec<u8>),
+    ReExport(Vec<u8>),
+    Destroy(Vec<u8>),
 }
 
 fn decide<E: From<Event>>(
@@ -907,8 +1156,14 @@ fn decide<E: From<Event>>(
     if !roles.contains(&Role::CustomsAuthority { port: declaration.port.clone() }) {
         return Err(Error::NotJurisdiction.into());
     }
-    if !declaration.status.is_open() {
-        return Err(Error::DeclarationClosed.into());
+    let was_open = declaration.status.is_open();
+    match (&ruling, declaration.status) {
+        // Only a refused declaration is ordered re-exported or destroyed, once.
+        (Ruling::ReExport(_) | Ruling::Destroy(_), DeclarationStatus::Refused) => {}
+        (Ruling::ReExport(_) | Ruling::Destroy(_), _) if was_open => return Err(Error::NotRefused.into()),
+        (Ruling::ReExport(_) | Ruling::Destroy(_), _) => return Err(Error::DeclarationClosed.into()),
+        _ if !was_open => return Err(Error::DeclarationClosed.into()),
+        _ => {}
     }
     if declaration.decisions.len() >= MAX_DECISIONS {
         return Err(Error::TooManyDecisions.into());
@@ -944,13 +1199,24 @@ fn decide<E: From<Event>>(
             ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
             (DeclarationStatus::Refused, DecisionKind::Refuse { reason })
         }
+        Ruling::ReExport(reason) => {
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            (DeclarationStatus::ReExported, DecisionKind::ReExport { reason })
+        }
+        Ruling::Destroy(reason) => {
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            (DeclarationStatus::Destroyed, DecisionKind::Destroy { reason })
+        }
     };
     declaration.status = status;
     declaration.decisions.push(Decision { kind: kind.clone(), by: org, agent, at: ctx.block_number(), time: now });
     for item in &declaration.items {
         pallet_products::set_customs_state(ctx, item, status.customs_state());
+        if status == DeclarationStatus::Destroyed {
+            pallet_products::set_status(ctx, item, pallet_products::ItemStatus::Destroyed);
+        }
     }
-    if !status.is_open() {
+    if was_open && !status.is_open() {
         let mut open = OPEN_BY_PORT.get(ctx, &declaration.port);
         open.retain(|held| *held != id);
         if open.is_empty() {
@@ -1021,6 +1287,34 @@ fn decide<E: From<Event>>(
             biz_location: port,
             biz_step: BizStep::holding,
             disposition: Disposition::non_conformant,
+            time: now,
+        },
+        DecisionKind::ReExport { reason } => Event::ReExportOrdered {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            reason,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::departing,
+            disposition: Disposition::in_transit,
+            time: now,
+        },
+        DecisionKind::Destroy { reason } => Event::DestructionOrdered {
+            declaration: id,
+            subjects,
+            item_count,
+            importer,
+            customs: org,
+            agent,
+            reason,
+            read_point: port.clone(),
+            biz_location: port,
+            biz_step: BizStep::destroying,
+            disposition: Disposition::destroyed,
             time: now,
         },
     };
@@ -1170,6 +1464,14 @@ pub fn declarations_of_item(storage: &impl StorageRead, item: &ItemId) -> Vec<(D
         .into_iter()
         .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
         .collect()
+}
+
+/// The importer `item`'s owner named to declare it, if the nomination is still in force (the
+/// organisation that named it still owns the item).
+pub fn named_importer(storage: &impl StorageRead, item: &ItemId) -> Option<OrgId> {
+    let nomination = NAMED_IMPORTERS.get(storage, item)?;
+    let owner = pallet_products::item(storage, item)?.owner;
+    (nomination.owner == owner).then_some(nomination.importer)
 }
 
 /// The regulator's inspection rules, sorted by chapter range, then scope.

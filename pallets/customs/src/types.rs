@@ -12,7 +12,9 @@ use tracechain_primitives::{AccountId32, BlockNumber, Moment, H256};
 /// A declaration's id, given in order from 0.
 pub type DeclarationId = u64;
 
-/// Where a declaration stands. `Cleared` and `Refused` are final. Indices are stable.
+/// Where a declaration stands. `Cleared`, `Refused`, `ReExported` and `Destroyed` are closed:
+/// no more holds, inspections or clearances; a `Refused` one may still be ordered re-exported or
+/// destroyed, which is final. Indices are stable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub enum DeclarationStatus {
     /// Filed, no decision yet.
@@ -30,12 +32,18 @@ pub enum DeclarationStatus {
     /// Refused entry.
     #[codec(index = 4)]
     Refused,
+    /// Refused entry, then ordered re-exported.
+    #[codec(index = 5)]
+    ReExported,
+    /// Refused entry, then ordered destroyed.
+    #[codec(index = 6)]
+    Destroyed,
 }
 
 impl DeclarationStatus {
     /// Whether customs may still decide on it.
     pub fn is_open(&self) -> bool {
-        !matches!(self, DeclarationStatus::Cleared | DeclarationStatus::Refused)
+        matches!(self, DeclarationStatus::Declared | DeclarationStatus::OnHold | DeclarationStatus::InspectionRequired)
     }
 
     /// The customs state of the declared items (pallet-products).
@@ -46,6 +54,8 @@ impl DeclarationStatus {
             DeclarationStatus::InspectionRequired => CustomsState::InspectionRequired,
             DeclarationStatus::Cleared => CustomsState::Cleared,
             DeclarationStatus::Refused => CustomsState::Refused,
+            DeclarationStatus::ReExported => CustomsState::ReExported,
+            DeclarationStatus::Destroyed => CustomsState::Destroyed,
         }
     }
 }
@@ -74,6 +84,18 @@ pub enum DecisionKind {
     /// Refused entry, for this reason.
     #[codec(index = 3)]
     Refuse {
+        /// Why.
+        reason: Vec<u8>,
+    },
+    /// The refused goods are to leave the territory, for this reason.
+    #[codec(index = 4)]
+    ReExport {
+        /// Why.
+        reason: Vec<u8>,
+    },
+    /// The refused goods are to be destroyed, for this reason.
+    #[codec(index = 5)]
+    Destroy {
         /// Why.
         reason: Vec<u8>,
     },
@@ -134,6 +156,16 @@ pub struct Declaration {
     pub declared_at: BlockNumber,
     /// The block time it was filed at.
     pub declared_time: Moment,
+}
+
+/// The importer an item's owner named to declare it: it may declare the item while `owner`
+/// still owns it (an ownership transfer makes the nomination lapse without a write).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Nomination {
+    /// The owner organisation that named the importer.
+    pub owner: OrgId,
+    /// The importer organisation named.
+    pub importer: OrgId,
 }
 
 /// A regulator's rule: goods whose HS chapter is in `chapters` need a passed inspection of

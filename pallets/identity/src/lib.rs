@@ -33,7 +33,8 @@
 //!
 //! - `mark_sold` (0): by an account of the item's current custodian, which must hold the Retailer
 //!   role; the item must be movable (`pallet_products::ensure_movable`: active, not recalled, not
-//!   held or refused by customs). A sold item stays sold: a second sale is refused with
+//!   declared to customs and awaiting the decision (`ItemAwaitingCustoms`), not held or refused
+//!   by customs). A sold item stays sold: a second sale is refused with
 //!   [`Error::AlreadySold`], and the first sale is kept for every later scan ([`sale`]).
 //! - `report_counterfeit` (1): by the brand's organisation (the class's registrant); at most once
 //!   per item. Sets the status to `Counterfeit` whatever it was: a code found on fakes is

@@ -383,6 +383,12 @@ fn a_bottle_that_may_not_move_may_not_be_sold() {
     for serial in ["1", "17", "99"] {
         deliver_to(&mut ctx, &bottle(serial), RETAILER);
     }
+    // Declared goods wait for customs: the store holding them cannot sell them yet.
+    pallet_products::set_customs_state(&mut ctx, &bottle("99"), CustomsState::Declared);
+    let before = ctx.overlay.committed_changes().clone();
+    assert_eq!(sell(&mut ctx, RETAILER, bottle("99")), Err(pallet_products::Error::ItemAwaitingCustoms.into()));
+    assert_eq!(ctx.overlay.committed_changes(), &before, "a refused sale changes nothing");
+    assert_eq!(sale(&ctx, &bottle("99")), None);
     pallet_products::set_customs_state(&mut ctx, &bottle("99"), CustomsState::OnHold);
     assert_eq!(sell(&mut ctx, RETAILER, bottle("99")), Err(pallet_products::Error::ItemOnCustomsHold.into()));
     let recall = pallet_products::Call::recall_lot {

@@ -25,13 +25,25 @@
 //! - `revoke` (1): by the issuer organisation or a Regulator ([`Error::NotIssuerOrRegulator`]),
 //!   with a reason of 1..=256 bytes of UTF-8. The issuer may revoke even after losing its
 //!   accreditation: withdrawing a finding must never be blocked.
-//! - `supersede` (2): by the issuer organisation, which must still be accredited for the scope.
-//!   The new attestation has the old one's subject, scope and covered items (it restates the
-//!   finding about the same goods: a corrected report, a new validity) and links back
-//!   (`supersedes`); the old one is marked `superseded_by`. Both stay readable.
+//! - `supersede` (2): by the issuer organisation, which must still be accredited for the scope,
+//!   with a reason of 1..=256 bytes of UTF-8 ([`Error::InvalidReason`]), as a revocation: every
+//!   withdrawal of a finding says why. The reason is kept on the old attestation
+//!   (`superseded_reason`) and carried by `AttestationSuperseded`. The new attestation has the
+//!   old one's subject, scope and covered items (it restates the finding about the same goods:
+//!   a corrected report, a new validity) and links back (`supersedes`); the old one is marked
+//!   `superseded_by`. Both stay readable.
 //!
 //! A revoked or superseded attestation can be neither revoked nor superseded again. Nothing is
 //! ever edited or deleted: the history of a subject keeps every attestation.
+//!
+//! **Limits, and why nobody can use them against someone else**: an inspection body makes at
+//! most [`MAX_ATTESTATIONS_PER_SUBJECT`] attestations (supersessions included) on one subject,
+//! and at most that many of its aggregate attestations cover one item
+//! ([`Error::TooManyAttestations`]). The bound is counted per (subject, issuer organisation),
+//! never per subject alone: a body accredited for any scope can exhaust only its own allowance,
+//! and the quarantine attestation clearance needs stays possible for the body accredited for it.
+//! A subject's indices hold at most that many ids per inspection body, and inspection bodies are
+//! admitted and accredited only by the consortium.
 //!
 //! ## What "passed" means
 //! [`passed`]`(item, scope, now)` is true iff some attestation that covers the item, for exactly
@@ -73,9 +85,11 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
     vec![
         ATTESTATIONS.metadata("id → attestation."),
         NEXT_ATTESTATION_ID.metadata("the id the next attestation gets."),
-        SUBJECT_ATTESTATIONS.metadata("subject → the ids of the attestations made on it, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]."),
+        SUBJECT_ATTESTATIONS.metadata("subject → the ids of the attestations made on it, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see `IssuerSubjectCount`)."),
         COVERED_ITEMS.metadata("id of an attestation on an aggregate → the items the aggregate held when it was made, sorted. Kept apart from the attestation so that reading an attestation stays cheap."),
-        ITEM_COVERAGE.metadata("item → the ids of the attestations on aggregates that held it when they were made, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids are already hashes, so the key is not hashed again."),
+        ITEM_COVERAGE.metadata("item → the ids of the attestations on aggregates that held it when they were made, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see `IssuerCoverageCount`). Item ids are already hashes, so the key is not hashed again."),
+        ISSUER_SUBJECT_COUNT.metadata("(subject, issuer organisation) → how many attestations the issuer made on the subject: the per-issuer bound of `SubjectAttestations`."),
+        ISSUER_COVERAGE_COUNT.metadata("(item, issuer organisation) → how many of the issuer's attestations on aggregates cover the item: the per-issuer bound of `ItemCoverage`."),
     ]
 }
 
@@ -93,7 +107,7 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
-    storage::{StorageMap, StorageRead, StorageValue, ValueQuery},
+    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -110,8 +124,11 @@ pub const MAX_URI_LEN: usize = 256;
 pub const MAX_CONDITIONS_LEN: usize = 512;
 /// The longest revocation reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
-/// The most attestations kept in the index of one subject (item, lot or aggregate), and in the
-/// per-item index of aggregate attestations.
+/// The most attestations **one inspection body** may make on one subject (item, lot or
+/// aggregate), and the most of its aggregate attestations that may cover one item. The bound is
+/// per (subject, issuer), so no body can fill the room another needs: the indices of a subject
+/// hold at most this many ids per organisation accredited as an inspector, a number only the
+/// consortium's governance changes.
 pub const MAX_ATTESTATIONS_PER_SUBJECT: usize = 64;
 /// The most items an attested aggregate may hold (as many as one customs declaration). A larger
 /// shipment is attested per lot or per smaller aggregate.
@@ -124,7 +141,7 @@ pub const ATTESTATIONS: StorageMap<AttestationId, Attestation> =
 pub const NEXT_ATTESTATION_ID: StorageValue<AttestationId, ValueQuery> =
     StorageValue::new(PALLET_NAME, "NextAttestationId");
 /// `Inspection.SubjectAttestations`: subject → the ids of the attestations made on it, oldest
-/// first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`].
+/// first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer ([`ISSUER_SUBJECT_COUNT`]).
 pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "SubjectAttestations", StorageHasher::Blake2_128Concat);
 /// `Inspection.CoveredItems`: id of an attestation on an aggregate → the items the aggregate
@@ -133,10 +150,23 @@ pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>
 pub const COVERED_ITEMS: StorageMap<AttestationId, Vec<ItemId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "CoveredItems", StorageHasher::Twox64Concat);
 /// `Inspection.ItemCoverage`: item → the ids of the attestations on aggregates that held it
-/// when they were made, oldest first, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids are
-/// already hashes, so the key is not hashed again.
+/// when they were made, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer
+/// ([`ISSUER_COVERAGE_COUNT`]). Item ids are already hashes, so the key is not hashed again.
 pub const ITEM_COVERAGE: StorageMap<ItemId, Vec<AttestationId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "ItemCoverage", StorageHasher::Identity);
+/// `Inspection.IssuerSubjectCount`: (subject, issuer organisation) → how many attestations the
+/// issuer made on the subject, at most [`MAX_ATTESTATIONS_PER_SUBJECT`].
+pub const ISSUER_SUBJECT_COUNT: StorageDoubleMap<InspectionSubject, OrgId, u32, ValueQuery> = StorageDoubleMap::new(
+    PALLET_NAME,
+    "IssuerSubjectCount",
+    StorageHasher::Blake2_128Concat,
+    StorageHasher::Twox64Concat,
+);
+/// `Inspection.IssuerCoverageCount`: (item, issuer organisation) → how many of the issuer's
+/// attestations on aggregates cover the item, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids
+/// are already hashes, so the first key is not hashed again.
+pub const ISSUER_COVERAGE_COUNT: StorageDoubleMap<ItemId, OrgId, u32, ValueQuery> =
+    StorageDoubleMap::new(PALLET_NAME, "IssuerCoverageCount", StorageHasher::Identity, StorageHasher::Twox64Concat);
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -175,6 +205,8 @@ pub enum Call {
     supersede {
         /// The attestation replaced.
         attestation: AttestationId,
+        /// Why it is replaced, 1..=256 bytes of UTF-8.
+        reason: Vec<u8>,
         /// The new finding.
         result: InspectionResult,
         /// `blake2_256` of the new report.
@@ -267,6 +299,8 @@ pub enum Event {
         issuer: OrgId,
         /// The signing account.
         agent: AccountId32,
+        /// Why (the error declaration's reason).
+        reason: Vec<u8>,
         /// Block time.
         time: Moment,
     },
@@ -355,9 +389,11 @@ pub enum Error {
     #[codec(index = 19)]
     #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
     InvalidReason,
-    /// The subject (or a covered item) already has 64 attestations indexed.
+    /// The signer's organisation already made 64 attestations on the subject (or 64 of its
+    /// aggregate attestations cover an item inside). Other organisations' attestations do not
+    /// count.
     #[codec(index = 20)]
-    #[error("a subject has at most {MAX_ATTESTATIONS_PER_SUBJECT} attestations")]
+    #[error("an inspection body makes at most {MAX_ATTESTATIONS_PER_SUBJECT} attestations on a subject")]
     TooManyAttestations,
     /// Attestation ids are exhausted.
     #[codec(index = 21)]
@@ -370,8 +406,8 @@ impl PalletError for Error {
 }
 
 /// The weight of recording one item an aggregate attestation covers: reading it from custody,
-/// and reading and writing its coverage index.
-const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(2, 1);
+/// and reading and writing its coverage index and the issuer's count for it.
+const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(3, 2);
 
 /// The weight of `call` in the current state. An attestation on an aggregate records every
 /// item the aggregate holds, so it is charged by the aggregate's stored item count (custody reads
@@ -379,8 +415,8 @@ const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(2, 1);
 /// supersession by the old attestation's covered items, which it copies.
 pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
     // The signer's organisation and roles, the subject's existence, the id counter, the
-    // attestation and the subject index; hashing and encoding.
-    let base = db_reads_writes(6, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    // attestation, the subject index and the issuer's count on it; hashing and encoding.
+    let base = db_reads_writes(7, 4).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
     let coverage = |items: u64| PER_COVERED_ITEM_WEIGHT.saturating_mul(items);
     match call {
         Call::attest { subject: InspectionSubject::Aggregate(sscc), .. } => {
@@ -407,9 +443,9 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
             attest(ctx, agent, subject, scope, finding)
         }
         Call::revoke { attestation, reason } => revoke(ctx, agent, attestation, reason),
-        Call::supersede { attestation, result, report_hash, report_uri, valid_until, conditions } => {
+        Call::supersede { attestation, reason, result, report_hash, report_uri, valid_until, conditions } => {
             let finding = Finding { result, report_hash, report_uri, valid_until, conditions };
-            supersede(ctx, agent, attestation, finding)
+            supersede(ctx, agent, attestation, reason, finding)
         }
     }
 }
@@ -497,13 +533,12 @@ fn check_subject(
     }
 }
 
-/// Appends `id` to a bounded index list, or fails with `TooManyAttestations`.
-fn appended(mut ids: Vec<AttestationId>, id: AttestationId) -> Result<Vec<AttestationId>, Error> {
-    if ids.len() >= MAX_ATTESTATIONS_PER_SUBJECT {
+/// One more for an issuer's count, or `TooManyAttestations` when it has its bound already.
+fn counted(count: u32) -> Result<u32, Error> {
+    if count as usize >= MAX_ATTESTATIONS_PER_SUBJECT {
         return Err(Error::TooManyAttestations);
     }
-    ids.push(id);
-    Ok(ids)
+    Ok(count + 1)
 }
 
 /// Writes a new attestation with its indices and emits `Attested`. Every check that can fail is
@@ -522,11 +557,11 @@ fn record<E: From<Event>>(
 ) -> Result<AttestationId, DispatchError> {
     let id = NEXT_ATTESTATION_ID.get(ctx);
     let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
-    let subject_ids = appended(SUBJECT_ATTESTATIONS.get(ctx, &subject), id)?;
+    let subject_count = counted(ISSUER_SUBJECT_COUNT.get(ctx, &subject, &issuer))?;
     let covered = covered.unwrap_or_default();
     let mut coverage = Vec::with_capacity(covered.len());
     for item in &covered {
-        coverage.push(appended(ITEM_COVERAGE.get(ctx, item), id)?);
+        coverage.push(counted(ISSUER_COVERAGE_COUNT.get(ctx, item, &issuer))?);
     }
     let time = pallet_timestamp::now(ctx);
     // At most MAX_COVERED_ITEMS, checked when the items were read.
@@ -545,15 +580,22 @@ fn record<E: From<Event>>(
         covered_items: covered_count,
         supersedes,
         superseded_by: None,
+        superseded_reason: None,
         revoked: None,
         issued_at: ctx.block_number(),
         issued_time: time,
     };
     NEXT_ATTESTATION_ID.put(ctx, &next);
     ATTESTATIONS.insert(ctx, &id, &attestation);
+    let mut subject_ids = SUBJECT_ATTESTATIONS.get(ctx, &subject);
+    subject_ids.push(id);
     SUBJECT_ATTESTATIONS.insert(ctx, &subject, &subject_ids);
-    for (item, ids) in covered.iter().zip(&coverage) {
-        ITEM_COVERAGE.insert(ctx, item, ids);
+    ISSUER_SUBJECT_COUNT.insert(ctx, &subject, &issuer, &subject_count);
+    for (item, count) in covered.iter().zip(&coverage) {
+        let mut ids = ITEM_COVERAGE.get(ctx, item);
+        ids.push(id);
+        ITEM_COVERAGE.insert(ctx, item, &ids);
+        ISSUER_COVERAGE_COUNT.insert(ctx, item, &issuer, count);
     }
     if !covered.is_empty() {
         COVERED_ITEMS.insert(ctx, &id, &covered);
@@ -613,6 +655,7 @@ fn supersede<E: From<Event>>(
     ctx: &mut Context<'_, E>,
     agent: AccountId32,
     old_id: AttestationId,
+    reason: Vec<u8>,
     finding: Finding,
 ) -> DispatchResult {
     let org = member_org(ctx, &agent)?;
@@ -623,6 +666,7 @@ fn supersede<E: From<Event>>(
     // A body that lost its accreditation may no longer issue findings, corrected or not.
     ensure_accredited(ctx, org, &old.scope)?;
     ensure_open(&old)?;
+    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
     let now = pallet_timestamp::now(ctx);
     finding.validate(now)?;
     // The new attestation restates the finding about the same goods: an aggregate's covered
@@ -636,6 +680,7 @@ fn supersede<E: From<Event>>(
     let new_id =
         record(ctx, agent, org, old.subject.clone(), old.scope.clone(), finding, covered, Some(old_id), read_point)?;
     old.superseded_by = Some(new_id);
+    old.superseded_reason = Some(reason.clone());
     ATTESTATIONS.insert(ctx, &old_id, &old);
     ctx.deposit_event(Event::AttestationSuperseded {
         attestation: old_id,
@@ -644,6 +689,7 @@ fn supersede<E: From<Event>>(
         scope: old.scope,
         issuer: org,
         agent,
+        reason,
         time: now,
     });
     Ok(())

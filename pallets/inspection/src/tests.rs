@@ -245,6 +245,7 @@ fn supersede_call(attestation: AttestationId, result: InspectionResult) -> Call 
     let conditions = (result == InspectionResult::Conditional).then(|| b"relabel".to_vec());
     Call::supersede {
         attestation,
+        reason: b"corrected lab report".to_vec(),
         result,
         report_hash: blake2_256_h(b"corrected report"),
         report_uri: b"https://ccig.example/reports/2024-117-v2.pdf".to_vec(),
@@ -601,13 +602,21 @@ fn a_superseded_attestation_no_longer_counts_and_the_history_keeps_both() {
         (subject.clone(), quarantine(), InspectionResult::Fail)
     );
     assert_eq!(new.report_hash, blake2_256_h(b"corrected report"));
+    assert_eq!(old.superseded_reason.as_deref(), Some(&b"corrected lab report"[..]));
+    assert_eq!(new.superseded_reason, None);
     // The old one is otherwise untouched.
     assert_eq!((old.result, old.report_hash), (InspectionResult::Pass, blake2_256_h(b"lab report 2024-117")));
     assert_eq!(attestations_of(&ctx, &subject), vec![old, new]);
     assert!(!passed(&ctx, &bottle("17"), &quarantine(), NOW));
     let events = inspection_events(&ctx);
     assert!(matches!(events[0], Event::Attested { attestation: 1, supersedes: Some(0), .. }));
-    assert!(matches!(events[1], Event::AttestationSuperseded { attestation: 0, by: 1, .. }));
+    match events[1] {
+        Event::AttestationSuperseded { attestation: 0, by: 1, reason, .. } => {
+            assert_eq!(reason.as_slice(), b"corrected lab report")
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+
     // A superseded one is closed; the new one can be superseded in turn.
     assert_eq!(
         dispatch(&mut ctx, &signed(CCIG), supersede_call(0, InspectionResult::Pass)),
@@ -626,6 +635,32 @@ fn a_superseded_attestation_no_longer_counts_and_the_history_keeps_both() {
         *valid_until = Some(NOW);
     }
     assert_eq!(dispatch(&mut ctx, &signed(CCIG), bad), Err(Error::InvalidValidity.into()));
+}
+
+#[test]
+fn a_supersession_needs_a_reason() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    attest(&mut ctx, CCIG, InspectionSubject::Item(bottle("17")), quarantine(), InspectionResult::Pass).unwrap();
+    let with_reason = |reason: &[u8]| {
+        let mut call = supersede_call(0, InspectionResult::Fail);
+        if let Call::supersede { reason: given, .. } = &mut call {
+            *given = reason.to_vec();
+        }
+        call
+    };
+    let too_long = vec![b'a'; MAX_REASON_LEN + 1];
+    for reason in [&b""[..], &too_long, &[0xff, 0xfe][..]] {
+        let changes_before = ctx.overlay.committed_changes().clone();
+        assert_eq!(dispatch(&mut ctx, &signed(CCIG), with_reason(reason)), Err(Error::InvalidReason.into()));
+        assert_eq!(ctx.overlay.committed_changes(), &changes_before, "a refused supersession changes nothing");
+    }
+    assert_eq!(attestation(&ctx, 0).unwrap().status(NOW), AttestationStatus::InForce);
+    // The permission comes before the reason.
+    assert_eq!(dispatch(&mut ctx, &signed(QUALITY_LAB), with_reason(b"")), Err(Error::NotIssuer.into()));
+    let longest = vec![b'a'; MAX_REASON_LEN];
+    dispatch(&mut ctx, &signed(CCIG), with_reason(&longest)).unwrap();
+    assert_eq!(attestation(&ctx, 0).unwrap().superseded_reason, Some(longest));
 }
 
 #[test]
@@ -703,6 +738,37 @@ fn a_subjects_index_is_bounded() {
     );
     assert_eq!(attestation(&ctx, 0).unwrap(), before);
     assert_eq!(attestations_of(&ctx, &subject).len(), MAX_ATTESTATIONS_PER_SUBJECT);
+}
+
+#[test]
+fn an_attestation_flooder_cannot_use_up_the_room_another_inspector_needs() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let item = InspectionSubject::Item(bottle("17"));
+    pack(&mut ctx, sscc(1), vec![Subject::Item(bottle("1"))]);
+    let pallet = InspectionSubject::Aggregate(sscc(1));
+    // A laboratory accredited for quality only files its whole allowance on the bottle and on
+    // the pallet (which covers bottle 1)…
+    for _ in 0..MAX_ATTESTATIONS_PER_SUBJECT {
+        attest(&mut ctx, QUALITY_LAB, item.clone(), scope("quality"), InspectionResult::Pass).unwrap();
+        attest(&mut ctx, QUALITY_LAB, pallet.clone(), scope("quality"), InspectionResult::Pass).unwrap();
+    }
+    // …and is stopped there, changing nothing…
+    for subject in [item.clone(), pallet.clone()] {
+        let changes_before = ctx.overlay.committed_changes().clone();
+        let flood = attest(&mut ctx, QUALITY_LAB, subject, scope("quality"), InspectionResult::Pass);
+        assert_eq!(flood, Err(Error::TooManyAttestations.into()));
+        assert_eq!(ctx.overlay.committed_changes(), &changes_before);
+    }
+    // …but the quarantine attestations clearance needs are still made, on the bottle and on the
+    // pallet, by the body accredited for them.
+    attest(&mut ctx, CCIG, item.clone(), quarantine(), InspectionResult::Pass).unwrap();
+    attest(&mut ctx, CCIG, pallet.clone(), quarantine(), InspectionResult::Pass).unwrap();
+    assert!(passed(&ctx, &bottle("17"), &quarantine(), NOW));
+    assert!(passed(&ctx, &bottle("1"), &quarantine(), NOW));
+    assert_eq!(attestations_of(&ctx, &item).len(), MAX_ATTESTATIONS_PER_SUBJECT + 1);
+    assert_eq!(ISSUER_SUBJECT_COUNT.get(&ctx, &item, &org(&ctx, QUALITY_LAB)), MAX_ATTESTATIONS_PER_SUBJECT as u32);
+    assert_eq!(ISSUER_COVERAGE_COUNT.get(&ctx, &bottle("1"), &org(&ctx, CCIG)), 1);
 }
 
 #[test]

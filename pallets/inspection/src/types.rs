@@ -97,8 +97,8 @@ pub enum AttestationStatus {
     Superseded,
 }
 
-/// An inspector's attestation. Never edited: only `superseded_by` and `revoked` are ever set,
-/// once, after it is made.
+/// An inspector's attestation. Never edited: only `superseded_by` with `superseded_reason`, or
+/// `revoked`, are ever set, once, after it is made.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct Attestation {
     /// Its id.
@@ -128,6 +128,8 @@ pub struct Attestation {
     pub supersedes: Option<AttestationId>,
     /// The attestation that replaced this one, once superseded.
     pub superseded_by: Option<AttestationId>,
+    /// Why it was superseded (1 to 256 bytes of UTF-8), once superseded.
+    pub superseded_reason: Option<Vec<u8>>,
     /// Its revocation, once revoked.
     pub revoked: Option<Revocation>,
     /// The block it was made in.

@@ -68,6 +68,7 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         ORG_ACCOUNTS.metadata("organisation → its accounts, in order of addition."),
         ORG_ROLES.metadata("organisation → its roles, sorted by SCALE encoding."),
         ADMIN_ORGS.metadata("the organisations holding `Admin`, sorted."),
+        PORT_AUTHORITIES.metadata("port → the organisations holding `CustomsAuthority` for it, sorted. Maintained with the roles, so whether a port is governed is one read."),
         PREFIX_OWNER.metadata("registered company prefix → the organisation owning it."),
         PREFIX_STEMS.metadata("a digit string of at least [`MIN_PREFIX_LEN`] digits → how many registered prefixes strictly extend it. Hashed keys cannot be range-scanned, so this is how a new prefix that would be the start of a longer registered one is found in one read."),
         THRESHOLD.metadata("`(numerator, denominator)` of the admin organisations needed."),
@@ -142,6 +143,11 @@ pub const ORG_ROLES: StorageMap<OrgId, Vec<Role>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "OrgRoles", StorageHasher::Twox64Concat);
 /// `Membership.AdminOrgs`: the organisations holding `Admin`, sorted.
 pub const ADMIN_ORGS: StorageValue<Vec<OrgId>, ValueQuery> = StorageValue::new(PALLET_NAME, "AdminOrgs");
+/// `Membership.PortAuthorities`: port → the organisations holding `CustomsAuthority` for it,
+/// sorted. Maintained with the roles (admission, removal, grant, revocation), so whether a port
+/// is governed is one read.
+pub const PORT_AUTHORITIES: StorageMap<UnLocode, Vec<OrgId>, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "PortAuthorities", StorageHasher::Blake2_128Concat);
 /// `Membership.PrefixOwner`: registered company prefix → the organisation owning it.
 pub const PREFIX_OWNER: StorageMap<CompanyPrefix, OrgId> =
     StorageMap::new(PALLET_NAME, "PrefixOwner", StorageHasher::Blake2_128Concat);
@@ -1050,6 +1056,9 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             if sorted.contains(&Role::Admin) {
                 set_admin(storage, org, true);
             }
+            for role in &sorted {
+                set_port_authority(storage, org, role, true);
+            }
             events.extend(sorted.into_iter().map(|role| Event::RoleGranted { org, role }));
         }
         Action::Remove { org } => {
@@ -1060,6 +1069,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             }
             ORG_ACCOUNTS.remove(storage, org);
             for role in ORG_ROLES.get(storage, org) {
+                set_port_authority(storage, *org, &role, false);
                 events.push(Event::RoleRevoked { org: *org, role });
             }
             ORG_ROLES.remove(storage, org);
@@ -1079,6 +1089,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             if *role == Role::Admin {
                 set_admin(storage, *org, true);
             }
+            set_port_authority(storage, *org, role, true);
             events.push(Event::RoleGranted { org: *org, role: role.clone() });
         }
         Action::RevokeRole { org, role } => {
@@ -1092,6 +1103,7 @@ fn apply_action(storage: &mut impl StorageWrite, now: BlockNumber, action: &Acti
             if *role == Role::Admin {
                 set_admin(storage, *org, false);
             }
+            set_port_authority(storage, *org, role, false);
             events.push(Event::RoleRevoked { org: *org, role: role.clone() });
         }
         Action::AssignPrefix { org, prefix } => {
@@ -1143,6 +1155,27 @@ fn set_admin(storage: &mut impl StorageWrite, org: OrgId, admin: bool) {
         _ => return,
     }
     ADMIN_ORGS.put(storage, &admins);
+}
+
+/// Adds `org` to (or removes it from) the authorities of the port `role` names, if it is a
+/// `CustomsAuthority`.
+fn set_port_authority(storage: &mut impl StorageWrite, org: OrgId, role: &Role, holds: bool) {
+    let Role::CustomsAuthority { port } = role else {
+        return;
+    };
+    let mut authorities = PORT_AUTHORITIES.get(storage, port);
+    match (authorities.binary_search(&org), holds) {
+        (Err(slot), true) => authorities.insert(slot, org),
+        (Ok(slot), false) => {
+            authorities.remove(slot);
+        }
+        _ => return,
+    }
+    if authorities.is_empty() {
+        PORT_AUTHORITIES.remove(storage, port);
+    } else {
+        PORT_AUTHORITIES.insert(storage, port, &authorities);
+    }
 }
 
 /// The leading digit strings of `prefix` that a shorter prefix could be: `MIN_PREFIX_LEN` digits
@@ -1243,6 +1276,16 @@ pub fn pending_validators(storage: &impl StorageRead) -> Option<(BlockNumber, Ve
 /// The admin organisations, sorted.
 pub fn admin_orgs(storage: &impl StorageRead) -> Vec<OrgId> {
     ADMIN_ORGS.get(storage)
+}
+
+/// The member organisations holding `CustomsAuthority { port }`, sorted.
+pub fn port_authorities(storage: &impl StorageRead, port: &UnLocode) -> Vec<OrgId> {
+    PORT_AUTHORITIES.get(storage, port)
+}
+
+/// Whether some member organisation holds `CustomsAuthority { port }`: the port is governed.
+pub fn is_port_governed(storage: &impl StorageRead, port: &UnLocode) -> bool {
+    PORT_AUTHORITIES.contains(storage, port)
 }
 
 /// The approval threshold `(numerator, denominator)`.

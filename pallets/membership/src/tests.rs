@@ -1286,3 +1286,31 @@ mod equivocation_reports {
         assert_eq!(Error::EquivocationAlreadyRecorded as u8, 36);
     }
 }
+
+#[test]
+fn port_authorities_follow_admission_grants_revocations_and_removal() {
+    let state = BTreeMap::new();
+    let mut ctx = single_admin_ctx(&state);
+    let port = |code: &str| UnLocode(code.as_bytes().try_into().unwrap());
+    // Genesis: Shanghai customs governs CNSHA; nobody governs CNSZX.
+    assert_eq!(port_authorities(&ctx, &port("CNSHA")), vec![CUSTOMS_ORG]);
+    assert!(is_port_governed(&ctx, &port("CNSHA")));
+    assert!(!is_port_governed(&ctx, &port("CNSZX")));
+    // A grant governs the port; a second authority of the same port is listed, sorted.
+    propose(&mut ctx, WINERY, Action::GrantRole { org: GACC_ORG, role: customs("CNSZX") }).unwrap();
+    propose(&mut ctx, WINERY, Action::GrantRole { org: CCIG_ORG, role: customs("CNSHA") }).unwrap();
+    assert_eq!(port_authorities(&ctx, &port("CNSZX")), vec![GACC_ORG]);
+    assert_eq!(port_authorities(&ctx, &port("CNSHA")), vec![CUSTOMS_ORG, CCIG_ORG]);
+    // Revoking the last authority of a port leaves it ungoverned, and removes the entry.
+    propose(&mut ctx, WINERY, Action::RevokeRole { org: GACC_ORG, role: customs("CNSZX") }).unwrap();
+    assert!(!is_port_governed(&ctx, &port("CNSZX")));
+    assert!(!PORT_AUTHORITIES.contains(&ctx, &port("CNSZX")));
+    // Removing an organisation removes it from its ports.
+    propose(&mut ctx, WINERY, Action::Remove { org: CCIG_ORG }).unwrap();
+    assert_eq!(port_authorities(&ctx, &port("CNSHA")), vec![CUSTOMS_ORG]);
+    // Admitting an organisation with a customs role governs its port.
+    let mut newcomer = Admission::newcomer();
+    newcomer.roles = vec![customs("FRLEH")];
+    propose(&mut ctx, WINERY, newcomer.action()).unwrap();
+    assert_eq!(port_authorities(&ctx, &port("FRLEH")), vec![NEW_ORG]);
+}

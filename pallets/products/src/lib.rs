@@ -22,8 +22,10 @@
 //!   UTF-8, brand 1..=64, HS code 6 to 10 ASCII digits, origin a two-letter country code, at most
 //!   [`MAX_DOCUMENTS`] documents with a URI of 1..=256 printable ASCII bytes. A GTIN is
 //!   registered once.
-//! - `commission_serials` (1) and `commission_lot` (2): only the class's registrant (the brand's
-//!   organisation) may commission ([`Error::NotBrandOwner`]). Serials and lots are 1..=20
+//! - `commission_serials` (1) and `commission_lot` (2): the signer's organisation must hold the
+//!   Manufacturer role **now** ([`Error::NotManufacturer`], checked first: a registrant whose
+//!   role the consortium revoked commissions nothing more), and be the class's registrant (the
+//!   brand's organisation, [`Error::NotBrandOwner`]). Serials and lots are 1..=20
 //!   characters of GS1's AI encodable character set 82; a batch holds 1..=[`MAX_BATCH`] serials
 //!   and its weight grows with the count; a lot's quantity is at least 1. The production date is a
 //!   real calendar date `YYYYMMDD`; the expiry date, if any, is a real date after it; the
@@ -38,7 +40,9 @@
 //!   recall is made once. A recall is not copied into every item (that would make a recall's cost
 //!   grow with the lot): [`recall_of`] finds it from the item, so it shows on every item it
 //!   covers at once, and [`ensure_movable`] refuses to move them.
-//! - `add_document` (5): by the brand's organisation, up to [`MAX_DOCUMENTS`] per class.
+//! - `add_document` (5): by the brand's organisation, which must still hold the Manufacturer role
+//!   ([`Error::NotManufacturer`], checked first, then [`Error::NotBrandOwner`]), up to
+//!   [`MAX_DOCUMENTS`] per class.
 //!
 //! ## Identifiers
 //! An item's id is `blake2_256` of its canonical GS1 element string: `(01)<gtin14>(21)<serial>`
@@ -364,7 +368,8 @@ pub enum Error {
     #[codec(index = 0)]
     #[error("the signer is not an account of a member organisation")]
     NotMember,
-    /// Registering a product class needs the Manufacturer role.
+    /// Registering a product class, commissioning items and adding documents need the
+    /// Manufacturer role.
     #[codec(index = 1)]
     #[error("the signer's organisation does not hold the manufacturer role")]
     NotManufacturer,
@@ -497,6 +502,11 @@ pub enum Error {
     #[codec(index = 33)]
     #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
     InvalidReason,
+    /// The item is declared to customs and awaits its decision: it may not change custody or
+    /// ownership, be packed or unpacked, or be sold until customs decides.
+    #[codec(index = 34)]
+    #[error("the item is declared to customs and awaits the decision")]
+    ItemAwaitingCustoms,
 }
 
 impl PalletError for Error {
@@ -613,7 +623,7 @@ fn check_commissioning(
     (production_date, expiry_date): (u32, Option<u32>),
     location: &Location,
 ) -> Result<(OrgId, Gtin), DispatchError> {
-    let org = member_org(storage, agent)?;
+    let org = ensure_manufacturer(storage, agent)?;
     let gtin = Gtin::parse(gtin)?;
     let class = PRODUCT_CLASSES.get(storage, &gtin).ok_or(Error::ProductClassNotFound)?;
     if class.brand_org != org {
@@ -865,7 +875,7 @@ fn add_document<E: From<Event>>(
     gtin: &[u8],
     document: Document,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = ensure_manufacturer(ctx, &agent)?;
     let gtin = Gtin::parse(gtin)?;
     let mut class = PRODUCT_CLASSES.get(ctx, &gtin).ok_or(Error::ProductClassNotFound)?;
     if class.brand_org != org {
@@ -881,6 +891,17 @@ fn add_document<E: From<Event>>(
 
 fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
     pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
+}
+
+/// The signer's organisation, if it holds the Manufacturer role now (a brand whose role the
+/// consortium revoked no longer commissions or documents its classes).
+fn ensure_manufacturer(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
+    let org = member_org(storage, agent)?;
+    if pallet_membership::has_role(storage, org, &Role::Manufacturer) {
+        Ok(org)
+    } else {
+        Err(Error::NotManufacturer)
+    }
 }
 
 fn first_location(storage: &impl StorageRead, org: OrgId) -> Option<Location> {
@@ -941,9 +962,11 @@ pub fn recall_of(storage: &impl StorageRead, item: &Item) -> Option<Recall> {
         .or_else(|| class_recall(storage, &item.gtin))
 }
 
-/// `Ok(item)` if the item may change custody, ownership or aggregation now: it exists, is
-/// `Active`, is not under recall (itself, its lot or its class), and customs neither holds it
-/// (`OnHold`, `InspectionRequired`) nor refused it.
+/// `Ok(item)` if the item may change custody, ownership or aggregation, or be sold, now: it
+/// exists, is `Active`, is not under recall (itself, its lot or its class), does not await a
+/// customs decision (`Declared`: [`Error::ItemAwaitingCustoms`]), and customs neither holds it
+/// (`OnHold`, `InspectionRequired`) nor refused it (`Refused`; goods customs then ordered
+/// re-exported move again).
 pub fn ensure_movable(storage: &impl StorageRead, id: &ItemId) -> Result<Item, DispatchError> {
     let item = ITEMS.get(storage, id).ok_or(Error::ItemNotFound)?;
     if item.status != ItemStatus::Active {
@@ -953,9 +976,12 @@ pub fn ensure_movable(storage: &impl StorageRead, id: &ItemId) -> Result<Item, D
         return Err(Error::ItemRecalled.into());
     }
     match item.customs {
+        CustomsState::Declared => Err(Error::ItemAwaitingCustoms.into()),
         CustomsState::OnHold | CustomsState::InspectionRequired => Err(Error::ItemOnCustomsHold.into()),
         CustomsState::Refused => Err(Error::ItemRefusedByCustoms.into()),
-        CustomsState::None | CustomsState::Declared | CustomsState::Cleared => Ok(item),
+        // A destroyed item's status is `Destroyed` already; this is the same answer.
+        CustomsState::Destroyed => Err(Error::ItemNotActive.into()),
+        CustomsState::None | CustomsState::Cleared | CustomsState::ReExported => Ok(item),
     }
 }
 

@@ -471,13 +471,40 @@ fn only_the_brand_may_commission() {
     let unknown = Err(Error::ProductClassNotFound.into());
     assert_eq!(commission(&mut ctx, WINERY, None, &["1"]), unknown);
     register_wine(&mut ctx);
-    for other in [CARRIER, RETAILER, REGULATOR, OTHER_MAKER] {
-        assert_eq!(commission(&mut ctx, other, None, &["1"]), Err(Error::NotBrandOwner.into()));
-        assert_eq!(commission_lot_as(&mut ctx, other, "L1", 10), Err(Error::NotBrandOwner.into()));
+    for other in [CARRIER, RETAILER, REGULATOR] {
+        assert_eq!(commission(&mut ctx, other, None, &["1"]), Err(Error::NotManufacturer.into()));
+        assert_eq!(commission_lot_as(&mut ctx, other, "L1", 10), Err(Error::NotManufacturer.into()));
     }
+    // Another manufacturer is not the brand.
+    assert_eq!(commission(&mut ctx, OTHER_MAKER, None, &["1"]), Err(Error::NotBrandOwner.into()));
+    assert_eq!(commission_lot_as(&mut ctx, OTHER_MAKER, "L1", 10), Err(Error::NotBrandOwner.into()));
     // Permission before arguments: a bad serial from a non-brand is told it is not the brand.
-    assert_eq!(commission(&mut ctx, CARRIER, None, &["bad serial"]), Err(Error::NotBrandOwner.into()));
+    assert_eq!(commission(&mut ctx, OTHER_MAKER, None, &["bad serial"]), Err(Error::NotBrandOwner.into()));
+    assert_eq!(commission(&mut ctx, CARRIER, None, &["bad serial"]), Err(Error::NotManufacturer.into()));
     assert_eq!(commission(&mut ctx, OUTSIDER, None, &["1"]), Err(Error::NotMember.into()));
+}
+
+#[test]
+fn a_brand_whose_manufacturer_role_was_revoked_neither_commissions_nor_documents() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    register_wine(&mut ctx);
+    commission(&mut ctx, WINERY, None, &["1"]).unwrap();
+    // The consortium revokes the winery's Manufacturer role (as an executed RevokeRole would).
+    let winery = org(&ctx, WINERY);
+    let mut roles = pallet_membership::roles(&ctx, winery);
+    roles.retain(|role| *role != Role::Manufacturer);
+    pallet_membership::ORG_ROLES.insert(&mut ctx, &winery, &roles);
+    let changes_before = ctx.overlay.committed_changes().clone();
+    assert_eq!(commission(&mut ctx, WINERY, None, &["2"]), Err(Error::NotManufacturer.into()));
+    assert_eq!(commission_lot_as(&mut ctx, WINERY, "L9", 10), Err(Error::NotManufacturer.into()));
+    let document = Document { hash: H256::repeat_byte(7), uri: b"ipfs://forged-certificate".to_vec() };
+    let add = Call::add_document { gtin: wine_gtin().into_bytes(), document };
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), add), Err(Error::NotManufacturer.into()));
+    assert_eq!(ctx.overlay.committed_changes(), &changes_before, "the refusals changed nothing");
+    // Its existing items are untouched and still its own.
+    assert_eq!(item(&ctx, &wine_serial("1")).unwrap().owner, winery);
+    assert!(item(&ctx, &wine_serial("2")).is_none());
 }
 
 #[test]
@@ -663,15 +690,18 @@ fn ensure_movable_follows_status_and_customs() {
     let id = wine_serial("1");
     assert_eq!(ensure_movable(&ctx, &wine_serial("404")), Err(Error::ItemNotFound.into()));
     for (state, outcome) in [
-        (CustomsState::Declared, Ok(())),
+        (CustomsState::Declared, Err(Error::ItemAwaitingCustoms)),
         (CustomsState::OnHold, Err(Error::ItemOnCustomsHold)),
         (CustomsState::InspectionRequired, Err(Error::ItemOnCustomsHold)),
         (CustomsState::Refused, Err(Error::ItemRefusedByCustoms)),
         (CustomsState::Cleared, Ok(())),
+        (CustomsState::ReExported, Ok(())),
+        (CustomsState::Destroyed, Err(Error::ItemNotActive)),
     ] {
         set_customs_state(&mut ctx, &id, state);
         assert_eq!(ensure_movable(&ctx, &id).map(|item| item.customs), outcome.map(|()| state).map_err(Into::into));
     }
+    set_customs_state(&mut ctx, &id, CustomsState::Cleared);
     for status in [ItemStatus::Sold, ItemStatus::Recalled, ItemStatus::Destroyed, ItemStatus::Counterfeit] {
         set_status(&mut ctx, &id, status);
         assert_eq!(ensure_movable(&ctx, &id), Err(Error::ItemNotActive.into()));
@@ -718,7 +748,8 @@ fn documents_are_added_by_the_brand_up_to_the_limit() {
         gtin: wine_gtin().into_bytes(),
         document: Document { hash: H256::repeat_byte(n), uri: format!("ipfs://doc{n}").into_bytes() },
     };
-    assert_eq!(dispatch(&mut ctx, &signed(REGULATOR), add(1)), Err(Error::NotBrandOwner.into()));
+    assert_eq!(dispatch(&mut ctx, &signed(REGULATOR), add(1)), Err(Error::NotManufacturer.into()));
+    assert_eq!(dispatch(&mut ctx, &signed(OTHER_MAKER), add(1)), Err(Error::NotBrandOwner.into()));
     for n in 2..=MAX_DOCUMENTS as u8 {
         dispatch(&mut ctx, &signed(WINERY), add(n)).unwrap();
     }
@@ -745,6 +776,8 @@ fn call_event_and_error_indices_are_stable() {
     assert_eq!(DispatchError::from(Error::InvalidReason), module_error(10, 33));
     assert_eq!(ItemStatus::Counterfeit.encode(), vec![4]);
     assert_eq!(CustomsState::Refused.encode(), vec![5]);
+    assert_eq!(CustomsState::ReExported.encode(), vec![6]);
+    assert_eq!(CustomsState::Destroyed.encode(), vec![7]);
     assert_eq!(BizStep::retail_selling.encode(), vec![2]);
     assert_eq!(Disposition::retail_sold.encode(), vec![2]);
     assert_eq!(gtin(&wine_gtin()).encode(), wine_gtin().into_bytes());

@@ -235,9 +235,17 @@ pub enum CustomsState {
     /// Cleared.
     #[codec(index = 4)]
     Cleared,
-    /// Refused entry: may not move.
+    /// Refused entry: may not move, until customs orders it re-exported or destroyed.
     #[codec(index = 5)]
     Refused,
+    /// Refused entry, then ordered re-exported by the customs that refused it: may move again
+    /// (out of the territory) and be declared at another port.
+    #[codec(index = 6)]
+    ReExported,
+    /// Refused entry, then ordered destroyed by the customs that refused it (the item's status is
+    /// `Destroyed`): never moves again, but no longer keeps an aggregate sealed.
+    #[codec(index = 7)]
+    Destroyed,
 }
 
 /// A recall: who, why, when.
