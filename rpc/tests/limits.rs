@@ -443,3 +443,39 @@ async fn a_dead_websocket_is_closed_by_ping_and_a_live_one_keeps_its_subscriptio
     assert_eq!(live.call("system_name", json!([])).await["result"], json!("Tracechain Node"));
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_idle_websockets_no_longer_lock_out_json_rpc_at_the_default_limits() {
+    let (_node, server) = serve_with(|config| config.addr = "0.0.0.0:0".parse().unwrap()).await;
+    let port = server.local_addr().port();
+    let local = std::net::SocketAddr::new(LOOPBACK, port);
+    // From this machine: 32 (the per-IP share) and the 4 reserved slots, then 429.
+    let mut idle = Vec::new();
+    let mut refused = Vec::new();
+    for _ in 0..100 {
+        match raw_websocket_from(LOOPBACK, local).await {
+            Ok(socket) => idle.push(socket),
+            Err(refusal) => refused.push(refusal),
+        }
+    }
+    assert_eq!(idle.len(), 36);
+    assert!(refused.iter().all(|(status, body)| *status == 429 && body.contains("--rpc-max-connections-per-ip")));
+    // Another caller is served.
+    let (status, body) = post_health_from(OTHER_LOOPBACK, std::net::SocketAddr::new(OTHER_LOOPBACK, port)).await;
+    assert_eq!(status, 200, "{body}");
+    // From outside: one address gets its share only, and loopback callers are still served.
+    if let Some(outside) = outward_ip() {
+        let addr = std::net::SocketAddr::new(outside, port);
+        let mut accepted = 0;
+        for _ in 0..100 {
+            if let Ok(socket) = raw_websocket_from(outside, addr).await {
+                idle.push(socket);
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, 32);
+        let (status, body) = post_health_from(OTHER_LOOPBACK, std::net::SocketAddr::new(OTHER_LOOPBACK, port)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    server.stop().await;
+}
