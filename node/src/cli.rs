@@ -81,6 +81,34 @@ pub struct RunArgs {
     #[arg(long, value_name = "COUNT", default_value_t = 4_096)]
     pub rpc_max_subscribed_keys_per_connection: usize,
 
+    /// Most JSON-RPC connections open at once (HTTP keep-alive, WebSocket and pages together,
+    /// the loopback reserve included).
+    #[arg(long, value_name = "COUNT", default_value_t = 100)]
+    pub rpc_max_connections: u32,
+
+    /// Most JSON-RPC connections open at once from one IPv4 address or IPv6 /64 (loopback
+    /// included; behind a reverse proxy on this machine every caller is loopback).
+    #[arg(long, value_name = "COUNT", default_value_t = 32)]
+    pub rpc_max_connections_per_ip: u32,
+
+    /// Of --rpc-max-connections, slots kept for callers on this machine, so that an operator can
+    /// always get in.
+    #[arg(long, value_name = "COUNT", default_value_t = 4)]
+    pub rpc_reserved_loopback_connections: u32,
+
+    /// Seconds a JSON-RPC connection has to send its first complete request before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 10)]
+    pub rpc_first_request_timeout_secs: u64,
+
+    /// Seconds an HTTP keep-alive connection may sit idle, and a WebSocket go without answering a
+    /// ping, before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub rpc_idle_timeout_secs: u64,
+
+    /// Seconds between the pings sent on each WebSocket (below --rpc-idle-timeout-secs).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub rpc_ws_ping_interval_secs: u64,
+
     /// Prometheus metrics port; metrics are served on 127.0.0.1 unless --prometheus-external.
     #[arg(long, default_value_t = 9615)]
     pub prometheus_port: u16,

@@ -159,6 +159,8 @@ fn validator_key(args: &RunArgs) -> Result<Option<Ed25519Pair>, CommandError> {
 
 fn run_node(args: RunArgs) -> Result<(), CommandError> {
     init_logging(&args.log);
+    // Before the database and the listeners take their descriptors.
+    crate::fd_limit::raise_and_log();
     let (chain, path) = open_chain(&args.chain, args.pruning)?;
     let key = validator_key(&args)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -179,6 +181,12 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
             cors: args.rpc_cors.as_deref().map(tracechain_rpc::AllowedOrigins::parse).unwrap_or_default(),
             allowed_hosts: args.rpc_allowed_hosts.as_deref().map(tracechain_rpc::AllowedHosts::parse).unwrap_or_default(),
             rpc_methods: args.rpc_methods,
+            max_connections: args.rpc_max_connections,
+            max_connections_per_ip: args.rpc_max_connections_per_ip,
+            reserved_loopback_connections: args.rpc_reserved_loopback_connections,
+            first_request_timeout: Duration::from_secs(args.rpc_first_request_timeout_secs),
+            idle_timeout: Duration::from_secs(args.rpc_idle_timeout_secs),
+            ws_ping_interval: Duration::from_secs(args.rpc_ws_ping_interval_secs),
             cost: tracechain_rpc::state::CostLimits {
                 keys_per_call: args.rpc_max_keys_per_call,
                 keys_per_subscription: args.rpc_max_keys_per_subscription,

@@ -28,6 +28,7 @@ pub mod consensus;
 pub mod consumer_page;
 pub mod db;
 pub mod epcis_command;
+pub mod fd_limit;
 pub mod label;
 pub mod metrics;
 pub mod pool;

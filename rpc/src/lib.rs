@@ -28,7 +28,9 @@
 //!
 //! ## Limits
 //! Every limit comes from [`RpcConfig`]: request and response size, batch length (a longer
-//! batch is refused whole), open connections, and subscriptions per WebSocket connection.
+//! batch is refused whole), open connections (all together, per IP, a few kept for loopback,
+//! counted by the server's own accept loop, see [`connections`]), first-request and idle
+//! timeouts, WebSocket ping, and subscriptions per WebSocket connection.
 //! Beyond those, `state_getKeysPaged` returns at most 1000 keys, `chain_getBlockHash` resolves
 //! at most 1000 numbers, and storage key lists are bounded per call, per subscription and per
 //! connection ([`state::CostLimits`], see [`state`]). The new
@@ -49,6 +51,7 @@ pub mod chain_head;
 pub mod chain_spec_v1;
 pub mod client;
 pub mod connection_slots;
+pub mod connections;
 pub mod error;
 pub mod json;
 pub mod origin_host;
@@ -64,10 +67,11 @@ pub mod unsafe_methods;
 use std::{
     net::{Ipv4Addr, SocketAddr},
     sync::Arc,
+    time::Duration,
 };
 
 use jsonrpsee::{
-    server::{BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle},
+    server::{BatchRequestConfig, PingConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle},
     RpcModule,
 };
 use tokio::net::TcpListener;
@@ -76,6 +80,7 @@ use tokio::net::TcpListener;
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 pub use client::NodeClient;
+pub use connections::{ConnectionLimits, Refusal};
 pub use error::RpcError;
 pub use origin_host::{AllowedHosts, AllowedOrigins};
 pub use unsafe_methods::RpcMethods;
@@ -131,8 +136,25 @@ pub struct RpcConfig {
     pub max_request_bytes: u32,
     /// Largest response, in bytes; at least `max_request_bytes` + 1 KiB.
     pub max_response_bytes: u32,
-    /// Most connections open at once (HTTP and WebSocket together).
+    /// Most TCP connections open at once — HTTP keep-alive, WebSocket and pages together, the
+    /// loopback reserve included (`--rpc-max-connections`). Default 100 (Substrate's).
     pub max_connections: u32,
+    /// Most connections open at once from one IPv4 address or IPv6 /64, loopback included
+    /// (`--rpc-max-connections-per-ip`). Default 32.
+    pub max_connections_per_ip: u32,
+    /// Of `max_connections`, slots only callers on this machine may take once the others (or
+    /// their per-IP share) are used up (`--rpc-reserved-loopback-connections`). Default 4.
+    pub reserved_loopback_connections: u32,
+    /// A connection that has not sent a complete request by then is closed
+    /// (`--rpc-first-request-timeout-secs`). Default 10 s.
+    pub first_request_timeout: Duration,
+    /// An HTTP keep-alive connection with no request in progress that sends nothing for this long
+    /// is closed, and so is a WebSocket that answers no ping for this long
+    /// (`--rpc-idle-timeout-secs`). Default 60 s.
+    pub idle_timeout: Duration,
+    /// How often each WebSocket is pinged (`--rpc-ws-ping-interval-secs`); below
+    /// `idle_timeout`. Default 30 s.
+    pub ws_ping_interval: Duration,
     /// Most subscriptions one WebSocket connection may hold.
     pub max_subscriptions_per_connection: u32,
     /// Most calls in one batch; 0 refuses batches.
@@ -206,6 +228,11 @@ impl Default for RpcConfig {
             // A full block (5 MiB) is 10 MiB in hex, plus the JSON around it.
             max_response_bytes: 16 * MIB,
             max_connections: 100,
+            max_connections_per_ip: 32,
+            reserved_loopback_connections: 4,
+            first_request_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            ws_ping_interval: Duration::from_secs(30),
             max_subscriptions_per_connection: 1024,
             max_batch_len: 64,
             call_observer: None,
@@ -232,6 +259,26 @@ impl RpcConfig {
         }
         if self.max_connections == 0 {
             return Err(RpcError::Config("max_connections must be at least 1".into()));
+        }
+        if self.max_connections_per_ip == 0 {
+            return Err(RpcError::Config("max_connections_per_ip must be at least 1".into()));
+        }
+        if self.reserved_loopback_connections >= self.max_connections {
+            return Err(RpcError::Config(format!(
+                "reserved_loopback_connections ({}) must be below max_connections ({}): the rest are for every caller",
+                self.reserved_loopback_connections, self.max_connections
+            )));
+        }
+        if self.first_request_timeout.is_zero() || self.idle_timeout.is_zero() || self.ws_ping_interval.is_zero() {
+            return Err(RpcError::Config(
+                "first_request_timeout, idle_timeout and ws_ping_interval must be above zero".into(),
+            ));
+        }
+        if self.ws_ping_interval >= self.idle_timeout {
+            return Err(RpcError::Config(format!(
+                "ws_ping_interval ({:?}) must be below idle_timeout ({:?}): a WebSocket is closed when it answers no                  ping for the idle timeout",
+                self.ws_ping_interval, self.idle_timeout
+            )));
         }
         let limits = &self.new_api;
         if limits.follows_per_connection < 2
@@ -265,12 +312,18 @@ impl RpcConfig {
 pub struct RpcHandle {
     local_addr: SocketAddr,
     handle: ServerHandle,
+    connections: Arc<connections::Connections>,
 }
 
 impl RpcHandle {
     /// The address the server is bound to (with the real port when port 0 was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// TCP connections open now (HTTP and WebSocket together).
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
     }
 
     /// `http://<address>`.
@@ -309,7 +362,16 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     let server_config = ServerConfig::builder()
         .max_request_body_size(config.max_request_bytes)
         .max_response_body_size(config.max_response_bytes)
-        .max_connections(config.max_connections)
+        // The accept loop bounds TCP connections; jsonrpsee counts requests in progress and
+        // WebSockets, of which each HTTP/2 connection may run a few at once.
+        .max_connections(config.max_connections.saturating_mul(connections::HTTP2_MAX_STREAMS))
+        // A WebSocket that answers no ping for the idle timeout is closed.
+        .enable_ws_ping(
+            PingConfig::new()
+                .ping_interval(config.ws_ping_interval)
+                .inactive_limit(config.idle_timeout)
+                .max_failures(1),
+        )
         .max_subscriptions_per_connection(config.max_subscriptions_per_connection)
         .set_batch_request_config(batch)
         // Substrate's subscription ids: 16 random alphanumeric characters.
@@ -331,9 +393,18 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
     let local_addr = listener.local_addr().map_err(RpcError::LocalAddr)?;
     let (stop_handle, handle) = jsonrpsee::server::stop_channel();
     let methods: jsonrpsee::Methods = module.into();
+    let connections = connections::Connections::new(ConnectionLimits {
+        max_connections: config.max_connections,
+        max_per_ip: config.max_connections_per_ip,
+        loopback_reserved: config.reserved_loopback_connections,
+    });
+    let counted = Arc::clone(&connections);
+    let (first_request, idle) = (config.first_request_timeout, config.idle_timeout);
     // Our own accept loop, so that each request carries its connection's peer address
-    // (jsonrpsee's own loop does not pass it on).
+    // (jsonrpsee's own loop does not pass it on), and so that every TCP connection is counted
+    // and timed from its accept.
     tokio::spawn(async move {
+        let connections = counted;
         loop {
             let (socket, caller) = tokio::select! {
                 accepted = listener.accept() => match accepted {
@@ -348,25 +419,39 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
                 },
                 _ = stop_handle.clone().shutdown() => break,
             };
+            let slot = match connections.admit(caller.ip()) {
+                Ok(slot) => slot,
+                Err(refusal) => {
+                    tracing::debug!(target: "rpc", "refused a JSON-RPC connection from {caller}: {}", refusal.message());
+                    connections.refuse(socket, &refusal);
+                    continue;
+                }
+            };
+            let activity = connections::Activity::new();
+            let io = connections::Counted::new(socket, slot, Arc::clone(&activity));
             let connection_stop = stop_handle.clone();
             let service_builder = service_builder.clone();
             let methods = methods.clone();
+            let requests = Arc::clone(&activity);
             let service = tower::service_fn(move |mut request: http::Request<_>| {
                 request.extensions_mut().insert(CallerAddr(caller));
                 let mut service = service_builder.clone().build(methods.clone(), connection_stop.clone());
+                let requests = Arc::clone(&requests);
+                requests.begin();
                 async move {
                     let response: Result<_, Box<dyn std::error::Error + Send + Sync + 'static>> =
                         tower::Service::call(&mut service, request).await;
+                    requests.end();
                     response
                 }
             });
             let stopped = stop_handle.clone().shutdown();
             // A connection's end (its error included) needs no handling: the client is gone.
-            tokio::spawn(jsonrpsee::server::serve_with_graceful_shutdown(socket, service, stopped));
+            tokio::spawn(connections::serve(io, activity, service, stopped, first_request, idle));
         }
     });
     tracing::debug!(target: "rpc", "JSON-RPC server listening on {local_addr}");
-    Ok(RpcHandle { local_addr, handle })
+    Ok(RpcHandle { local_addr, handle, connections })
 }
 
 /// Every method of this server, on `client`, with the default [`NewApiLimits`].
@@ -422,5 +507,9 @@ mod tests {
         assert!(matches!(tight.validate(), Err(RpcError::Config(reason)) if reason.contains("echoes")));
         let closed = RpcConfig { max_connections: 0, ..RpcConfig::default() };
         assert!(closed.validate().is_err());
+        let all_reserved = RpcConfig { max_connections: 4, reserved_loopback_connections: 4, ..RpcConfig::default() };
+        assert!(matches!(all_reserved.validate(), Err(RpcError::Config(reason)) if reason.contains("reserved")));
+        let slow_ping = RpcConfig { ws_ping_interval: Duration::from_secs(60), ..RpcConfig::default() };
+        assert!(matches!(slow_ping.validate(), Err(RpcError::Config(reason)) if reason.contains("ws_ping_interval")));
     }
 }

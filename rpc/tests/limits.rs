@@ -1,4 +1,5 @@
-//! Bad requests and limits: malformed JSON, unknown methods, sizes, batches, connections,
+//! Bad requests and limits: malformed JSON, unknown methods, sizes, batches, connections
+//! (total, per IP, the loopback reserve, first-request and idle timeouts, WebSocket ping),
 //! subscriptions, CORS, and stopping.
 
 mod common;
@@ -87,15 +88,17 @@ async fn batches_up_to_the_limit() {
 async fn connections_and_subscriptions_are_bounded() {
     let (_node, server) = serve_with(|config| {
         config.max_connections = 2;
+        config.reserved_loopback_connections = 0;
         config.max_subscriptions_per_connection = 2;
     })
     .await;
     let mut first = Ws::connect(server.local_addr()).await;
     let _second = Ws::connect(server.local_addr()).await;
     match Ws::try_connect(server.local_addr()).await {
-        Handshake::Rejected(status) => assert_eq!(status, 429),
+        Handshake::Rejected(status) => assert_eq!(status, 503),
         Handshake::Accepted(_) => panic!("a third connection was accepted over the limit of 2"),
     }
+    assert_eq!(server.open_connections(), 2);
 
     first.subscribe("chain_subscribeNewHeads", json!([])).await;
     first.subscribe("chain_subscribeFinalizedHeads", json!([])).await;
@@ -299,4 +302,180 @@ async fn unsafe_methods_follow_rpc_methods_whoever_calls() {
     assert!(!removal_served("0.0.0.0:0", Auto).await);
     assert!(!removal_served("127.0.0.1:0", Safe).await);
     assert!(removal_served("0.0.0.0:0", Unsafe).await);
+}
+
+const LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+const OTHER_LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
+const LONG: std::time::Duration = std::time::Duration::from_secs(120);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_from_one_address_do_not_lock_out_other_callers() {
+    let (_node, server) = serve_with(|config| {
+        config.max_connections = 40;
+        config.max_connections_per_ip = 10;
+        config.reserved_loopback_connections = 2;
+        // Idle connections are the attack here, not the timeouts.
+        config.first_request_timeout = LONG;
+        config.idle_timeout = LONG;
+    })
+    .await;
+    let addr = server.local_addr();
+    // One address holds its share: idle TCP connections and idle WebSockets together.
+    let mut idle = Vec::new();
+    for _ in 0..5 {
+        idle.push(connect_from(LOOPBACK, addr).await);
+        idle.push(raw_websocket_from(LOOPBACK, addr).await.expect("within the share"));
+    }
+    assert!(eventually(|| server.open_connections() == 10).await, "{} open", server.open_connections());
+    // Another address is served.
+    let (status, body) = post_health_from(OTHER_LOOPBACK, addr).await;
+    assert_eq!(status, 200, "{body}");
+    // Beyond its share, a loopback caller takes the reserve; then it is refused, saying why.
+    let _reserve = [connect_from(LOOPBACK, addr).await, connect_from(LOOPBACK, addr).await];
+    assert!(eventually(|| server.open_connections() == 12).await, "{} open", server.open_connections());
+    let (status, body) = post_health_from(LOOPBACK, addr).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("--rpc-max-connections-per-ip") && body.contains("127.0.0.1"), "{body}");
+    match Ws::try_connect(addr).await {
+        Handshake::Rejected(status) => assert_eq!(status, 429),
+        Handshake::Accepted(_) => panic!("a WebSocket beyond the per-IP share was accepted"),
+    }
+    // Closing one gives its slot back.
+    drop(idle.pop());
+    assert!(eventually(|| server.open_connections() == 11).await, "{} open", server.open_connections());
+    let mut ws = Ws::connect(addr).await;
+    assert_eq!(ws.call("system_name", json!([])).await["result"], json!("Tracechain Node"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outside_callers_holding_every_slot_leave_the_loopback_reserve() {
+    let Some(outside) = outward_ip() else {
+        eprintln!("skipped: this machine has no address besides loopback to call from");
+        return;
+    };
+    let (_node, server) = serve_with(|config| {
+        config.addr = "0.0.0.0:0".parse().unwrap();
+        config.max_connections = 24;
+        config.max_connections_per_ip = 100;
+        config.reserved_loopback_connections = 4;
+        config.first_request_timeout = LONG;
+        config.idle_timeout = LONG;
+    })
+    .await;
+    let addr = std::net::SocketAddr::new(outside, server.local_addr().port());
+    let local = std::net::SocketAddr::new(LOOPBACK, server.local_addr().port());
+    // The attack of the report: idle WebSockets until no slot is left.
+    let mut idle = Vec::new();
+    for _ in 0..20 {
+        idle.push(raw_websocket_from(outside, addr).await.expect("a free slot"));
+    }
+    let (status, body) = raw_websocket_from(outside, addr).await.expect_err("every outside slot is taken");
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("--rpc-max-connections") && body.contains("--rpc-reserved-loopback-connections"), "{body}");
+    let (status, body) = post_health_from(outside, addr).await;
+    assert_eq!(status, 503, "{body}");
+    // The operator on the machine still gets in, over HTTP and WebSocket.
+    let (status, body) = post_health_from(LOOPBACK, local).await;
+    assert_eq!(status, 200, "{body}");
+    let mut ws = Ws::connect(local).await;
+    assert_eq!(ws.call("system_name", json!([])).await["result"], json!("Tracechain Node"));
+    assert!(server.open_connections() <= 24, "{} open", server.open_connections());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_that_send_no_request_or_fall_idle_are_closed() {
+    let (_node, server) = serve_with(|config| {
+        config.first_request_timeout = std::time::Duration::from_millis(300);
+        config.idle_timeout = std::time::Duration::from_millis(600);
+        config.ws_ping_interval = std::time::Duration::from_millis(100);
+    })
+    .await;
+    let addr = server.local_addr();
+    let bound = std::time::Duration::from_secs(20);
+    // Nothing sent at all.
+    let mut silent = connect_from(LOOPBACK, addr).await;
+    assert!(closed_within(&mut silent, bound).await, "a silent connection stays open");
+    // Headers trickled and never finished (slowloris).
+    let mut slow = connect_from(LOOPBACK, addr).await;
+    tokio::io::AsyncWriteExt::write_all(&mut slow, b"POST / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    assert!(closed_within(&mut slow, bound).await, "an unfinished request stays open");
+    // Served, then idle on keep-alive.
+    let mut kept = connect_from(LOOPBACK, addr).await;
+    let (status, body) = post_health_on(&mut kept, addr).await.expect("served");
+    assert_eq!(status, 200, "{body}");
+    assert!(closed_within(&mut kept, bound).await, "an idle keep-alive connection stays open");
+    assert!(eventually(|| server.open_connections() == 0).await, "{} open", server.open_connections());
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_websocket_is_closed_by_ping_and_a_live_one_keeps_its_subscription() {
+    let (node, server) = serve_with(|config| {
+        config.first_request_timeout = std::time::Duration::from_millis(300);
+        config.idle_timeout = std::time::Duration::from_millis(800);
+        config.ws_ping_interval = std::time::Duration::from_millis(100);
+    })
+    .await;
+    let addr = server.local_addr();
+    // A live client: it answers pings while it waits, well past the idle timeout.
+    let mut live = Ws::connect(addr).await;
+    let heads = live.subscribe("chain_subscribeNewHeads", json!([])).await;
+    live.notification(&heads).await;
+    // A dead one: upgraded, then never read again, so no ping is answered.
+    let mut dead = raw_websocket_from(LOOPBACK, addr).await.expect("upgraded");
+    assert!(eventually(|| server.open_connections() == 2).await, "{} open", server.open_connections());
+    // The live client waits for its next notification, answering pings all the while.
+    let waiting = tokio::spawn(async move {
+        let notification = live.notification(&heads).await;
+        (live, notification)
+    });
+    assert!(eventually(|| server.open_connections() == 1).await, "the dead WebSocket is still open");
+    assert!(closed_within(&mut dead, std::time::Duration::from_secs(20)).await);
+    // Well past the idle timeout, the live one is still open and keeps its subscription.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(server.open_connections(), 1);
+    node.produce_block();
+    let (mut live, (method, header)) = waiting.await.expect("the live client");
+    assert_eq!(method, "chain_newHead");
+    assert_eq!(header["number"], json!("0x1"), "{header}");
+    assert_eq!(live.call("system_name", json!([])).await["result"], json!("Tracechain Node"));
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_idle_websockets_no_longer_lock_out_json_rpc_at_the_default_limits() {
+    let (_node, server) = serve_with(|config| config.addr = "0.0.0.0:0".parse().unwrap()).await;
+    let port = server.local_addr().port();
+    let local = std::net::SocketAddr::new(LOOPBACK, port);
+    // From this machine: 32 (the per-IP share) and the 4 reserved slots, then 429.
+    let mut idle = Vec::new();
+    let mut refused = Vec::new();
+    for _ in 0..100 {
+        match raw_websocket_from(LOOPBACK, local).await {
+            Ok(socket) => idle.push(socket),
+            Err(refusal) => refused.push(refusal),
+        }
+    }
+    assert_eq!(idle.len(), 36);
+    assert!(refused.iter().all(|(status, body)| *status == 429 && body.contains("--rpc-max-connections-per-ip")));
+    // Another caller is served.
+    let (status, body) = post_health_from(OTHER_LOOPBACK, std::net::SocketAddr::new(OTHER_LOOPBACK, port)).await;
+    assert_eq!(status, 200, "{body}");
+    // From outside: one address gets its share only, and loopback callers are still served.
+    if let Some(outside) = outward_ip() {
+        let addr = std::net::SocketAddr::new(outside, port);
+        let mut accepted = 0;
+        for _ in 0..100 {
+            if let Ok(socket) = raw_websocket_from(outside, addr).await {
+                idle.push(socket);
+                accepted += 1;
+            }
+        }
+        assert_eq!(accepted, 32);
+        let (status, body) = post_health_from(OTHER_LOOPBACK, std::net::SocketAddr::new(OTHER_LOOPBACK, port)).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    server.stop().await;
 }

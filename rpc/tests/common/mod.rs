@@ -587,3 +587,143 @@ impl Ws {
         }
     }
 }
+
+/// This machine's address on its outward interface (not loopback), if it has one: what the
+/// connection tests use to call as an outside caller would.
+pub fn outward_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    // No packet is sent: connecting a UDP socket only picks the route.
+    socket.connect("192.0.2.1:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+/// A TCP connection to `addr` from `source` (any port).
+pub async fn connect_from(source: std::net::IpAddr, addr: SocketAddr) -> TcpStream {
+    let socket = match source {
+        std::net::IpAddr::V4(_) => tokio::net::TcpSocket::new_v4(),
+        std::net::IpAddr::V6(_) => tokio::net::TcpSocket::new_v6(),
+    }
+    .expect("socket");
+    socket.bind(SocketAddr::new(source, 0)).expect("bind the source address");
+    tokio::time::timeout(TIMEOUT, socket.connect(addr)).await.expect("connect in time").expect("connect")
+}
+
+/// Reads an HTTP response head (and, for a response with a `Content-Length`, its body) from
+/// `stream`; returns the status and body. `None` when the connection closes first.
+pub async fn read_response(stream: &mut TcpStream) -> Option<(u16, String)> {
+    use tokio::io::AsyncReadExt;
+    let mut response = Vec::new();
+    tokio::time::timeout(TIMEOUT, async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&response).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let declared = head
+                    .lines()
+                    .find_map(|line| {
+                        line.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().to_string())
+                    })
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0);
+                if body.len() >= declared {
+                    let status = head.split_whitespace().nth(1).and_then(|code| code.parse().ok()).expect("a status");
+                    return Some((status, body.to_string()));
+                }
+            }
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return None,
+                Ok(read) => response.extend_from_slice(&buffer[..read]),
+            }
+        }
+    })
+    .await
+    .expect("an HTTP response or a close in time")
+}
+
+/// POSTs `system_health` on `stream` (kept alive); returns the status and body, `None` when the
+/// server closed the connection instead.
+pub async fn post_health_on(stream: &mut TcpStream, addr: SocketAddr) -> Option<(u16, String)> {
+    use tokio::io::AsyncWriteExt;
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"system_health"}"#;
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    // A write to a closed connection may fail; the read then says so.
+    let _ = stream.write_all(request.as_bytes()).await;
+    read_response(stream).await
+}
+
+/// POSTs `system_health` from `source` on a new connection; returns the status and body.
+pub async fn post_health_from(source: std::net::IpAddr, addr: SocketAddr) -> (u16, String) {
+    let mut stream = connect_from(source, addr).await;
+    post_health_on(&mut stream, addr).await.expect("an HTTP answer")
+}
+
+/// Opens a WebSocket from `source` by hand and then leaves it alone: nothing sent, nothing read
+/// (so no ping is answered). Returns the socket, or the refusal's status and body.
+pub async fn raw_websocket_from(source: std::net::IpAddr, addr: SocketAddr) -> Result<TcpStream, (u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = connect_from(source, addr).await;
+    let request = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \
+         dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.expect("send the upgrade");
+    // Read the head byte by byte, so that nothing after it (a ping) is consumed.
+    let mut head = Vec::new();
+    let status = tokio::time::timeout(TIMEOUT, async {
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if stream.read(&mut byte).await.expect("read the answer") == 0 {
+                break;
+            }
+            head.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&head).into_owned();
+        text.split_whitespace().nth(1).and_then(|code| code.parse::<u16>().ok()).expect("a status")
+    })
+    .await
+    .expect("an answer to the upgrade in time");
+    if status == 101 {
+        return Ok(stream);
+    }
+    let text = String::from_utf8_lossy(&head).into_owned();
+    let length = text
+        .lines()
+        .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().to_string()))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    let _ = tokio::time::timeout(TIMEOUT, stream.read_exact(&mut body)).await;
+    Err((status, String::from_utf8_lossy(&body).into_owned()))
+}
+
+/// Whether the server closes `stream` within `within` (reading and dropping what it sends).
+pub async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    tokio::time::timeout(within, async {
+        let mut buffer = [0u8; 1024];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+/// Waits, up to the tests' bound, until `condition` holds; returns whether it did.
+pub async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    while tokio::time::Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    condition()
+}
