@@ -42,7 +42,7 @@ fn one_core_sr25519(signatures: u32) -> (u128, u128) {
 
 fn main() {
     let full = std::env::args().any(|arg| arg == "--bench");
-    let (items, rounds, signatures) = if full { (1_000, 5, 20_000) } else { (50, 1, 500) };
+    let (items, rounds, signatures) = if full { (800, 5, 20_000) } else { (50, 1, 500) };
     let spec = ChainSpec::development().expect("development spec");
     let workload = supply_chain_workload(&spec, items, 1_700_000_000_000).expect("workload");
     let extrinsics = workload.load_extrinsics() as u128;
