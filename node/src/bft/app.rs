@@ -114,7 +114,7 @@ pub(crate) struct BftApp {
     /// The verdict on each block re-executed for the current height.
     verdicts: BTreeMap<BlockId, Validity>,
     /// Signed proposals for the next height, checked once it starts.
-    future: Vec<AssembledProposal>,
+    future: Vec<(AssembledProposal, Header)>,
     /// The value this node built per round of the current height.
     own: BTreeMap<u32, BlockId>,
     /// Where blocks this node built arrive, while [`Self::run`] runs.
@@ -186,7 +186,7 @@ impl BftApp {
             self.signed.clear();
             self.verdicts.clear();
             self.own.clear();
-            self.future.retain(|proposal| proposal.init.height >= height);
+            self.future.retain(|(proposal, _)| proposal.init.height >= height);
             self.set = self.validator_set(height).ok();
         }
     }
@@ -226,12 +226,12 @@ impl BftApp {
                 let pending: Vec<_> = {
                     let (ready, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.future)
                         .into_iter()
-                        .partition(|proposal| proposal.init.height == height);
+                        .partition(|(proposal, _)| proposal.init.height == height);
                     self.future = later;
                     ready
                 };
-                for proposal in pending {
-                    if let Some(value) = self.check_proposal(proposal).await? {
+                for (proposal, header) in pending {
+                    if let Some(value) = self.check_proposal(proposal, header).await? {
                         self.proposed_values.push(value);
                     }
                 }
@@ -432,15 +432,15 @@ impl BftApp {
         let Some(header) = self.signed_header(&proposal) else { return Ok(None) };
         if proposal.init.height > self.height {
             let proposer = proposal.init.proposer;
-            let waiting = self.future.iter().filter(|other| other.init.proposer == proposer).count();
+            let waiting = self.future.iter().filter(|(other, _)| other.init.proposer == proposer).count();
             if waiting < MAX_FUTURE_PER_PROPOSER {
-                self.future.push(proposal);
+                self.future.push((proposal, header));
             } else {
                 tracing::debug!(target: "consensus", "Dropped a proposal for #{} by {proposer}: it has {waiting} waiting", header.number);
             }
             return Ok(None);
         }
-        let value = self.check_proposal(proposal).await?;
+        let value = self.check_proposal(proposal, header).await?;
         if let Some(value) = &value {
             self.proposed_values.push(value.clone());
         }
@@ -478,11 +478,13 @@ impl BftApp {
         Some(header)
     }
 
-    /// Checks a complete, signed proposal of the current height (the rules of the module docs)
-    /// and re-executes its block once. `Err` only when this node cannot check it.
+    /// Checks a complete proposal of the current height whose `header` [`Self::signed_header`]
+    /// already verified (the rules of the module docs) and re-executes its block once. `Err`
+    /// only when this node cannot check it.
     async fn check_proposal(
         &mut self,
         proposal: AssembledProposal,
+        header: Header,
     ) -> Result<Option<ProposedValue<TracechainContext>>, BftError> {
         let init = proposal.init.clone();
         if let Err(reason) = admit_init(&init, self.height, self.round, self.set.as_ref()) {
@@ -492,7 +494,6 @@ impl BftApp {
         if init.height != self.height {
             return Ok(None);
         }
-        let Some(header) = self.signed_header(&proposal) else { return Ok(None) };
         let hash = header.hash();
         let round = init.round.as_u32().unwrap_or(0);
         match self.signed.get(&(round, init.proposer)) {
