@@ -8,8 +8,9 @@
 #   ./scripts/devnet.sh stop N | start N   # stop or restart one node (crash tests by hand)
 #   ./scripts/devnet.sh down               # stop every node (data stays in $DEVNET_DIR)
 #
-# Node i listens for peers on 30333+i, JSON-RPC on 9944+i, metrics on 9615+i. The network's
-# directory is $DEVNET_DIR (default /tmp/tracechain-devnet); `up` starts from a clean one.
+# Node i listens for peers on 30333+i, JSON-RPC on 9944+i, consumer pages on 8080+i, metrics on
+# 9615+i. The network's directory is $DEVNET_DIR (default /tmp/tracechain-devnet); `up` starts
+# from a clean one. $DEVNET_NODE_ARGS are added to every node's command line.
 # The nodes run the debug build unless TRACECHAIN_PROFILE=release; TRACECHAIN_BIN=path runs that
 # binary instead, without building.
 set -euo pipefail
@@ -34,7 +35,9 @@ node_args() {
   local i=$1
   local args=(--chain "$DIR/spec.json" --base-path "$DIR/node$i" --name "node-$i"
     --node-key-file "$DIR/node$i/node.key" --listen-ip 127.0.0.1 --port $((30333 + i))
-    --rpc-port $((9944 + i)) --prometheus-port $((9615 + i)))
+    --rpc-port $((9944 + i)) --pages-addr "127.0.0.1:$((8080 + i))" --prometheus-port $((9615 + i)))
+  # shellcheck disable=SC2206
+  args+=(${DEVNET_NODE_ARGS:-})
   if [ "$i" -lt "$VALIDATORS" ]; then
     args+=(--validator --key-file "$DIR/keys/validator-$i.key")
   fi
@@ -90,7 +93,7 @@ PY
     echo "devnet: $count nodes in $DIR"
     for i in $(seq 0 $((count - 1))); do
       role=validator; [ "$i" -ge "$VALIDATORS" ] && role="full node"
-      echo "  node $i ($role): RPC http://127.0.0.1:$((9944 + i))  ws://127.0.0.1:$((9944 + i))  p2p ${bootnodes[$i]}"
+      echo "  node $i ($role): RPC http://127.0.0.1:$((9944 + i))  ws://127.0.0.1:$((9944 + i))  pages http://127.0.0.1:$((8080 + i))  p2p ${bootnodes[$i]}"
     done
     ;;
   down)
@@ -120,7 +123,7 @@ PY
     fi
     ;;
   *)
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
     exit 1
     ;;
 esac

@@ -5,8 +5,9 @@ set -euo pipefail
 
 # Debian packages: a C toolchain for crates that build C (RocksDB needs clang and libclang), and
 # Chromium for the consumer page's end-to-end test (run headless), iproute2 for the network-fault
-# tests (`ip netns`, run as root). Node.js: below.
-packages=(build-essential pkg-config clang libclang-dev curl ca-certificates git chromium iproute2)
+# tests (`ip netns`, run as root), wrk for the page-flood benchmark (scripts/page-flood-bench.sh).
+# Node.js: below.
+packages=(build-essential pkg-config clang libclang-dev curl ca-certificates git chromium iproute2 wrk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

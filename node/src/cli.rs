@@ -109,6 +109,40 @@ pub struct RunArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub rpc_ws_ping_interval_secs: u64,
 
+    /// Serve the consumer pages (the GS1 Digital Link paths printed QR codes open) on this
+    /// address, e.g. 0.0.0.0:8080 behind the resolver domain, and no longer on the JSON-RPC port:
+    /// the pages listener serves pages only, so a public domain never reaches JSON-RPC.
+    #[arg(long, value_name = "IP:PORT")]
+    pub pages_addr: Option<std::net::SocketAddr>,
+
+    /// Threads that render consumer pages (never the ones that build and check blocks).
+    #[arg(long, value_name = "COUNT", default_value_t = 2)]
+    pub pages_workers: usize,
+
+    /// Page requests that may wait for a worker; one more is answered 503 at once.
+    #[arg(long, value_name = "COUNT", default_value_t = 64)]
+    pub pages_queue: usize,
+
+    /// Page answers kept per finalized block.
+    #[arg(long, value_name = "COUNT", default_value_t = 256)]
+    pub pages_cache_entries: usize,
+
+    /// Page requests per second one address may make, sustained (beyond it 429).
+    #[arg(long, value_name = "COUNT", default_value_t = 10)]
+    pub pages_rate_per_ip: u32,
+
+    /// Page requests one address may make in a burst.
+    #[arg(long, value_name = "COUNT", default_value_t = 30)]
+    pub pages_burst_per_ip: u32,
+
+    /// Most connections open at once on --pages-addr.
+    #[arg(long, value_name = "COUNT", default_value_t = 1_024)]
+    pub pages_max_connections: u32,
+
+    /// Most connections open at once on --pages-addr from one IPv4 address or IPv6 /64.
+    #[arg(long, value_name = "COUNT", default_value_t = 32)]
+    pub pages_max_connections_per_ip: u32,
+
     /// Prometheus metrics port; metrics are served on 127.0.0.1 unless --prometheus-external.
     #[arg(long, default_value_t = 9615)]
     pub prometheus_port: u16,

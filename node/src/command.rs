@@ -176,6 +176,16 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         let node = Arc::new(Node::new(chain, Pool::new(PoolLimits::default()), args.name.clone(), metrics.clone()));
 
         let host = if args.rpc_external { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V4(Ipv4Addr::LOCALHOST) };
+        let consumer_pages: Arc<dyn tracechain_rpc::pages::HttpPages> =
+            Arc::new(crate::consumer_page::ConsumerPages::new(node.clone()));
+        let page_limits = tracechain_rpc::pages::PageLimits {
+            workers: args.pages_workers,
+            queue: args.pages_queue,
+            cache_entries: args.pages_cache_entries,
+            per_ip_per_second: args.pages_rate_per_ip,
+            per_ip_burst: args.pages_burst_per_ip,
+            ..Default::default()
+        };
         let rpc_config = tracechain_rpc::RpcConfig {
             addr: SocketAddr::new(host, args.rpc_port),
             cors: args.rpc_cors.as_deref().map(tracechain_rpc::AllowedOrigins::parse).unwrap_or_default(),
@@ -193,13 +203,34 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
                 subscribed_keys_per_connection: args.rpc_max_subscribed_keys_per_connection,
             },
             call_observer: Some(tracechain_rpc::Shared(Arc::new(metrics.clone()))),
-            pages: Some(tracechain_rpc::Shared(Arc::new(crate::consumer_page::ConsumerPages::new(
-                node.clone(),
-            )))),
+            // With a pages listener of their own, pages are served there only.
+            pages: args.pages_addr.is_none().then(|| tracechain_rpc::Shared(consumer_pages.clone())),
+            page_limits: page_limits.clone(),
             ..Default::default()
         };
         let rpc = tracechain_rpc::start(rpc_config, node.clone()).await.map_err(|error| CommandError::Rpc(error.to_string()))?;
         tracing::info!(target: "node", "JSON-RPC (HTTP and WebSocket) on {}", rpc.local_addr());
+        let pages = match args.pages_addr {
+            Some(addr) => {
+                let config = tracechain_rpc::pages_listener::PagesListenerConfig {
+                    addr,
+                    limits: page_limits,
+                    connections: tracechain_rpc::ConnectionLimits {
+                        max_connections: args.pages_max_connections,
+                        max_per_ip: args.pages_max_connections_per_ip,
+                        loopback_reserved: 0,
+                    },
+                    first_request_timeout: Duration::from_secs(args.rpc_first_request_timeout_secs),
+                    idle_timeout: Duration::from_secs(args.rpc_idle_timeout_secs),
+                };
+                let pages = tracechain_rpc::pages_listener::start(config, consumer_pages)
+                    .await
+                    .map_err(|error| CommandError::Rpc(error.to_string()))?;
+                tracing::info!(target: "node", "Consumer pages (and nothing else) on http://{}", pages.local_addr());
+                Some(pages)
+            }
+            None => None,
+        };
 
         let _metrics_task = if args.no_prometheus {
             None
@@ -271,6 +302,9 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         }
         let _ = informant.await;
         rpc.stop().await;
+        if let Some(pages) = pages {
+            pages.stop().await;
+        }
         outcome
     })
 }

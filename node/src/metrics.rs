@@ -150,14 +150,22 @@ impl Metrics {
         text
     }
 
-    /// Serves `GET /metrics` on `addr` until the task is dropped.
+    /// Serves `GET /metrics` on `addr` until the task is dropped. A failed accept (out of
+    /// descriptors, say) is retried after a pause, never the end of the listener; at most
+    /// [`MAX_METRICS_CONNECTIONS`] scrapes are answered at once, and one that sends nothing in
+    /// 5 s is closed.
     pub async fn serve(self, addr: SocketAddr) -> std::io::Result<tokio::task::JoinHandle<()>> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         tracing::info!(target: "node", "Prometheus metrics on http://{}/metrics", listener.local_addr()?);
+        let scrapes = Arc::new(tokio::sync::Semaphore::new(MAX_METRICS_CONNECTIONS));
         Ok(tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
+            loop {
+                let (mut stream, _) = tracechain_rpc::listener::accept_with_backoff(&listener, "metrics").await;
+                // Beyond the bound the connection is closed unanswered: a scraper retries.
+                let Ok(permit) = Arc::clone(&scrapes).try_acquire_owned() else { continue };
                 let metrics = self.clone();
                 tokio::spawn(async move {
+                    let _permit = permit;
                     let mut request = [0u8; 1024];
                     let Ok(Ok(read)) = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut request)).await
                     else {
@@ -179,6 +187,9 @@ impl Metrics {
         }))
     }
 }
+
+/// Scrapes answered at once by the metrics listener.
+pub const MAX_METRICS_CONNECTIONS: usize = 16;
 
 impl tracechain_rpc::call_metrics::CallObserver for Metrics {
     fn on_call(&self, method: &str, failed: bool) {

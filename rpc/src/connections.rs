@@ -70,22 +70,56 @@ pub struct ConnectionLimits {
     pub loopback_reserved: u32,
 }
 
+/// The listener a [`Connections`] counts for, and the flags that set its limits, for the
+/// refusals to name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LimitFlags {
+    /// What the connections are for, e.g. "JSON-RPC".
+    pub listener: &'static str,
+    /// The flag of [`ConnectionLimits::max_connections`].
+    pub max_connections: &'static str,
+    /// The flag of [`ConnectionLimits::max_per_ip`].
+    pub max_per_ip: &'static str,
+    /// The flag of [`ConnectionLimits::loopback_reserved`].
+    pub loopback_reserved: &'static str,
+}
+
+/// The JSON-RPC listener's flags.
+pub const RPC_FLAGS: LimitFlags = LimitFlags {
+    listener: "JSON-RPC",
+    max_connections: "--rpc-max-connections",
+    max_per_ip: "--rpc-max-connections-per-ip",
+    loopback_reserved: "--rpc-reserved-loopback-connections",
+};
+
+/// The pages listener's flags.
+pub const PAGES_FLAGS: LimitFlags = LimitFlags {
+    listener: "page",
+    max_connections: "--pages-max-connections",
+    max_per_ip: "--pages-max-connections-per-ip",
+    loopback_reserved: "(none)",
+};
+
 /// Why a connection was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Refusal {
     /// Every slot open to this caller is taken.
     Full {
-        /// `--rpc-max-connections`.
+        /// The connection limit.
         max: u32,
-        /// `--rpc-reserved-loopback-connections`.
+        /// Of those, the slots kept for loopback.
         reserved: u32,
+        /// The listener's flags.
+        flags: LimitFlags,
     },
     /// This caller's address holds its share.
     PerIp {
         /// The caller's address.
         ip: IpAddr,
-        /// `--rpc-max-connections-per-ip`.
+        /// The per-IP limit.
         max: u32,
+        /// The listener's flags.
+        flags: LimitFlags,
     },
 }
 
@@ -101,13 +135,14 @@ impl Refusal {
     /// The refusal's body: which limit was reached.
     pub fn message(&self) -> String {
         match self {
-            Self::Full { max, reserved } => format!(
-                "too many JSON-RPC connections: all {max} are open (--rpc-max-connections; {reserved} of them kept for \
-                 callers on the node's machine, --rpc-reserved-loopback-connections); try again later"
+            Self::Full { max, reserved, flags } => format!(
+                "too many {} connections: all {max} are open ({}; {reserved} of them kept for callers on the node's \
+                 machine, {}); try again later",
+                flags.listener, flags.max_connections, flags.loopback_reserved
             ),
-            Self::PerIp { ip, max } => format!(
-                "too many JSON-RPC connections from {ip}: {max} are open (--rpc-max-connections-per-ip); close one or \
-                 try again later"
+            Self::PerIp { ip, max, flags } => format!(
+                "too many {} connections from {ip}: {max} are open ({}); close one or try again later",
+                flags.listener, flags.max_per_ip
             ),
         }
     }
@@ -142,6 +177,7 @@ struct Counts {
 #[derive(Debug)]
 pub(crate) struct Connections {
     limits: ConnectionLimits,
+    flags: LimitFlags,
     counts: Mutex<Counts>,
     lingering: Arc<Semaphore>,
 }
@@ -158,9 +194,10 @@ fn ip_key(ip: IpAddr) -> IpAddr {
 }
 
 impl Connections {
-    pub(crate) fn new(limits: ConnectionLimits) -> Arc<Self> {
+    pub(crate) fn new(limits: ConnectionLimits, flags: LimitFlags) -> Arc<Self> {
         Arc::new(Self {
             limits,
+            flags,
             counts: Mutex::new(Counts::default()),
             lingering: Arc::new(Semaphore::new(MAX_LINGERING_REFUSALS)),
         })
@@ -183,9 +220,9 @@ impl Connections {
             return Ok(Admitted { connections: Arc::clone(self), key, reserved: true });
         }
         if from_ip >= limits.max_per_ip {
-            Err(Refusal::PerIp { ip: key, max: limits.max_per_ip })
+            Err(Refusal::PerIp { ip: key, max: limits.max_per_ip, flags: self.flags })
         } else {
-            Err(Refusal::Full { max: limits.max_connections, reserved: limits.loopback_reserved })
+            Err(Refusal::Full { max: limits.max_connections, reserved: limits.loopback_reserved, flags: self.flags })
         }
     }
 
@@ -409,7 +446,7 @@ mod tests {
     use super::*;
 
     fn limits(max_connections: u32, max_per_ip: u32, loopback_reserved: u32) -> Arc<Connections> {
-        Connections::new(ConnectionLimits { max_connections, max_per_ip, loopback_reserved })
+        Connections::new(ConnectionLimits { max_connections, max_per_ip, loopback_reserved }, RPC_FLAGS)
     }
 
     #[test]
@@ -420,12 +457,12 @@ mod tests {
         let local: IpAddr = "127.0.0.1".parse().unwrap();
         let a = connections.admit(outside).unwrap();
         let _b = connections.admit(outside).unwrap();
-        assert_eq!(connections.admit(outside).unwrap_err(), Refusal::PerIp { ip: outside, max: 2 });
+        assert_eq!(connections.admit(outside).unwrap_err(), Refusal::PerIp { ip: outside, max: 2, flags: RPC_FLAGS });
         let _c = connections.admit(other).unwrap();
         let _d = connections.admit(other).unwrap();
         let third: IpAddr = "203.0.113.1".parse().unwrap();
         // 4 regular slots taken: outside callers are refused, loopback gets the reserve.
-        assert_eq!(connections.admit(third).unwrap_err(), Refusal::Full { max: 6, reserved: 2 });
+        assert_eq!(connections.admit(third).unwrap_err(), Refusal::Full { max: 6, reserved: 2, flags: RPC_FLAGS });
         let _l1 = connections.admit(local).unwrap();
         let _l2 = connections.admit(local).unwrap();
         assert!(matches!(connections.admit(local), Err(Refusal::Full { .. })));
@@ -441,7 +478,7 @@ mod tests {
         let local: IpAddr = "::1".parse().unwrap();
         let _first = connections.admit(local).unwrap();
         let _reserved = connections.admit(local).unwrap();
-        assert_eq!(connections.admit(local).unwrap_err(), Refusal::PerIp { ip: local, max: 1 });
+        assert_eq!(connections.admit(local).unwrap_err(), Refusal::PerIp { ip: local, max: 1, flags: RPC_FLAGS });
     }
 
     #[test]
@@ -456,10 +493,10 @@ mod tests {
 
     #[test]
     fn refusals_name_their_flag() {
-        let full = Refusal::Full { max: 100, reserved: 4 };
+        let full = Refusal::Full { max: 100, reserved: 4, flags: RPC_FLAGS };
         assert_eq!(full.status(), 503);
         assert!(full.message().contains("--rpc-max-connections"));
-        let per_ip = Refusal::PerIp { ip: "192.0.2.1".parse().unwrap(), max: 32 };
+        let per_ip = Refusal::PerIp { ip: "192.0.2.1".parse().unwrap(), max: 32, flags: RPC_FLAGS };
         assert_eq!(per_ip.status(), 429);
         assert!(per_ip.message().contains("--rpc-max-connections-per-ip"));
         let response = String::from_utf8(per_ip.http_response()).unwrap();

@@ -33,15 +33,17 @@ use crate::client::{ClientError, SubmitError};
 #[derive(Debug, thiserror::Error)]
 pub enum RpcError {
     /// The listening socket could not be bound.
-    #[error("cannot listen for JSON-RPC on {addr}: {source}")]
+    #[error("cannot listen for {listener} on {addr}: {source}")]
     Bind {
+        /// Which listener: "JSON-RPC" or "pages".
+        listener: &'static str,
         /// The address asked for.
         addr: SocketAddr,
         /// The operating system's reason.
         source: std::io::Error,
     },
     /// The bound socket's address could not be read back.
-    #[error("cannot read the JSON-RPC listener's address: {0}")]
+    #[error("cannot read the listener's address: {0}")]
     LocalAddr(std::io::Error),
     /// A limit in the configuration cannot work.
     #[error("invalid RPC configuration: {0}")]

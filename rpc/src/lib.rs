@@ -54,8 +54,10 @@ pub mod connection_slots;
 pub mod connections;
 pub mod error;
 pub mod json;
+pub mod listener;
 pub mod origin_host;
 pub mod pages;
+pub mod pages_listener;
 pub mod proof;
 pub mod state;
 pub mod storage_query;
@@ -85,8 +87,6 @@ pub use error::RpcError;
 pub use origin_host::{AllowedHosts, AllowedOrigins};
 pub use unsafe_methods::RpcMethods;
 
-/// How long the accept loop waits after a failed accept before trying again.
-const ACCEPT_ERROR_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
 /// One mebibyte.
 const MIB: u32 = 1024 * 1024;
 /// How much larger than the largest request a response limit must be: a response echoes the
@@ -280,6 +280,9 @@ impl RpcConfig {
                 self.ws_ping_interval, self.idle_timeout
             )));
         }
+        if self.pages.is_some() {
+            self.page_limits.validate()?;
+        }
         let limits = &self.new_api;
         if limits.follows_per_connection < 2
             || limits.operations_per_follow < 16
@@ -306,13 +309,14 @@ impl RpcConfig {
     }
 }
 
-/// A running server.
+/// A running listener: the JSON-RPC server ([`start`]) or the pages listener
+/// ([`pages_listener::start`]).
 #[derive(Debug)]
 #[must_use = "the server stops when its handle is dropped"]
 pub struct RpcHandle {
-    local_addr: SocketAddr,
-    handle: ServerHandle,
-    connections: Arc<connections::Connections>,
+    pub(crate) local_addr: SocketAddr,
+    pub(crate) handle: ServerHandle,
+    pub(crate) connections: Arc<connections::Connections>,
 }
 
 impl RpcHandle {
@@ -388,67 +392,29 @@ pub async fn start(config: RpcConfig, client: Arc<dyn NodeClient>) -> Result<Rpc
         .set_http_middleware(http_middleware)
         .set_rpc_middleware(rpc_middleware)
         .to_service_builder();
-    let listener =
-        TcpListener::bind(config.addr).await.map_err(|source| RpcError::Bind { addr: config.addr, source })?;
+    let listener = TcpListener::bind(config.addr).await.map_err(|source| RpcError::Bind {
+        listener: "JSON-RPC",
+        addr: config.addr,
+        source,
+    })?;
     let local_addr = listener.local_addr().map_err(RpcError::LocalAddr)?;
     let (stop_handle, handle) = jsonrpsee::server::stop_channel();
     let methods: jsonrpsee::Methods = module.into();
-    let connections = connections::Connections::new(ConnectionLimits {
-        max_connections: config.max_connections,
-        max_per_ip: config.max_connections_per_ip,
-        loopback_reserved: config.reserved_loopback_connections,
-    });
-    let counted = Arc::clone(&connections);
-    let (first_request, idle) = (config.first_request_timeout, config.idle_timeout);
+    let connections = connections::Connections::new(
+        ConnectionLimits {
+            max_connections: config.max_connections,
+            max_per_ip: config.max_connections_per_ip,
+            loopback_reserved: config.reserved_loopback_connections,
+        },
+        connections::RPC_FLAGS,
+    );
+    let timeouts = listener::Timeouts { first_request: config.first_request_timeout, idle: config.idle_timeout };
     // Our own accept loop, so that each request carries its connection's peer address
     // (jsonrpsee's own loop does not pass it on), and so that every TCP connection is counted
     // and timed from its accept.
-    tokio::spawn(async move {
-        let connections = counted;
-        loop {
-            let (socket, caller) = tokio::select! {
-                accepted = listener.accept() => match accepted {
-                    Ok(accepted) => accepted,
-                    Err(error) => {
-                        // Out of descriptors (shared with the database) or a transient network
-                        // error: back off instead of spinning on the same failure.
-                        tracing::warn!(target: "rpc", "accepting a JSON-RPC connection failed: {error}");
-                        tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
-                        continue;
-                    }
-                },
-                _ = stop_handle.clone().shutdown() => break,
-            };
-            let slot = match connections.admit(caller.ip()) {
-                Ok(slot) => slot,
-                Err(refusal) => {
-                    tracing::debug!(target: "rpc", "refused a JSON-RPC connection from {caller}: {}", refusal.message());
-                    connections.refuse(socket, &refusal);
-                    continue;
-                }
-            };
-            let activity = connections::Activity::new();
-            let io = connections::Counted::new(socket, slot, Arc::clone(&activity));
-            let connection_stop = stop_handle.clone();
-            let service_builder = service_builder.clone();
-            let methods = methods.clone();
-            let requests = Arc::clone(&activity);
-            let service = tower::service_fn(move |mut request: http::Request<_>| {
-                request.extensions_mut().insert(CallerAddr(caller));
-                let mut service = service_builder.clone().build(methods.clone(), connection_stop.clone());
-                let requests = Arc::clone(&requests);
-                requests.begin();
-                async move {
-                    let response: Result<_, Box<dyn std::error::Error + Send + Sync + 'static>> =
-                        tower::Service::call(&mut service, request).await;
-                    requests.end();
-                    response
-                }
-            });
-            let stopped = stop_handle.clone().shutdown();
-            // A connection's end (its error included) needs no handling: the client is gone.
-            tokio::spawn(connections::serve(io, activity, service, stopped, first_request, idle));
-        }
+    let connection_stop = stop_handle.clone();
+    listener::spawn_accept_loop(listener, Arc::clone(&connections), stop_handle, timeouts, "JSON-RPC", move || {
+        service_builder.clone().build(methods.clone(), connection_stop.clone())
     });
     tracing::debug!(target: "rpc", "JSON-RPC server listening on {local_addr}");
     Ok(RpcHandle { local_addr, handle, connections })

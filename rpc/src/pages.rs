@@ -64,6 +64,20 @@ impl Default for PageLimits {
     }
 }
 
+impl PageLimits {
+    /// Checks that the page service can work within these bounds.
+    pub fn validate(&self) -> Result<(), crate::RpcError> {
+        if self.workers == 0 || self.per_ip_burst == 0 || self.per_ip_per_second == 0 || self.tracked_ips == 0 {
+            return Err(crate::RpcError::Config(
+                "the page service needs at least 1 worker, a per-IP rate and burst of at least 1, and at least 1 \
+                 tracked address"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A page's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageResponse {

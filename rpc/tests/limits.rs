@@ -304,7 +304,6 @@ async fn unsafe_methods_follow_rpc_methods_whoever_calls() {
     assert!(removal_served("0.0.0.0:0", Unsafe).await);
 }
 
-const LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 const OTHER_LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::new(127, 0, 0, 2));
 const LONG: std::time::Duration = std::time::Duration::from_secs(120);
 

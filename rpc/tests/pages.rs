@@ -122,3 +122,54 @@ async fn slow_pages_wait_in_a_bounded_queue_and_the_rest_are_refused_at_once() {
     assert!(statuses.contains(&503), "a full queue refuses at once: {statuses:?}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_listener_serves_pages_only_within_its_own_connection_limits() {
+    use tracechain_rpc::pages_listener::{self, PagesListenerConfig};
+    let counting = pages(Duration::ZERO);
+    let config = PagesListenerConfig {
+        connections: tracechain_rpc::ConnectionLimits { max_connections: 8, max_per_ip: 2, loopback_reserved: 0 },
+        ..PagesListenerConfig::default()
+    };
+    let listener = pages_listener::start(config, counting.clone()).await.expect("pages listener");
+    let base = listener.http_url();
+    let names = &["content-security-policy", "x-frame-options"];
+    let (status, headers, body) = get(format!("{base}/p/item"), names).await;
+    assert_eq!((status, body.as_str()), (200, "/p/item"));
+    assert_eq!(headers[0].as_deref(), Some(CONTENT_SECURITY_POLICY));
+    // No JSON-RPC here: a call, a WebSocket upgrade and `/` are 404 with the same headers.
+    let call = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "author_removeExtrinsic", "params": [[]]});
+    let posted = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || match ureq::post(&base).timeout(Duration::from_secs(10)).send_json(call) {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => {
+                (response.status(), response.header("x-frame-options").map(str::to_string))
+            }
+            Err(error) => panic!("POST: {error}"),
+        }
+    })
+    .await
+    .unwrap();
+    assert_eq!(posted, (404, Some("DENY".to_string())));
+    assert!(raw_websocket_from(LOOPBACK, listener.local_addr()).await.is_err(), "a WebSocket was upgraded");
+    let (status, _, body) = get(format!("{base}/"), &[]).await;
+    assert_eq!(status, 404, "{body}");
+    // Its own per-IP limit, naming its own flag.
+    let _held: Vec<_> = hold_connections(listener.local_addr(), 2).await;
+    // A fresh connection (a pooled one of the calls above would hold a slot already).
+    let (status, body) = raw_websocket_from(LOOPBACK, listener.local_addr()).await.expect_err("over the limit");
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("--pages-max-connections-per-ip"), "{body}");
+    listener.stop().await;
+}
+
+/// `count` open connections to `addr`, each having sent nothing.
+async fn hold_connections(addr: std::net::SocketAddr, count: usize) -> Vec<tokio::net::TcpStream> {
+    let mut held = Vec::new();
+    for _ in 0..count {
+        held.push(connect_from(LOOPBACK, addr).await);
+    }
+    // Let the accept loop take them before the next caller arrives.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    held
+}

@@ -598,6 +598,9 @@ pub fn outward_ip() -> Option<std::net::IpAddr> {
     (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
 }
 
+/// This machine's address.
+pub const LOOPBACK: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
 /// A TCP connection to `addr` from `source` (any port).
 pub async fn connect_from(source: std::net::IpAddr, addr: SocketAddr) -> TcpStream {
     let socket = match source {
