@@ -579,6 +579,10 @@ pub enum Error {
     #[codec(index = 23)]
     #[error("the issuer has {MAX_OPEN_PER_SENDER} open proposals to this receiver")]
     ReceiverInboxFull,
+    /// The reason has a control or bidirectional-formatting character.
+    #[codec(index = 24)]
+    #[error("a reason has no control or bidirectional-formatting characters")]
+    ReasonHasControlCharacter,
 }
 
 impl PalletError for Error {
@@ -923,8 +927,12 @@ fn reject<E: From<Event>>(
     if proposal.status != ProposalStatus::Open {
         return Err(Error::ProposalNotOpen.into());
     }
-    if reason.is_empty() || reason.len() > MAX_REASON_LEN || std::str::from_utf8(&reason).is_err() {
-        return Err(Error::InvalidReason.into());
+    match tracechain_support::text::check_text(&reason, MAX_REASON_LEN) {
+        Ok(_) => {}
+        Err(tracechain_support::text::TextError::ControlCharacter) => {
+            return Err(Error::ReasonHasControlCharacter.into())
+        }
+        Err(_) => return Err(Error::InvalidReason.into()),
     }
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let closure = Closure { by: org, agent, location: None, reason: Some(reason.clone()), at: block, time };

@@ -372,6 +372,10 @@ fn only_the_receiver_accepts_or_rejects_and_only_the_issuer_cancels() {
     assert_eq!(call(&mut ctx, CARRIER, too_long), Err(Error::InvalidReason.into()));
     let not_utf8 = Call::reject { proposal: id, reason: vec![0xff, 0xfe] };
     assert_eq!(call(&mut ctx, CARRIER, not_utf8), Err(Error::InvalidReason.into()));
+    for hidden in ["no space\u{202e}", "no\u{1}space", "no\nspace"] {
+        assert_eq!(call(&mut ctx, CARRIER, reject(id, hidden)), Err(Error::ReasonHasControlCharacter.into()));
+    }
+    assert_eq!(proposal(&ctx, id).unwrap().status, ProposalStatus::Open);
     call(&mut ctx, CARRIER, reject(id, "no reefer space")).unwrap();
     let rejected = proposal(&ctx, id).unwrap();
     assert_eq!(rejected.status, ProposalStatus::Rejected);

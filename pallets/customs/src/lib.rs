@@ -717,6 +717,10 @@ pub enum Error {
     #[codec(index = 38)]
     #[error("the item was refused and re-exported from this port")]
     ReExportedFromPort,
+    /// The reason has a control or bidirectional-formatting character.
+    #[codec(index = 39)]
+    #[error("a reason has no control or bidirectional-formatting characters")]
+    ReasonHasControlCharacter,
 }
 
 impl PalletError for Error {
@@ -1173,7 +1177,7 @@ fn decide<E: From<Event>>(
     let mut required = Vec::new();
     let (status, kind) = match ruling {
         Ruling::Hold(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
             (DeclarationStatus::OnHold, DecisionKind::Hold { reason })
         }
         Ruling::RequireInspection(scopes) => {
@@ -1196,15 +1200,15 @@ fn decide<E: From<Event>>(
             (DeclarationStatus::Cleared, DecisionKind::Clear { certificate_ref })
         }
         Ruling::Refuse(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
             (DeclarationStatus::Refused, DecisionKind::Refuse { reason })
         }
         Ruling::ReExport(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
             (DeclarationStatus::ReExported, DecisionKind::ReExport { reason })
         }
         Ruling::Destroy(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
             (DeclarationStatus::Destroyed, DecisionKind::Destroy { reason })
         }
     };
@@ -1431,11 +1435,14 @@ fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, 
     pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
 }
 
-fn ensure_text(text: &[u8], max_len: usize, error: Error) -> Result<(), Error> {
-    if text.is_empty() || text.len() > max_len || std::str::from_utf8(text).is_err() {
-        return Err(error);
+/// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a
+/// control or bidirectional-formatting character (`tracechain_support::text`).
+fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden: Error) -> Result<(), Error> {
+    match tracechain_support::text::check_text(text, max_len) {
+        Ok(_) => Ok(()),
+        Err(tracechain_support::text::TextError::ControlCharacter) => Err(hidden),
+        Err(_) => Err(malformed),
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1131,6 +1131,11 @@ fn decision_arguments_are_validated() {
     refused(&mut ctx, hold(99), Error::DeclarationNotFound);
     refused(&mut ctx, Call::hold { declaration: id, reason: vec![] }, Error::InvalidReason);
     refused(&mut ctx, Call::hold { declaration: id, reason: vec![0xc3] }, Error::InvalidReason);
+    for hidden in ["pending\u{202e}", "pending\u{0}", "pending\ninspection"] {
+        let reason = hidden.as_bytes().to_vec();
+        refused(&mut ctx, Call::hold { declaration: id, reason: reason.clone() }, Error::ReasonHasControlCharacter);
+        refused(&mut ctx, Call::refuse { declaration: id, reason }, Error::ReasonHasControlCharacter);
+    }
     refused(&mut ctx, Call::refuse { declaration: id, reason: vec![b'x'; MAX_REASON_LEN + 1] }, Error::InvalidReason);
     refused(&mut ctx, Call::clear { declaration: id, certificate_ref: vec![] }, Error::InvalidCertificateRef);
     refused(

@@ -260,6 +260,10 @@ pub enum Error {
     #[codec(index = 9)]
     #[error("a reason is 1 to {MAX_REASON_LEN} bytes of UTF-8")]
     InvalidReason,
+    /// The reason has a control or bidirectional-formatting character.
+    #[codec(index = 10)]
+    #[error("a reason has no control or bidirectional-formatting characters")]
+    ReasonHasControlCharacter,
 }
 
 impl PalletError for Error {
@@ -659,8 +663,9 @@ fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, 
 }
 
 fn ensure_reason(reason: &[u8]) -> Result<(), Error> {
-    if reason.is_empty() || reason.len() > MAX_REASON_LEN || std::str::from_utf8(reason).is_err() {
-        return Err(Error::InvalidReason);
+    match tracechain_support::text::check_text(reason, MAX_REASON_LEN) {
+        Ok(_) => Ok(()),
+        Err(tracechain_support::text::TextError::ControlCharacter) => Err(Error::ReasonHasControlCharacter),
+        Err(_) => Err(Error::InvalidReason),
     }
-    Ok(())
 }

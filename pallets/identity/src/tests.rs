@@ -436,6 +436,9 @@ fn only_the_brand_reports_a_counterfeit() {
     }
     assert_eq!(dispatch(&mut ctx, &signed(OUTSIDER), report("fake")), Err(Error::NotMember.into()));
     assert_eq!(dispatch(&mut ctx, &signed(WINERY), report("")), Err(Error::InvalidReason.into()));
+    for hidden in ["fake\u{202e}", "fake\u{0}", "fake\r\nfake"] {
+        assert_eq!(dispatch(&mut ctx, &signed(WINERY), report(hidden)), Err(Error::ReasonHasControlCharacter.into()));
+    }
     let missing = Call::report_counterfeit { item: H256::zero(), reason: b"x".to_vec() };
     assert_eq!(dispatch(&mut ctx, &signed(WINERY), missing), Err(Error::ItemNotFound.into()));
     // Even a sold bottle's code can turn up on fakes.
@@ -480,6 +483,9 @@ fn the_owner_or_a_regulator_records_a_destruction() {
     assert_eq!(destruction(&ctx, &bottle("1")).map(|record| record.by), Some(org(&ctx, REGULATOR)));
     let empty = Call::mark_destroyed { item: bottle("99"), reason: vec![] };
     assert_eq!(dispatch(&mut ctx, &signed(WINERY), empty), Err(Error::InvalidReason.into()));
+    let hidden = Call::mark_destroyed { item: bottle("99"), reason: "crushed\u{2067}".as_bytes().to_vec() };
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), hidden), Err(Error::ReasonHasControlCharacter.into()));
+    assert_eq!(status(&ctx, &bottle("99")), ItemStatus::Active);
 }
 
 #[test]

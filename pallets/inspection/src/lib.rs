@@ -399,6 +399,18 @@ pub enum Error {
     #[codec(index = 21)]
     #[error("attestation ids are exhausted")]
     IdsExhausted,
+    /// The reason has a control or bidirectional-formatting character.
+    #[codec(index = 22)]
+    #[error("a reason has no control or bidirectional-formatting characters")]
+    ReasonHasControlCharacter,
+    /// The conditions have a control or bidirectional-formatting character.
+    #[codec(index = 23)]
+    #[error("conditions have no control or bidirectional-formatting characters")]
+    ConditionsHaveControlCharacter,
+    /// The report URI's scheme is not `https`, `http`, `ipfs` or `ar`, or nothing follows it.
+    #[codec(index = 24)]
+    #[error("a report URI is https:, http:, ipfs: or ar: followed by the address")]
+    ReportUriSchemeNotAllowed,
 }
 
 impl PalletError for Error {
@@ -462,8 +474,10 @@ struct Finding {
 impl Finding {
     fn validate(&self, now: Moment) -> Result<(), Error> {
         let uri = &self.report_uri;
-        if uri.is_empty() || uri.len() > MAX_URI_LEN || !uri.iter().all(u8::is_ascii_graphic) {
-            return Err(Error::InvalidReportUri);
+        match tracechain_support::text::check_uri(uri, MAX_URI_LEN) {
+            Ok(()) => {}
+            Err(tracechain_support::text::UriError::Malformed) => return Err(Error::InvalidReportUri),
+            Err(tracechain_support::text::UriError::SchemeNotAllowed) => return Err(Error::ReportUriSchemeNotAllowed),
         }
         if self.valid_until.is_some_and(|until| until <= now) {
             return Err(Error::InvalidValidity);
@@ -471,7 +485,12 @@ impl Finding {
         match (&self.result, &self.conditions) {
             (InspectionResult::Conditional, None) => Err(Error::MissingConditions),
             (InspectionResult::Pass | InspectionResult::Fail, Some(_)) => Err(Error::UnexpectedConditions),
-            (_, Some(conditions)) => ensure_text(conditions, MAX_CONDITIONS_LEN, Error::InvalidConditions),
+            (_, Some(conditions)) => ensure_text(
+                conditions,
+                MAX_CONDITIONS_LEN,
+                Error::InvalidConditions,
+                Error::ConditionsHaveControlCharacter,
+            ),
             (_, None) => Ok(()),
         }
     }
@@ -633,7 +652,7 @@ fn revoke<E: From<Event>>(
         return Err(Error::NotIssuerOrRegulator.into());
     }
     ensure_open(&attestation)?;
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
     let time = pallet_timestamp::now(ctx);
     attestation.revoked = Some(Revocation { by: org, agent, reason: reason.clone(), at: ctx.block_number(), time });
     ATTESTATIONS.insert(ctx, &id, &attestation);
@@ -666,7 +685,7 @@ fn supersede<E: From<Event>>(
     // A body that lost its accreditation may no longer issue findings, corrected or not.
     ensure_accredited(ctx, org, &old.scope)?;
     ensure_open(&old)?;
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
     let now = pallet_timestamp::now(ctx);
     finding.validate(now)?;
     // The new attestation restates the finding about the same goods: an aggregate's covered
@@ -722,11 +741,14 @@ fn first_location(storage: &impl StorageRead, org: OrgId) -> Option<Location> {
     pallet_membership::organisation(storage, org).and_then(|organisation| organisation.locations.first().cloned())
 }
 
-fn ensure_text(text: &[u8], max_len: usize, error: Error) -> Result<(), Error> {
-    if text.is_empty() || text.len() > max_len || std::str::from_utf8(text).is_err() {
-        return Err(error);
+/// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a
+/// control or bidirectional-formatting character (`tracechain_support::text`).
+fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden: Error) -> Result<(), Error> {
+    match tracechain_support::text::check_text(text, max_len) {
+        Ok(_) => Ok(()),
+        Err(tracechain_support::text::TextError::ControlCharacter) => Err(hidden),
+        Err(_) => Err(malformed),
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

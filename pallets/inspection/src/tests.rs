@@ -417,6 +417,10 @@ fn attest_validates_the_subject_and_every_field() {
     refused(&mut ctx, set_uri(vec![]), Error::InvalidReportUri);
     refused(&mut ctx, set_uri(vec![b'a'; MAX_URI_LEN + 1]), Error::InvalidReportUri);
     refused(&mut ctx, set_uri(b"https://ccig.example/a b.pdf".to_vec()), Error::InvalidReportUri);
+    for uri in [&b"javascript:alert(1)"[..], b"data:text/html,<b>pass</b>", b"file:///r.pdf", b"https:", b"report.pdf"]
+    {
+        refused(&mut ctx, set_uri(uri.to_vec()), Error::ReportUriSchemeNotAllowed);
+    }
     for until in [NOW, NOW - 1, 0] {
         let call = with(&|call| {
             if let Call::attest { valid_until, .. } = call {
@@ -441,6 +445,14 @@ fn attest_validates_the_subject_and_every_field() {
     refused(&mut ctx, set_conditions(InspectionResult::Conditional, Some(vec![0xff, 0xfe])), Error::InvalidConditions);
     let long = vec![b'a'; MAX_CONDITIONS_LEN + 1];
     refused(&mut ctx, set_conditions(InspectionResult::Conditional, Some(long)), Error::InvalidConditions);
+    for hidden in ["store below 8 \u{b0}C\u{202e}", "store\u{0}cold", "keep\ncold"] {
+        let conditions = Some(hidden.as_bytes().to_vec());
+        refused(
+            &mut ctx,
+            set_conditions(InspectionResult::Conditional, conditions),
+            Error::ConditionsHaveControlCharacter,
+        );
+    }
     assert!(inspection_state(&ctx).is_empty());
     assert!(inspection_events(&ctx).is_empty());
     // No validity end at all is fine: some findings do not expire.
@@ -540,6 +552,9 @@ fn a_revoked_attestation_no_longer_counts() {
     assert_eq!(dispatch(&mut ctx, &signed(OUTSIDER), revoke(0, b"wrong")), Err(Error::NotMember.into()));
     assert_eq!(dispatch(&mut ctx, &signed(CCIG), revoke(7, b"wrong")), Err(Error::AttestationNotFound.into()));
     assert_eq!(dispatch(&mut ctx, &signed(CCIG), revoke(0, b"")), Err(Error::InvalidReason.into()));
+    for hidden in ["wrong\u{202e}".as_bytes(), b"wrong\x07", b"wrong\x7f"] {
+        assert_eq!(dispatch(&mut ctx, &signed(CCIG), revoke(0, hidden)), Err(Error::ReasonHasControlCharacter.into()));
+    }
     assert_eq!(
         dispatch(&mut ctx, &signed(CCIG), revoke(0, &[b'x'; MAX_REASON_LEN + 1])),
         Err(Error::InvalidReason.into())

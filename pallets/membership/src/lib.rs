@@ -884,18 +884,7 @@ fn ensure_organisation(storage: &impl StorageRead, org: OrgId) -> Result<Organis
 /// bidirectional-formatting characters (which could hide or reorder text to impersonate another
 /// organisation), and not blank.
 fn validate_name(name: &[u8]) -> Result<(), Error> {
-    if name.is_empty() || name.len() > MAX_NAME_LEN {
-        return Err(Error::InvalidName);
-    }
-    let text = std::str::from_utf8(name).map_err(|_| Error::InvalidName)?;
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if text.trim().is_empty() || text.chars().any(hidden) {
-        return Err(Error::InvalidName);
-    }
-    Ok(())
+    tracechain_support::text::check_name(name, MAX_NAME_LEN).map(|_| ()).map_err(|_| Error::InvalidName)
 }
 
 /// `new` are valid, distinct from each other and from `existing`, and fit.

@@ -21,7 +21,12 @@
 //!   (Hyperledger Grid's `contains` check is the mistake this avoids). Name 1..=128 bytes of
 //!   UTF-8, brand 1..=64, HS code 6 to 10 ASCII digits, origin a two-letter country code, at most
 //!   [`MAX_DOCUMENTS`] documents with a URI of 1..=256 printable ASCII bytes. A GTIN is
-//!   registered once.
+//!   registered once. Name, brand and recall reasons have no control or
+//!   bidirectional-formatting characters ([`Error::NameHasControlCharacter`],
+//!   [`Error::BrandHasControlCharacter`], [`Error::ReasonHasControlCharacter`]); a document URI
+//!   is `https:`, `http:`, `ipfs:` or `ar:` (any case) followed by the address
+//!   ([`Error::DocumentUriSchemeNotAllowed`]: no `javascript:` or `data:` link reaches a
+//!   consumer's page).
 //! - `commission_serials` (1) and `commission_lot` (2): the signer's organisation must hold the
 //!   Manufacturer role **now** ([`Error::NotManufacturer`], checked first: a registrant whose
 //!   role the consortium revoked commissions nothing more), and be the class's registrant (the
@@ -85,6 +90,7 @@ use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite, ValueQuery},
+    text::{check_text, check_uri, TextError, UriError},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError,
 };
@@ -507,6 +513,22 @@ pub enum Error {
     #[codec(index = 34)]
     #[error("the item is declared to customs and awaits the decision")]
     ItemAwaitingCustoms,
+    /// The product name has a control or bidirectional-formatting character.
+    #[codec(index = 35)]
+    #[error("a product name has no control or bidirectional-formatting characters")]
+    NameHasControlCharacter,
+    /// The brand has a control or bidirectional-formatting character.
+    #[codec(index = 36)]
+    #[error("a brand has no control or bidirectional-formatting characters")]
+    BrandHasControlCharacter,
+    /// The recall reason has a control or bidirectional-formatting character.
+    #[codec(index = 37)]
+    #[error("a reason has no control or bidirectional-formatting characters")]
+    ReasonHasControlCharacter,
+    /// A document URI's scheme is not `https`, `http`, `ipfs` or `ar`, or nothing follows it.
+    #[codec(index = 38)]
+    #[error("a document URI is https:, http:, ipfs: or ar: followed by the address")]
+    DocumentUriSchemeNotAllowed,
 }
 
 impl PalletError for Error {
@@ -577,8 +599,8 @@ fn register_class<E: From<Event>>(
     if PRODUCT_CLASSES.contains(ctx, &gtin) {
         return Err(Error::ClassAlreadyRegistered.into());
     }
-    ensure_text(&name, MAX_NAME_LEN, Error::InvalidName)?;
-    ensure_text(&brand, MAX_BRAND_LEN, Error::InvalidBrand)?;
+    ensure_text(&name, MAX_NAME_LEN, Error::InvalidName, Error::NameHasControlCharacter)?;
+    ensure_text(&brand, MAX_BRAND_LEN, Error::InvalidBrand, Error::BrandHasControlCharacter)?;
     if !(6..=10).contains(&hs_code.len()) || !hs_code.iter().all(u8::is_ascii_digit) {
         return Err(Error::InvalidHsCode.into());
     }
@@ -820,7 +842,7 @@ fn recall_lot<E: From<Event>>(
     if LOT_RECALLS.contains(ctx, &class.gtin, &lot) {
         return Err(Error::AlreadyRecalled.into());
     }
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
     let time = pallet_timestamp::now(ctx);
     let recall = Recall { by: org, reason: reason.clone(), at: ctx.block_number(), time };
     LOT_RECALLS.insert(ctx, &class.gtin, &lot, &recall);
@@ -850,7 +872,7 @@ fn recall_class<E: From<Event>>(
     if CLASS_RECALLS.contains(ctx, &class.gtin) {
         return Err(Error::AlreadyRecalled.into());
     }
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason)?;
+    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
     let time = pallet_timestamp::now(ctx);
     let recall = Recall { by: org, reason: reason.clone(), at: ctx.block_number(), time };
     CLASS_RECALLS.insert(ctx, &class.gtin, &recall);
@@ -908,11 +930,14 @@ fn first_location(storage: &impl StorageRead, org: OrgId) -> Option<Location> {
     pallet_membership::organisation(storage, org).and_then(|organisation| organisation.locations.first().cloned())
 }
 
-fn ensure_text(text: &[u8], max_len: usize, error: Error) -> Result<(), Error> {
-    if text.is_empty() || text.len() > max_len || std::str::from_utf8(text).is_err() {
-        return Err(error);
+/// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a
+/// control or bidirectional-formatting character (`tracechain_support::text`).
+fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden: Error) -> Result<(), Error> {
+    match check_text(text, max_len) {
+        Ok(_) => Ok(()),
+        Err(TextError::ControlCharacter) => Err(hidden),
+        Err(_) => Err(malformed),
     }
-    Ok(())
 }
 
 fn ensure_documents(documents: &[Document]) -> Result<(), Error> {
@@ -920,9 +945,10 @@ fn ensure_documents(documents: &[Document]) -> Result<(), Error> {
         return Err(Error::TooManyDocuments);
     }
     for document in documents {
-        let uri = &document.uri;
-        if uri.is_empty() || uri.len() > MAX_URI_LEN || !uri.iter().all(u8::is_ascii_graphic) {
-            return Err(Error::InvalidDocumentUri);
+        match check_uri(&document.uri, MAX_URI_LEN) {
+            Ok(()) => {}
+            Err(UriError::Malformed) => return Err(Error::InvalidDocumentUri),
+            Err(UriError::SchemeNotAllowed) => return Err(Error::DocumentUriSchemeNotAllowed),
         }
     }
     Ok(())

@@ -360,10 +360,109 @@ fn class_fields_are_validated() {
             *name = vec![b'a'; 128];
             *brand = vec![b'b'; 64];
             *hs_code = b"2204210000".to_vec();
-            *documents = vec![Document { hash: H256::zero(), uri: vec![b'u'; 256] }; 8];
+            let mut uri = b"https://".to_vec();
+            uri.resize(256, b'u');
+            *documents = vec![Document { hash: H256::zero(), uri }; 8];
         }
     });
     dispatch(&mut ctx, &signed(WINERY), call).unwrap();
+}
+
+/// A register call whose name and brand are replaced and whose first document has `uri`.
+fn register_with(name: &str, brand: &str, uri: &[u8]) -> Call {
+    let mut call = register_call(&wine_gtin());
+    if let Call::register_class { name: n, brand: b, documents, .. } = &mut call {
+        *n = name.as_bytes().to_vec();
+        *b = brand.as_bytes().to_vec();
+        documents[0].uri = uri.to_vec();
+    }
+    call
+}
+
+#[test]
+fn names_brands_and_reasons_refuse_control_and_bidi_characters_and_change_nothing() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let uri = b"https://chateau-x.example/spec.pdf";
+    let cases = [
+        (register_with("Château X\u{202e}lm 057", "Château X", uri), Error::NameHasControlCharacter),
+        (register_with("Château X\u{0}", "Château X", uri), Error::NameHasControlCharacter),
+        (register_with("Château X\n2019", "Château X", uri), Error::NameHasControlCharacter),
+        (register_with("Château X", "Château\u{2066}X", uri), Error::BrandHasControlCharacter),
+        (register_with("Château X", "Château\u{1b}[31mX", uri), Error::BrandHasControlCharacter),
+    ];
+    for (call, error) in cases {
+        assert_eq!(dispatch(&mut ctx, &signed(WINERY), call), Err(error.into()));
+        assert!(products_state(&ctx).is_empty(), "a refused class writes nothing");
+    }
+    register_wine(&mut ctx);
+    commission(&mut ctx, WINERY, Some("L1"), &["1"]).unwrap();
+    let before = products_state(&ctx);
+    for reason in ["cork taint\u{202e}", "line\u{7}bell", "tab\tseparated"] {
+        let lot = Call::recall_lot { gtin: wine_gtin().into_bytes(), lot: b"L1".to_vec(), reason: reason.into() };
+        assert_eq!(dispatch(&mut ctx, &signed(WINERY), lot), Err(Error::ReasonHasControlCharacter.into()));
+        let class = Call::recall_class { gtin: wine_gtin().into_bytes(), reason: reason.into() };
+        assert_eq!(dispatch(&mut ctx, &signed(REGULATOR), class), Err(Error::ReasonHasControlCharacter.into()));
+    }
+    assert_eq!(products_state(&ctx), before);
+    // Non-ASCII text without control characters is fine.
+    let lot = Call::recall_lot {
+        gtin: wine_gtin().into_bytes(),
+        lot: b"L1".to_vec(),
+        reason: "bouchon défectueux — 软木塞".into(),
+    };
+    dispatch(&mut ctx, &signed(WINERY), lot).unwrap();
+}
+
+#[test]
+fn document_uris_are_https_http_ipfs_or_ar() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let refused: [&[u8]; 7] = [
+        b"javascript:alert(document.cookie)",
+        b"JavaScript:alert(1)",
+        b"data:text/html;base64,PHNjcmlwdD4",
+        b"file:///etc/passwd",
+        b"ftp://x/y",
+        b"https:",
+        b"spec.pdf",
+    ];
+    for uri in refused {
+        let call = register_with("Château X", "Château X", uri);
+        assert_eq!(
+            dispatch(&mut ctx, &signed(WINERY), call),
+            Err(Error::DocumentUriSchemeNotAllowed.into()),
+            "{uri:?}"
+        );
+        assert!(products_state(&ctx).is_empty());
+    }
+    let malformed: [&[u8]; 3] = [b"https://a b", b"https://a\x01b", "https://é".as_bytes()];
+    for uri in malformed {
+        let call = register_with("Château X", "Château X", uri);
+        assert_eq!(dispatch(&mut ctx, &signed(WINERY), call), Err(Error::InvalidDocumentUri.into()), "{uri:?}");
+    }
+    register_wine(&mut ctx);
+    let add = |uri: &[u8]| Call::add_document {
+        gtin: wine_gtin().into_bytes(),
+        document: Document { hash: H256::repeat_byte(1), uri: uri.to_vec() },
+    };
+    let before = products_state(&ctx);
+    let refused: [&[u8]; 3] = [b"javascript:alert(1)", b"data:,x", b"ipfs:"];
+    for uri in refused {
+        assert_eq!(dispatch(&mut ctx, &signed(WINERY), add(uri)), Err(Error::DocumentUriSchemeNotAllowed.into()));
+    }
+    assert_eq!(products_state(&ctx), before);
+    let accepted: [&[u8]; 5] = [
+        b"HTTPS://chateau-x.example/a.pdf",
+        b"http://chateau-x.example/b",
+        b"ipfs://bafybeigdyrzt",
+        b"IPFS:QmYwAPJzv5",
+        b"ar://bNbA3TEQVL60xlgCcqdz4ZPHFZ711cZ3hmkpGttDt_U",
+    ];
+    for uri in accepted {
+        dispatch(&mut ctx, &signed(WINERY), add(uri)).unwrap();
+    }
+    assert_eq!(product_class(&ctx, &gtin(&wine_gtin())).unwrap().documents.len(), 6);
 }
 
 #[test]

@@ -11,6 +11,8 @@
 //!   read them with the same keys they use on any Substrate chain.
 //! - [`dispatch`]: origins, `DispatchError` in Substrate's encoding, `DispatchInfo`.
 //! - [`weight`]: `Weight` and the block's weight and length limits.
+//! - [`text`]: the checks of member-written text (no control or bidi characters) and URIs
+//!   (allowed schemes only), shared by every pallet.
 //!
 //! ## Invariants
 //! - Storage is a `BTreeMap` everywhere: iteration order is the key order, never a hash order.
@@ -27,6 +29,7 @@ pub mod dispatch;
 pub mod metadata;
 pub mod overlay;
 pub mod storage;
+pub mod text;
 pub mod weight;
 
 pub use context::{Context, EventRecord, Phase, StorageRead, StorageWrite};
