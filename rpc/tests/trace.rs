@@ -186,3 +186,90 @@ async fn journeys_export_as_epcis_documents() {
     assert_eq!(error(&url, "trace_getEpcis", json!(["bottle 3"])).await["code"], json!(-32602));
     server.stop().await;
 }
+
+/// A journey longer than several pages of custody history (the winery loops custody proposals
+/// and cancellations): `trace_getJourney` serves every step in order, and
+/// `trace_getJourneyProof` proves every page, so that the journey recomputes from the proof.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journey_of_several_history_pages_is_served_whole_and_proven_page_by_page() {
+    use std::collections::BTreeMap;
+
+    use parity_scale_codec::Decode;
+    use tracechain_primitives::{header::Header, trie::verify_read_proof};
+    use tracechain_runtime::{story, InMemoryChain, SignatureCheck};
+    use tracechain_support::{overlay::StateReader, Overlay};
+
+    let node = TestNode::new();
+    let spec = ChainSpec::development().expect("spec");
+    let mut author = InMemoryChain::new(&spec).expect("chain");
+    let alice = dev("Alice");
+    let winery = story::location(story::WINERY_GLN).expect("GLN");
+    let build = |author: &mut InMemoryChain, extrinsics: Vec<Vec<u8>>| {
+        let now = 1_700_000_000_000 + u64::from(author.head().number + 1) * 6_000;
+        let (block, results) = author.build_block(now, &extrinsics, SignatureCheck::Verify).expect("block");
+        assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+        node.import(&block);
+    };
+    let setup = vec![
+        author.sign(&alice, story::register_class(), 0),
+        author.sign(&alice, story::commission(vec![b"17".to_vec()], winery.clone()), 1),
+    ];
+    build(&mut author, setup);
+    let gtin = pallet_products::types::Gtin::parse(story::GTIN.as_bytes()).expect("gtin");
+    let bottle = pallet_products::types::serial_item_id(&gtin, b"17");
+    let propose = RuntimeCall::Custody(pallet_custody::Call::propose_transfer {
+        subject: pallet_custody::types::Subject::Item(bottle),
+        kind: pallet_custody::types::TransferKind::Custody,
+        to: 1,
+        location: winery,
+    });
+    let page = pallet_custody::HISTORY_PAGE_STEPS;
+    let loops = 2 * page + 8;
+    let (mut nonce, mut id) = (2, 0u64);
+    for _ in 0..4 {
+        let mut extrinsics = Vec::new();
+        for _ in 0..loops / 4 {
+            extrinsics.push(author.sign(&alice, propose.clone(), nonce));
+            let cancel = RuntimeCall::Custody(pallet_custody::Call::cancel { proposal: id });
+            extrinsics.push(author.sign(&alice, cancel, nonce + 1));
+            (nonce, id) = (nonce + 2, id + 1);
+        }
+        build(&mut author, extrinsics);
+    }
+    let (_, server) = serve_node(node.clone()).await;
+    let url = server.http_url();
+    let reference = format!("{bottle:?}");
+
+    let journey = result(&url, "trace_getJourney", json!([reference])).await;
+    let steps = journey["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 1 + loops as usize, "commissioning, then every proposal");
+    assert_eq!(steps[0]["bizStep"], json!("commissioning"));
+    let proposals: Vec<&Value> = steps[1..].iter().map(|step| &step["record"]["proposal"]).collect();
+    let expected: Vec<Value> = (0..u64::from(loops)).map(|proposal| json!(proposal)).collect();
+    assert_eq!(proposals, expected.iter().collect::<Vec<_>>(), "every step in order: {}", steps[1]);
+
+    let proof = result(&url, "trace_getJourneyProof", json!([reference])).await;
+    let keys: Vec<Vec<u8>> = proof["keys"].as_array().expect("keys").iter().map(unhex).collect();
+    let history_keys = (0..3).map(|index| pallet_custody::HISTORY_PAGES.key(&bottle, &index));
+    for key in history_keys.chain([pallet_custody::HISTORY_LENGTH.key(&bottle)]) {
+        assert!(keys.contains(&key), "the proof covers 0x{}", hex::encode(&key));
+    }
+    // The proof checks against the certified state root, and the journey recomputes from the
+    // proven values alone, every page read.
+    let header = Header::decode(&mut &unhex(&proof["header"])[..]).expect("header");
+    let nodes: Vec<Vec<u8>> = proof["proof"].as_array().expect("proof").iter().map(unhex).collect();
+    struct Proven(BTreeMap<Vec<u8>, Option<Vec<u8>>>);
+    impl StateReader for Proven {
+        fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+            self.0.get(key).cloned().ok_or_else(|| format!("0x{} is not proven", hex::encode(key)))
+        }
+    }
+    let proven =
+        Proven(verify_read_proof(&header.state_root, &nodes, &keys).expect("the proof checks").into_iter().collect());
+    let state = Overlay::new(&proven);
+    let recomputed = tracechain_runtime::journey::journey(&state, &bottle, &|_| None).expect("the item");
+    assert_eq!(state.corruption(), None, "every key the journey reads is proven");
+    assert_eq!(recomputed.steps.len(), steps.len());
+    assert_eq!(serde_json::to_value(&recomputed.steps[1..]).expect("json"), json!(steps[1..]));
+    server.stop().await;
+}

@@ -552,7 +552,9 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
         ctx.set_phase(Phase::Initialization);
         pallet_system::initialize(&mut ctx, number, parent_hash);
         pallet_membership::on_initialize(&mut ctx);
-        pallet_custody::on_initialize(&mut ctx);
+        // The block-start hooks' work is mandatory: it counts in the block's weight
+        // (`System.BlockWeight`), though not against the share normal transactions may fill.
+        let hooks_weight = pallet_custody::on_initialize(&mut ctx);
         Ok(Self {
             runtime,
             state,
@@ -562,7 +564,7 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
             digest,
             extrinsics: Vec::new(),
             normal_weight: Weight::ZERO,
-            total_weight: Weight::ZERO,
+            total_weight: hooks_weight,
             normal_length: 0,
             seen_signed: false,
         })
@@ -658,6 +660,13 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
             if new_weight.any_gt(limits.max_normal_weight()) {
                 return Err(TransactionError::ExhaustsResources {
                     reason: format!("block weight would be {new_weight:?} of {:?}", limits.max_normal_weight()),
+                });
+            }
+            // The whole block, mandatory work included, stays within its limit too.
+            let new_total = self.total_weight.saturating_add(weight);
+            if new_total.any_gt(limits.max_weight) {
+                return Err(TransactionError::ExhaustsResources {
+                    reason: format!("block weight would be {new_total:?} of {:?}", limits.max_weight),
                 });
             }
             let new_length = self.normal_length.saturating_add(length);

@@ -371,3 +371,103 @@ fn a_gtin_outside_the_registrants_prefix_or_with_a_bad_check_digit_is_refused() 
     );
     ok(&mut chain, &alice, register(GTIN));
 }
+
+/// A journey longer than one page of custody history, built through the executive: the winery
+/// loops custody proposals and cancellations (a history looper), then hands over for real. The
+/// carrier still takes the goods, and the journey and its EPCIS export have every step, in order.
+#[test]
+fn a_journey_of_several_history_pages_is_read_whole_by_the_journey_and_the_epcis_export() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use tracechain_runtime::epcis::{epcis_events, EpcisContext};
+
+    let mut chain = dev_chain();
+    let (alice, bob) = (dev("Alice"), dev("Bob"));
+    ok(
+        &mut chain,
+        &alice,
+        products(pallet_products::Call::register_class {
+            gtin: GTIN.as_bytes().to_vec(),
+            name: "Château X 2019, 750 ml".as_bytes().to_vec(),
+            brand: "Château X".as_bytes().to_vec(),
+            hs_code: b"220421".to_vec(),
+            origin: "FR".parse().expect("country"),
+            documents: Vec::new(),
+        }),
+    );
+    ok(
+        &mut chain,
+        &alice,
+        products(pallet_products::Call::commission_serials {
+            gtin: GTIN.as_bytes().to_vec(),
+            lot: Some(b"L2019-01".to_vec()),
+            serials: vec![b"17".to_vec()],
+            production_date: 20_200_315,
+            expiry_date: None,
+            location: location("3760001000009"),
+        }),
+    );
+    let mut block_hashes = BTreeMap::new();
+    let bottle = item_id(17);
+    let propose = || {
+        custody(pallet_custody::Call::propose_transfer {
+            subject: Subject::Item(bottle),
+            kind: TransferKind::Custody,
+            to: CARRIER,
+            location: location("3760001000009"),
+        })
+    };
+    // Two pages and a half of proposals, each cancelled in the same block: 40 pairs a block.
+    let loops = 2 * pallet_custody::HISTORY_PAGE_STEPS + 32;
+    let mut looped = Vec::new();
+    let mut nonce = chain.account_nonce(&alice.public());
+    let mut next_id = chain.read(|state| pallet_custody::NEXT_PROPOSAL_ID.get(state));
+    for chunk in (0..loops).collect::<Vec<_>>().chunks(40) {
+        let mut extrinsics = Vec::new();
+        for _ in chunk {
+            extrinsics.push(chain.sign(&alice, propose(), nonce));
+            extrinsics.push(chain.sign(&alice, custody(pallet_custody::Call::cancel { proposal: next_id }), nonce + 1));
+            looped.push(next_id);
+            nonce += 2;
+            next_id += 1;
+        }
+        let (block, results) = next_block(&mut chain, &extrinsics);
+        assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+        block_hashes.insert(block.header.number, block.hash());
+    }
+    assert_eq!(chain.read(|state| pallet_custody::history_length(state, &bottle)), loops);
+    // The real hand-over goes through.
+    ok(&mut chain, &alice, propose());
+    block_hashes.insert(chain.head().number, chain.head().hash());
+    let handed = last_proposal(&chain);
+    ok(&mut chain, &bob, custody(pallet_custody::Call::accept { proposal: handed, location: location("FRLEH") }));
+    block_hashes.insert(chain.head().number, chain.head().hash());
+
+    let journey = chain.read(|state| journey(state, &bottle, &|number| Some(time_of(number)))).expect("journey");
+    assert_eq!(journey.custodian.name, "Atlantic Freight");
+    let records: Vec<_> = journey.steps.iter().map(|step| step.record).collect();
+    let mut expected = vec![tracechain_runtime::journey::StepRecord::Commissioned];
+    expected.extend(
+        looped
+            .iter()
+            .chain([&handed])
+            .map(|proposal| tracechain_runtime::journey::StepRecord::CustodyProposed { proposal: *proposal }),
+    );
+    expected.push(tracechain_runtime::journey::StepRecord::CustodyAccepted { proposal: handed });
+    assert_eq!(records, expected, "every step, in order");
+    assert!(records.len() > 2 * pallet_custody::HISTORY_PAGE_STEPS as usize);
+
+    // The EPCIS export has one event per step, in the same order.
+    let commissioned = journey.steps[0].block;
+    let commissioned_hash = chain.read(|state| pallet_system::block_hash(state, commissioned)).expect("hash");
+    block_hashes.insert(commissioned, commissioned_hash);
+    let context = EpcisContext {
+        block_hashes,
+        company_prefixes: BTreeSet::from(["3760001".to_string()]),
+        creation_time: time_of(chain.head().number),
+    };
+    let events = epcis_events(&journey, &context).expect("EPCIS events");
+    assert_eq!(events.len(), journey.steps.len());
+    for (event, step) in events.iter().zip(&journey.steps) {
+        assert_eq!(event["bizStep"], serde_json::json!(step.biz_step));
+    }
+}

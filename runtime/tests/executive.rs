@@ -376,3 +376,67 @@ fn blocks_without_a_timestamp_or_out_of_order_inherents_are_invalid() {
     builder.apply_extrinsic(&chain.sign(&alice, remark(b"x"), 0), SignatureCheck::Verify).unwrap().unwrap();
     assert!(matches!(builder.apply_timestamp(time_of(1)), Err(TransactionError::InherentOutOfOrder)));
 }
+
+/// The block-start work of closing expired custody proposals is charged to the block: its
+/// weight is in `System.BlockWeight`, as mandatory weight, on top of the inherent's.
+#[test]
+fn expiring_proposals_are_charged_to_the_block_weight() {
+    use pallet_custody::{EXPIRY_BASE_WEIGHT, EXPIRY_LIST_WEIGHT, EXPIRY_WEIGHT};
+    use tracechain_runtime::story;
+
+    let mut spec = tracechain_runtime::ChainSpec::development().expect("development spec");
+    spec.genesis.custody.proposal_lifetime = Some(2);
+    let mut chain = InMemoryChain::new(&spec).expect("genesis");
+    let alice = dev("Alice");
+    let winery = story::location(story::WINERY_GLN).expect("GLN");
+    let serials: Vec<Vec<u8>> = (1..=3u32).map(|serial| serial.to_string().into_bytes()).collect();
+    let setup = [
+        chain.sign(&alice, story::register_class(), 0),
+        chain.sign(&alice, story::commission(serials, winery.clone()), 1),
+    ];
+    let (_, results) = next_block(&mut chain, &setup);
+    assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+    // Three proposals in block 2, due at the start of block 4.
+    let gtin = pallet_products::types::Gtin::parse(story::GTIN.as_bytes()).expect("gtin");
+    let proposals: Vec<Vec<u8>> = (1..=3u32)
+        .map(|serial| {
+            let subject = pallet_custody::types::Subject::Item(pallet_products::types::serial_item_id(
+                &gtin,
+                serial.to_string().as_bytes(),
+            ));
+            let call = RuntimeCall::Custody(pallet_custody::Call::propose_transfer {
+                subject,
+                kind: pallet_custody::types::TransferKind::Custody,
+                to: 1,
+                location: winery.clone(),
+            });
+            chain.sign(&alice, call, 1 + serial)
+        })
+        .collect();
+    let (_, results) = next_block(&mut chain, &proposals);
+    assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+
+    let timestamp = |chain: &InMemoryChain| {
+        let now = time_of(chain.head().number);
+        let call = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now });
+        chain.read(|state| chain.runtime().extrinsic_weight(state, &call))
+    };
+    let block_weight = |chain: &InMemoryChain| chain.read(|state| pallet_system::BLOCK_WEIGHT.get(state));
+    // Block 3: nothing due; the hook's look-up is still charged.
+    next_block(&mut chain, &[]);
+    assert_eq!(block_weight(&chain), timestamp(&chain).saturating_add(EXPIRY_BASE_WEIGHT));
+    // Block 4: three expiries.
+    next_block(&mut chain, &[]);
+    let expiries =
+        EXPIRY_BASE_WEIGHT.saturating_add(EXPIRY_LIST_WEIGHT).saturating_add(EXPIRY_WEIGHT.saturating_mul(3));
+    assert_eq!(block_weight(&chain), timestamp(&chain).saturating_add(expiries));
+    let expired = chain
+        .head_events()
+        .iter()
+        .filter(|record| {
+            record.phase == Phase::Initialization
+                && matches!(record.event, RuntimeEvent::Custody(pallet_custody::Event::TransferExpired { .. }))
+        })
+        .count();
+    assert_eq!(expired, 3);
+}

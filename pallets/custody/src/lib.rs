@@ -46,6 +46,17 @@
 //! for ever; the proposal itself, like every closed one, stays readable for the journeys that
 //! name it.
 //!
+//! Closing expired proposals is work the block does before any extrinsic, and it is charged to
+//! the block: [`on_initialize`] returns its weight, which the executive adds to
+//! `System.BlockWeight` as mandatory weight. One block start closes at most
+//! [`MAX_EXPIRIES_PER_BLOCK`] proposals and visits at most [`MAX_EXPIRY_LISTS_PER_BLOCK`] blocks'
+//! expiry lists, so that however many proposals fall due at once, the work fits well inside the
+//! block's mandatory share ([`MAX_EXPIRY_WEIGHT`]). What is left is carried to the next blocks,
+//! oldest first (`ExpiryCursor` names the oldest block whose list is not yet done). A proposal
+//! whose lifetime has run out but that waits in that backlog is already treated as closed by
+//! `accept`, `reject` and `cancel` ([`Error::ProposalNotOpen`]); only its slot and inbox place
+//! stay taken until the chain reaches it (and `open_proposals_for` still lists it until then).
+//!
 //! ## What is checked again on accept
 //! A proposal may wait for days. On `accept` everything is checked again against the state of
 //! that moment, exactly as on `propose_transfer`: the issuer must *still* be the custodian
@@ -54,8 +65,9 @@
 //! [`Error::AggregateNotFound`]) and must not have been packed into another aggregate since
 //! ([`Error::PackedInAggregate`]); and every item concerned must be movable
 //! (`pallet_products::ensure_movable`: active, not recalled — itself, its lot or its class —, not
-//! held or refused by customs), whose errors pass through unchanged; and every history concerned
-//! must still have room ([`Error::HistoryFull`]).
+//! held or refused by customs), whose errors pass through unchanged. A proposal whose lifetime has
+//! run out is no longer open, even in the blocks before the chain gets round to closing it (see
+//! **Expiry**): accepting, rejecting or cancelling it is [`Error::ProposalNotOpen`].
 //!
 //! ## Aggregates
 //! An aggregate (pallet, case, container) is named by an SSCC: 18 ASCII digits whose GS1 check
@@ -72,22 +84,30 @@
 //! winery's bottles on its own pallet cannot sell the bottles with the pallet. While packed, an
 //! item or aggregate cannot be transferred on its own ([`Error::PackedInAggregate`]). `unpack`
 //! dissolves the aggregate: its children's parent is cleared and they move alone again.
-//! Nothing but customs can keep an aggregate closed for good (see the journey's reserve below,
-//! and `unpack` above).
+//! Nothing but customs can keep an aggregate closed for good (see `unpack` above); a history never
+//! fills up (below), so no number of steps can seal one either.
 //!
 //! ## Journeys
 //! Every step records the organisation and account that acted, the location (a GLN or a
 //! UN/LOCODE such as `CNSHA`) and the block number and block time (`pallet_timestamp::now`).
-//! `History` (per item) and `AggregateHistory` (per SSCC) are append-only: a step is never
-//! changed or removed. A custody proposal, an accepted transfer, a pack and an unpack append a
-//! step to every item and aggregate concerned; how a proposal ended (accepted, rejected,
-//! cancelled) is read from the proposal the step names, so rejecting and cancelling never write
-//! per item and can never be blocked. A history holds at most [`MAX_HISTORY`] steps; a step
-//! beyond that is refused ([`Error::HistoryFull`]) rather than dropping the oldest, so the goods
-//! stop moving instead of losing their past. The last [`UNPACK_RESERVE`] places are kept for unpack
-//! steps, one per level an item can be nested in, so that a full history never seals goods inside
-//! an aggregate. Real journeys have tens of steps; reaching the bound takes hundreds of deliberate
-//! moves by the custodian, all recorded.
+//! An item's history (per item id) and an aggregate's (per SSCC, across every packing of it) are
+//! append-only: a step is never changed or removed. A custody proposal, an accepted transfer, a
+//! pack and an unpack append a step to every item and aggregate concerned; how a proposal ended
+//! (accepted, rejected, cancelled) is read from the proposal the step names, so rejecting and
+//! cancelling never write per item and can never be blocked.
+//!
+//! A history has **no length limit**: it is stored in pages of at most [`HISTORY_PAGE_STEPS`]
+//! steps (`HistoryPages`: (item, page) → steps, `AggregateHistoryPages` alike), with the number
+//! of steps kept beside them (`HistoryLength`, `AggregateHistoryLength`). Step `n` is in page
+//! `n / HISTORY_PAGE_STEPS`; appending reads the length and writes only the last page and the
+//! length, so a step costs the same whatever the history's length, and older pages are never
+//! written again. So a custodian looping proposals and cancellations makes the journey longer,
+//! every loop recorded and paid for in weight, but can never freeze the goods: the owner's next
+//! transfer goes through as it would on a short history. [`history`] and [`aggregate_history`]
+//! read the pages in order and return the whole journey; every page is an ordinary storage
+//! entry, so a journey proof proves each one. The only bound left is the `u32` length counter
+//! (about 4·10⁹ steps, far beyond what any block budget lets anyone write): a step that would
+//! overflow it is refused with `DispatchError::Exhausted` rather than wrapping round.
 //!
 //! ## Events
 //! Every state change emits an event carrying what a GS1 EPCIS 2.0 event needs: `biz_step` and
@@ -100,8 +120,9 @@
 //! (`ItemNotFound`, `ItemNotActive`, `ItemRecalled`, `ItemAwaitingCustoms`, `ItemOnCustomsHold`,
 //! `ItemRefusedByCustoms`).
 //! Every check runs before the first write, so a failed call changes nothing even outside the
-//! executive's transactional layer. A stored history whose length prefix does not decode is
-//! corruption (`DispatchError::Corruption`, recorded on the overlay).
+//! executive's transactional layer. A stored history whose length does not decode, or whose last
+//! page does not hold the steps its length says, is corruption (`DispatchError::Corruption`,
+//! recorded on the overlay), and is left as found.
 //!
 //! ## Weights
 //! [`call_weight`] reads state: a transfer, pack or unpack costs in proportion to the items and
@@ -122,11 +143,14 @@ pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
         OPEN_PROPOSALS_BETWEEN.metadata("(receiver, issuer) → the issuer's open proposals to the receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`]."),
         INBOX_SENDERS.metadata("receiver → the organisations with open proposals to it, sorted."),
         PROPOSAL_LIFETIME.metadata("how many blocks a proposal stays open, from the chain spec; [`DEFAULT_PROPOSAL_LIFETIME`] when absent."),
-        EXPIRING.metadata("block → the proposals made that expire at its start, in order of id."),
+        EXPIRING.metadata("block → the proposals made that expire at its start, in order of id (those not yet closed, when the chain is behind)."),
+        EXPIRY_CURSOR.metadata("the oldest block whose expiry list still holds proposals to close; absent when the chain is not behind."),
         AGGREGATES.metadata("SSCC → the aggregate currently packed under it."),
         NEXT_AGGREGATE_INSTANCE.metadata("the instance the next packed aggregate gets."),
-        HISTORY.metadata("item → its journey, oldest step first. Ids are already hashes, so the key is not hashed again."),
-        AGGREGATE_HISTORY.metadata("SSCC → its journey, across every packing of the SSCC."),
+        HISTORY_LENGTH.metadata("item → how many steps its journey has. Ids are already hashes, so the key is not hashed again."),
+        HISTORY_PAGES.metadata("(item, page) → steps `page × 64` to `page × 64 + 63` of its journey, oldest first; only the last page holds fewer than [`HISTORY_PAGE_STEPS`]. The item id is not hashed again; pages follow it, so an item's pages share a key prefix."),
+        AGGREGATE_HISTORY_LENGTH.metadata("SSCC → how many steps its journey has, across every packing of the SSCC."),
+        AGGREGATE_HISTORY_PAGES.metadata("(SSCC, page) → steps `page × 64` to `page × 64 + 63` of its journey, oldest first; only the last page holds fewer than [`HISTORY_PAGE_STEPS`]."),
     ]
 }
 
@@ -138,7 +162,7 @@ use std::collections::BTreeSet;
 
 use pallet_membership::types::{Location, OrgId};
 use pallet_products::{BizStep, Disposition, ItemId};
-use parity_scale_codec::{Compact, Decode, Encode};
+use parity_scale_codec::{Compact, Decode, DecodeAll, Encode};
 use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber, Moment};
 use tracechain_support::{
@@ -165,11 +189,9 @@ pub const MAX_DEPTH: u8 = 4;
 /// The most items and aggregates one aggregate may hold at every depth: moving one touches each,
 /// and the largest must fit well within a block's weight.
 pub const MAX_CONTENTS: u32 = 2_000;
-/// The most steps of one item's or aggregate's history.
-pub const MAX_HISTORY: u32 = 512;
-/// The places at the end of a history that only unpack steps may use: one per level of nesting,
-/// so that everything packed can always be unpacked.
-pub const UNPACK_RESERVE: u32 = MAX_DEPTH as u32;
+/// The most steps one page of a history holds. A history has any number of pages; appending a
+/// step reads and writes only the last one, so this bounds the cost of a step.
+pub const HISTORY_PAGE_STEPS: u32 = 64;
 /// The most open proposals one organisation may have addressed to one other organisation. The
 /// bound is per (issuer, receiver), so an issuer filling it blocks only its own further
 /// proposals to that receiver, never another member's.
@@ -179,6 +201,10 @@ pub const MAX_OPEN_PER_SENDER: usize = 1_024;
 pub const DEFAULT_PROPOSAL_LIFETIME: BlockNumber = 864_000;
 /// The longest rejection reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
+/// The most proposals one block start closes as expired; the rest wait for the next blocks.
+pub const MAX_EXPIRIES_PER_BLOCK: u32 = 256;
+/// The most blocks' expiry lists one block start visits when it is behind.
+pub const MAX_EXPIRY_LISTS_PER_BLOCK: u32 = 16;
 
 /// `Custody.Proposals`: proposal id → proposal, open or closed.
 pub const PROPOSALS: StorageMap<ProposalId, Proposal> =
@@ -203,6 +229,9 @@ pub const PROPOSAL_LIFETIME: StorageValue<BlockNumber> = StorageValue::new(PALLE
 /// `Custody.Expiring`: block → the proposals that expire at its start, in order of id.
 pub const EXPIRING: StorageMap<BlockNumber, Vec<ProposalId>, ValueQuery> =
     StorageMap::new(PALLET_NAME, "Expiring", StorageHasher::Twox64Concat);
+/// `Custody.ExpiryCursor`: the oldest block whose expiry list still holds proposals to close, when
+/// the block starts are behind (absent when they are not).
+pub const EXPIRY_CURSOR: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ExpiryCursor");
 /// `Custody.InboxSenders`: receiver → the organisations with open proposals to it, sorted (at
 /// most one entry per member organisation).
 pub const INBOX_SENDERS: StorageMap<OrgId, Vec<OrgId>, ValueQuery> =
@@ -213,13 +242,28 @@ pub const AGGREGATES: StorageMap<Sscc, Aggregate> =
 /// `Custody.NextAggregateInstance`: the instance the next packed aggregate gets.
 pub const NEXT_AGGREGATE_INSTANCE: StorageValue<u64, ValueQuery> =
     StorageValue::new(PALLET_NAME, "NextAggregateInstance");
-/// `Custody.History`: item → its journey, oldest step first. Ids are already hashes, so the key is
-/// not hashed again.
-pub const HISTORY: StorageMap<ItemId, Vec<JourneyStep>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "History", StorageHasher::Identity);
-/// `Custody.AggregateHistory`: SSCC → its journey, across every packing of the SSCC.
-pub const AGGREGATE_HISTORY: StorageMap<Sscc, Vec<JourneyStep>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "AggregateHistory", StorageHasher::Blake2_128Concat);
+/// `Custody.HistoryLength`: item → how many steps its journey has. Ids are already hashes, so
+/// the key is not hashed again.
+pub const HISTORY_LENGTH: StorageMap<ItemId, u32, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "HistoryLength", StorageHasher::Identity);
+/// `Custody.HistoryPages`: (item, page) → the page's steps, oldest first, at most
+/// [`HISTORY_PAGE_STEPS`] (only the last page holds fewer). The item id is not hashed again, and
+/// the page index follows it in the key, so an item's pages share the prefix
+/// `twox128(Custody) ++ twox128(HistoryPages) ++ item`.
+pub const HISTORY_PAGES: StorageDoubleMap<ItemId, u32, Vec<JourneyStep>, ValueQuery> =
+    StorageDoubleMap::new(PALLET_NAME, "HistoryPages", StorageHasher::Identity, StorageHasher::Twox64Concat);
+/// `Custody.AggregateHistoryLength`: SSCC → how many steps its journey has, across every packing
+/// of the SSCC.
+pub const AGGREGATE_HISTORY_LENGTH: StorageMap<Sscc, u32, ValueQuery> =
+    StorageMap::new(PALLET_NAME, "AggregateHistoryLength", StorageHasher::Blake2_128Concat);
+/// `Custody.AggregateHistoryPages`: (SSCC, page) → the page's steps, oldest first, at most
+/// [`HISTORY_PAGE_STEPS`] (only the last page holds fewer).
+pub const AGGREGATE_HISTORY_PAGES: StorageDoubleMap<Sscc, u32, Vec<JourneyStep>, ValueQuery> = StorageDoubleMap::new(
+    PALLET_NAME,
+    "AggregateHistoryPages",
+    StorageHasher::Blake2_128Concat,
+    StorageHasher::Twox64Concat,
+);
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -541,11 +585,8 @@ pub enum Error {
     #[codec(index = 14)]
     #[error("aggregates nest at most {MAX_DEPTH} levels")]
     NestingTooDeep,
-    /// An item's or aggregate's history has no room for the step: it holds at most 512, the last
-    /// 4 of which only unpacking may use.
-    #[codec(index = 15)]
-    #[error("a history holds at most {MAX_HISTORY} steps, the last {UNPACK_RESERVE} for unpacking")]
-    HistoryFull,
+    // Index 15 was `HistoryFull`, from when a history had a length limit; it is not reused, so
+    // that an old error record never decodes as another error.
     /// The receiving organisation is not a member.
     #[codec(index = 16)]
     #[error("the receiving organisation is not a member")]
@@ -596,10 +637,12 @@ const BASE_WEIGHT: Weight =
     db_reads_writes(9, 6).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
 /// The work per item or aggregate a call touches: movability (the item, its lot's and its class's
-/// recalls), the right, the history's length; then the item or aggregate and its history written
-/// (pack and unpack write the parent and the location: two setters).
+/// recalls), the right, the history's length and its last page; then the item or aggregate
+/// written (pack and unpack write the parent and the location: two setters), and the history's
+/// last page and length. A page holds at most [`HISTORY_PAGE_STEPS`] steps, so the page read and
+/// written is bounded whatever the history's length.
 const PER_UNIT_WEIGHT: Weight =
-    db_reads_writes(7, 3).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0));
+    db_reads_writes(8, 4).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
 /// The weight of `call` in the current state. It reads the stored counts of the aggregates
 /// concerned, because moving an aggregate touches everything in it.
@@ -705,7 +748,7 @@ fn ensure_right(kind: TransferKind, org: OrgId, custodian: OrgId, owner: OrgId) 
 /// The goods a transfer of `subject` by `issuer` moves, once every rule is checked: the issuer's
 /// right over the subject (first) and over everything in it, the subject not packed in another
 /// aggregate (and, for a proposal's aggregate, still the same packing), every item movable, and
-/// room in every history. Used alike when proposing and when accepting.
+/// every history sound. Used alike when proposing and when accepting.
 fn check_goods(
     storage: &impl StorageRead,
     subject: &Subject,
@@ -721,7 +764,7 @@ fn check_goods(
                 return Err(Error::PackedInAggregate.into());
             }
             pallet_products::ensure_movable(storage, id)?;
-            ensure_room(storage, &HISTORY.key(id), UNPACK_RESERVE)?;
+            ensure_appendable(storage, History::Item(*id))?;
             Ok(Goods { root: None, contents: Contents { aggregates: Vec::new(), items: vec![(*id, None)] } })
         }
         Subject::Aggregate(sscc) => {
@@ -733,16 +776,16 @@ fn check_goods(
             if root.parent.is_some() {
                 return Err(Error::PackedInAggregate.into());
             }
-            ensure_room(storage, &AGGREGATE_HISTORY.key(sscc), UNPACK_RESERVE)?;
+            ensure_appendable(storage, History::Aggregate(*sscc))?;
             let contents = contents_of(storage, &root.children)?;
             for (aggregate, _) in &contents.aggregates {
                 ensure_right(kind, issuer, aggregate.custodian, aggregate.owner)?;
-                ensure_room(storage, &AGGREGATE_HISTORY.key(&aggregate.sscc), UNPACK_RESERVE)?;
+                ensure_appendable(storage, History::Aggregate(aggregate.sscc))?;
             }
             for (id, _) in &contents.items {
                 let item = pallet_products::ensure_movable(storage, id)?;
                 ensure_right(kind, issuer, item.custodian, item.owner)?;
-                ensure_room(storage, &HISTORY.key(id), UNPACK_RESERVE)?;
+                ensure_appendable(storage, History::Item(*id))?;
             }
             Ok(Goods { root: Some(root), contents })
         }
@@ -848,9 +891,7 @@ fn accept<E: From<Event>>(
     if proposal.to != org {
         return Err(Error::NotReceiver.into());
     }
-    if proposal.status != ProposalStatus::Open {
-        return Err(Error::ProposalNotOpen.into());
-    }
+    ensure_open(ctx, &proposal, ctx.block_number())?;
     if !location.is_valid() {
         return Err(Error::InvalidLocation.into());
     }
@@ -924,9 +965,7 @@ fn reject<E: From<Event>>(
     if proposal.to != org {
         return Err(Error::NotReceiver.into());
     }
-    if proposal.status != ProposalStatus::Open {
-        return Err(Error::ProposalNotOpen.into());
-    }
+    ensure_open(ctx, &proposal, ctx.block_number())?;
     match tracechain_support::text::check_text(&reason, MAX_REASON_LEN) {
         Ok(_) => {}
         Err(tracechain_support::text::TextError::ControlCharacter) => {
@@ -958,9 +997,7 @@ fn cancel<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: Prop
     if proposal.from != org {
         return Err(Error::NotIssuer.into());
     }
-    if proposal.status != ProposalStatus::Open {
-        return Err(Error::ProposalNotOpen.into());
-    }
+    ensure_open(ctx, &proposal, ctx.block_number())?;
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let closure = Closure { by: org, agent, location: None, reason: None, at: block, time };
     close(ctx, &mut proposal, ProposalStatus::Cancelled, Some(closure));
@@ -975,6 +1012,17 @@ fn cancel<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: Prop
         disposition: unmoved_disposition(proposal.kind),
         time,
     });
+    Ok(())
+}
+
+/// `Ok` if the proposal is open and its lifetime has not run out: from block
+/// `proposed_at + lifetime` on it is as good as expired, even while it waits in the expiry
+/// backlog.
+fn ensure_open(storage: &impl StorageRead, proposal: &Proposal, now: BlockNumber) -> Result<(), Error> {
+    let expires_at = proposal.proposed_at.saturating_add(proposal_lifetime(storage));
+    if proposal.status != ProposalStatus::Open || now >= expires_at {
+        return Err(Error::ProposalNotOpen);
+    }
     Ok(())
 }
 
@@ -1084,7 +1132,7 @@ fn pack<E: From<Event>>(
     let (item_count, aggregate_count) = (item_count as u32, aggregate_count as u32);
     let contents = contents_of(ctx, &children)?;
     check_contents(ctx, &contents, org, Handling::Pack)?;
-    ensure_room(ctx, &AGGREGATE_HISTORY.key(&sscc), UNPACK_RESERVE)?;
+    ensure_appendable(ctx, History::Aggregate(sscc))?;
     let instance = NEXT_AGGREGATE_INSTANCE.get(ctx);
     let next_instance = instance.checked_add(1).ok_or(DispatchError::Exhausted)?;
 
@@ -1113,17 +1161,17 @@ fn pack<E: From<Event>>(
         }
         child.location = location.clone();
         AGGREGATES.insert(ctx, &child.sscc, &child);
-        append_step(ctx, AGGREGATE_HISTORY.key(&child.sscc), &step.with(StepAction::Packed { sscc, via }));
+        append_step(ctx, History::Aggregate(child.sscc), &step.with(StepAction::Packed { sscc, via }));
     }
     for (item, via) in contents.items {
         if via.is_none() {
             pallet_products::set_parent(ctx, &item, Some(sscc));
         }
         pallet_products::set_location(ctx, &item, location.clone());
-        append_step(ctx, HISTORY.key(&item), &step.with(StepAction::Packed { sscc, via }));
+        append_step(ctx, History::Item(item), &step.with(StepAction::Packed { sscc, via }));
     }
     let formed = StepAction::Formed { children: children.len() as u32, items: item_count };
-    append_step(ctx, AGGREGATE_HISTORY.key(&sscc), &step.with(formed));
+    append_step(ctx, History::Aggregate(sscc), &step.with(formed));
     ctx.deposit_event(Event::Packed {
         sscc,
         children,
@@ -1158,7 +1206,7 @@ fn unpack<E: From<Event>>(
     }
     let contents = contents_of(ctx, &aggregate.children)?;
     check_contents(ctx, &contents, org, Handling::Unpack)?;
-    ensure_room(ctx, &AGGREGATE_HISTORY.key(&sscc), 0)?;
+    ensure_appendable(ctx, History::Aggregate(sscc))?;
 
     let (block, time) = (ctx.block_number(), pallet_timestamp::now(ctx));
     let step = Step { org, agent, location: location.clone(), block, time };
@@ -1168,17 +1216,17 @@ fn unpack<E: From<Event>>(
         }
         child.location = location.clone();
         AGGREGATES.insert(ctx, &child.sscc, &child);
-        append_step(ctx, AGGREGATE_HISTORY.key(&child.sscc), &step.with(StepAction::Unpacked { sscc, via }));
+        append_step(ctx, History::Aggregate(child.sscc), &step.with(StepAction::Unpacked { sscc, via }));
     }
     for (item, via) in contents.items {
         if via.is_none() {
             pallet_products::set_parent(ctx, &item, None);
         }
         pallet_products::set_location(ctx, &item, location.clone());
-        append_step(ctx, HISTORY.key(&item), &step.with(StepAction::Unpacked { sscc, via }));
+        append_step(ctx, History::Item(item), &step.with(StepAction::Unpacked { sscc, via }));
     }
     AGGREGATES.remove(ctx, &sscc);
-    append_step(ctx, AGGREGATE_HISTORY.key(&sscc), &step.with(StepAction::Dissolved));
+    append_step(ctx, History::Aggregate(sscc), &step.with(StepAction::Dissolved));
     ctx.deposit_event(Event::Unpacked {
         sscc,
         children: aggregate.children,
@@ -1203,36 +1251,88 @@ pub fn proposal_lifetime(storage: &impl StorageRead) -> BlockNumber {
     PROPOSAL_LIFETIME.get(storage).unwrap_or(DEFAULT_PROPOSAL_LIFETIME)
 }
 
-/// Closes, as `Expired`, the proposals made [`proposal_lifetime`] blocks ago that are still open,
-/// freeing their (subject, receiver, kind) slots and their places in the receivers' inboxes, and
-/// forgets that block's expiry list. Called by the executive at the start of every block, before
-/// any extrinsic. The list holds only proposals made in one block, so its length is bounded by
-/// what one block's weight allows.
-pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) {
-    let block = ctx.block_number();
-    let expiring = EXPIRING.get(ctx, &block);
-    if expiring.is_empty() {
+/// The weight of a block start that closes nothing: the cursor and this block's expiry list.
+pub const EXPIRY_BASE_WEIGHT: Weight = db_reads_writes(2, 0);
+/// The weight of visiting one more block's expiry list (read, then removed or rewritten), and
+/// the cursor and the block time written or read once the block start has work.
+pub const EXPIRY_LIST_WEIGHT: Weight = db_reads_writes(2, 2);
+/// The weight of closing one expired proposal: the proposal read and written, its open slot
+/// removed, the inbox and the inbox's senders read and written; the event.
+pub const EXPIRY_WEIGHT: Weight =
+    db_reads_writes(3, 4).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0));
+/// The most weight one block start spends on expiries.
+pub const MAX_EXPIRY_WEIGHT: Weight = EXPIRY_BASE_WEIGHT
+    .saturating_add(EXPIRY_LIST_WEIGHT.saturating_mul(MAX_EXPIRY_LISTS_PER_BLOCK as u64))
+    .saturating_add(EXPIRY_WEIGHT.saturating_mul(MAX_EXPIRIES_PER_BLOCK as u64));
+
+/// Closes, as `Expired`, the open proposals whose lifetime ran out, freeing their (subject,
+/// receiver, kind) slots and their places in the receivers' inboxes, and forgets the expiry
+/// lists done with. Called by the executive at the start of every block, before any extrinsic;
+/// returns the weight it used, which the executive charges to the block as mandatory.
+///
+/// It starts at the oldest list not yet done (`ExpiryCursor`, or this block's own list), closes
+/// at most [`MAX_EXPIRIES_PER_BLOCK`] proposals and visits at most [`MAX_EXPIRY_LISTS_PER_BLOCK`]
+/// lists, in order of block then of id; a list it could not finish keeps its remaining ids, and
+/// the cursor names it for the next block start.
+pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) -> Weight {
+    let now = ctx.block_number();
+    let cursor = EXPIRY_CURSOR.get(ctx);
+    let mut block = cursor.unwrap_or(now).min(now);
+    let mut weight = EXPIRY_BASE_WEIGHT;
+    if cursor.is_none() && !EXPIRING.contains(ctx, &now) {
+        return weight;
+    }
+    let time = pallet_timestamp::now(ctx);
+    let (mut closed, mut lists) = (0u32, 0u32);
+    while block <= now && closed < MAX_EXPIRIES_PER_BLOCK && lists < MAX_EXPIRY_LISTS_PER_BLOCK {
+        lists += 1;
+        weight = weight.saturating_add(EXPIRY_LIST_WEIGHT);
+        let mut expiring = EXPIRING.get(ctx, &block);
+        let stored = !expiring.is_empty();
+        let room = (MAX_EXPIRIES_PER_BLOCK - closed) as usize;
+        let rest = if expiring.len() > room { expiring.split_off(room) } else { Vec::new() };
+        for id in expiring {
+            closed += 1;
+            weight = weight.saturating_add(EXPIRY_WEIGHT);
+            expire(ctx, id, time);
+        }
+        if !rest.is_empty() {
+            EXPIRING.insert(ctx, &block, &rest);
+            break;
+        }
+        if stored {
+            EXPIRING.remove(ctx, &block);
+        }
+        block += 1;
+    }
+    // `block` is now the oldest block whose list is not done, or past this one.
+    let next = (block <= now).then_some(block);
+    if next != cursor {
+        match next {
+            Some(block) => EXPIRY_CURSOR.put(ctx, &block),
+            None => EXPIRY_CURSOR.kill(ctx),
+        }
+    }
+    weight
+}
+
+/// Closes proposal `id` as `Expired` if it is still open.
+fn expire<E: From<Event>>(ctx: &mut Context<'_, E>, id: ProposalId, time: Moment) {
+    let Some(mut proposal) = PROPOSALS.get(ctx, &id) else { return };
+    if proposal.status != ProposalStatus::Open {
         return;
     }
-    EXPIRING.remove(ctx, &block);
-    let time = pallet_timestamp::now(ctx);
-    for id in expiring {
-        let Some(mut proposal) = PROPOSALS.get(ctx, &id) else { continue };
-        if proposal.status != ProposalStatus::Open {
-            continue;
-        }
-        close(ctx, &mut proposal, ProposalStatus::Expired, None);
-        ctx.deposit_event(Event::TransferExpired {
-            proposal: id,
-            subject: proposal.subject,
-            kind: proposal.kind,
-            from: proposal.from,
-            to: proposal.to,
-            biz_location: proposal.location.clone(),
-            disposition: unmoved_disposition(proposal.kind),
-            time,
-        });
-    }
+    close(ctx, &mut proposal, ProposalStatus::Expired, None);
+    ctx.deposit_event(Event::TransferExpired {
+        proposal: id,
+        subject: proposal.subject,
+        kind: proposal.kind,
+        from: proposal.from,
+        to: proposal.to,
+        biz_location: proposal.location.clone(),
+        disposition: unmoved_disposition(proposal.kind),
+        time,
+    });
 }
 
 /// The pallet's genesis configuration (the `custody` section of a chain spec).
@@ -1269,24 +1369,20 @@ pub fn build_genesis(storage: &mut impl StorageWrite, config: &GenesisConfig) ->
 /// Packing or unpacking, which ask different things of the goods.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Handling {
-    /// Every item movable; histories outside the unpack reserve.
+    /// Every item movable.
     Pack,
-    /// No item held or refused by customs (its seal stays); the reserve may be used.
+    /// No item held or refused by customs (its seal stays).
     Unpack,
 }
 
 /// The checks pack and unpack make on everything they touch: held by `org`, the items fit for
-/// `handling`, room in every history.
+/// `handling`, every history sound.
 fn check_contents(storage: &impl StorageRead, contents: &Contents, org: OrgId, handling: Handling) -> DispatchResult {
-    let reserve = match handling {
-        Handling::Pack => UNPACK_RESERVE,
-        Handling::Unpack => 0,
-    };
     for (aggregate, _) in &contents.aggregates {
         if aggregate.custodian != org {
             return Err(Error::NotCustodian.into());
         }
-        ensure_room(storage, &AGGREGATE_HISTORY.key(&aggregate.sscc), reserve)?;
+        ensure_appendable(storage, History::Aggregate(aggregate.sscc))?;
     }
     for (id, _) in &contents.items {
         let item = match handling {
@@ -1300,7 +1396,7 @@ fn check_contents(storage: &impl StorageRead, contents: &Contents, org: OrgId, h
         if item.custodian != org {
             return Err(Error::NotCustodian.into());
         }
-        ensure_room(storage, &HISTORY.key(id), reserve)?;
+        ensure_appendable(storage, History::Item(*id))?;
     }
     Ok(())
 }
@@ -1356,55 +1452,125 @@ fn record_transfer(
 ) {
     let moved_with = goods.root.as_ref().map(|root| root.sscc);
     if let Some(root) = &goods.root {
-        append_step(storage, AGGREGATE_HISTORY.key(&root.sscc), &step.with(action(None)));
+        append_step(storage, History::Aggregate(root.sscc), &step.with(action(None)));
     }
     for (aggregate, _) in &goods.contents.aggregates {
-        append_step(storage, AGGREGATE_HISTORY.key(&aggregate.sscc), &step.with(action(moved_with)));
+        append_step(storage, History::Aggregate(aggregate.sscc), &step.with(action(moved_with)));
     }
     for (item, _) in &goods.contents.items {
-        append_step(storage, HISTORY.key(item), &step.with(action(moved_with)));
+        append_step(storage, History::Item(*item), &step.with(action(moved_with)));
     }
 }
 
-/// How many steps the history at `key` holds, from its SCALE length prefix alone (a vector
-/// encodes as its compact length, then its elements).
-fn step_count(storage: &impl StorageRead, key: &[u8]) -> Result<u32, DispatchError> {
-    let Some(bytes) = storage.storage_get(key) else {
-        return Ok(0);
-    };
-    Compact::<u32>::decode(&mut &bytes[..]).map(|count| count.0).map_err(|error| {
-        storage.note_corruption(format!("Custody history at 0x{} does not decode: {error}", hex_key(key)));
-        DispatchError::Corruption
-    })
+/// Whose history: an item's or an aggregate's (SSCC). Both are stored the same way, in pages.
+#[derive(Clone, Copy, Debug)]
+enum History {
+    Item(ItemId),
+    Aggregate(Sscc),
 }
 
-/// `Ok` if the history at `key` has room for one more step outside the last `reserve` places.
-fn ensure_room(storage: &impl StorageRead, key: &[u8], reserve: u32) -> DispatchResult {
-    if step_count(storage, key)? >= MAX_HISTORY - reserve {
-        return Err(Error::HistoryFull.into());
+impl History {
+    fn length_key(&self) -> Vec<u8> {
+        match self {
+            History::Item(id) => HISTORY_LENGTH.key(id),
+            History::Aggregate(sscc) => AGGREGATE_HISTORY_LENGTH.key(sscc),
+        }
+    }
+
+    fn page_key(&self, page: u32) -> Vec<u8> {
+        match self {
+            History::Item(id) => HISTORY_PAGES.key(id, &page),
+            History::Aggregate(sscc) => AGGREGATE_HISTORY_PAGES.key(sscc, &page),
+        }
+    }
+
+    /// How many steps the history has (0 when it has none, and when its length does not decode,
+    /// which the read records as corruption).
+    fn length(&self, storage: &impl StorageRead) -> u32 {
+        match self {
+            History::Item(id) => HISTORY_LENGTH.get(storage, id),
+            History::Aggregate(sscc) => AGGREGATE_HISTORY_LENGTH.get(storage, sscc),
+        }
+    }
+
+    /// The whole history, oldest step first, read page by page.
+    fn steps(&self, storage: &impl StorageRead) -> Vec<JourneyStep> {
+        let length = self.length(storage);
+        let mut steps = Vec::with_capacity(length as usize);
+        for page in 0..length.div_ceil(HISTORY_PAGE_STEPS) {
+            steps.extend(match self {
+                History::Item(id) => HISTORY_PAGES.get(storage, id, &page),
+                History::Aggregate(sscc) => AGGREGATE_HISTORY_PAGES.get(storage, sscc, &page),
+            });
+        }
+        steps
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            History::Item(id) => format!("of item {id:?}"),
+            History::Aggregate(sscc) => format!("of SSCC {}", String::from_utf8_lossy(sscc)),
+        }
+    }
+}
+
+/// Where the next step of `history` goes, read without decoding any step: its length, and the
+/// stored steps of the page that receives it, from the page's SCALE length prefix alone (a vector
+/// encodes as its compact length, then its elements). A length that does not decode, or a last
+/// page that does not hold `length % HISTORY_PAGE_STEPS` steps, is corruption.
+fn next_place(storage: &impl StorageRead, history: History) -> Result<u32, DispatchError> {
+    let corrupt = |what: String| {
+        storage.note_corruption(format!("Custody history {} {what}", history.describe()));
+        DispatchError::Corruption
+    };
+    let length = match storage.storage_get(&history.length_key()) {
+        None => 0,
+        Some(bytes) => u32::decode_all(&mut &bytes[..])
+            .map_err(|error| corrupt(format!("has a length that does not decode: {error}")))?,
+    };
+    let page = length / HISTORY_PAGE_STEPS;
+    let held = match storage.storage_get(&history.page_key(page)) {
+        None => 0,
+        Some(bytes) => Compact::<u32>::decode(&mut &bytes[..]).map(|count| count.0).map_err(|error| {
+            corrupt(format!("page {page} at 0x{} does not decode: {error}", hex_key(&history.page_key(page))))
+        })?,
+    };
+    if held != length % HISTORY_PAGE_STEPS {
+        return Err(corrupt(format!("has {length} steps, but its page {page} holds {held}")));
+    }
+    Ok(length)
+}
+
+/// `Ok` if a step can be appended to `history`: it is sound ([`next_place`]), and its length
+/// counter has not reached `u32::MAX` (out of reach in practice; refused rather than wrapped).
+fn ensure_appendable(storage: &impl StorageRead, history: History) -> DispatchResult {
+    if next_place(storage, history)? == u32::MAX {
+        return Err(DispatchError::Exhausted);
     }
     Ok(())
 }
 
-/// Appends `step` to the history at `key` without decoding the steps already there: only the
-/// length prefix is rewritten and the new step's encoding added (as Substrate's
-/// `StorageAppend`), so a long history costs a copy, not a decode. The caller checked the room
-/// with [`ensure_room`], which also reported a corrupt prefix; such a history is left alone.
-fn append_step(storage: &mut impl StorageWrite, key: Vec<u8>, step: &JourneyStep) {
-    let existing = storage.storage_get(&key).unwrap_or_default();
+/// Appends `step` to `history`: to its last page, or to a new page when the last is full, and
+/// counts it. The page is appended to without decoding the steps already there: only its length
+/// prefix is rewritten and the new step's encoding added (as Substrate's `StorageAppend`). One
+/// read and one write of the length, one of a page of at most [`HISTORY_PAGE_STEPS`] steps,
+/// whatever the history's length; older pages are never touched. The caller checked the history
+/// with [`ensure_appendable`], which reported any corruption; a corrupt history is left alone.
+fn append_step(storage: &mut impl StorageWrite, history: History, step: &JourneyStep) {
+    let Ok(length) = next_place(&*storage, history) else { return };
+    let Some(new_length) = length.checked_add(1) else { return };
+    let key = history.page_key(length / HISTORY_PAGE_STEPS);
+    let held = length % HISTORY_PAGE_STEPS;
+    let existing = if held == 0 { Vec::new() } else { storage.storage_get(&key).unwrap_or_default() };
     let mut steps = &existing[..];
-    let count = if existing.is_empty() {
-        0
-    } else {
-        match Compact::<u32>::decode(&mut steps) {
-            Ok(count) => count.0,
-            Err(_) => return,
-        }
-    };
-    let mut value = Compact(count.saturating_add(1)).encode();
+    if held != 0 && Compact::<u32>::decode(&mut steps).is_err() {
+        return;
+    }
+    let mut value = Compact(held + 1).encode();
     value.extend_from_slice(steps);
     step.encode_to(&mut value);
     storage.storage_set(key, value);
+    storage.storage_set(history.length_key(), new_length.encode());
 }
 
 fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
@@ -1438,14 +1604,27 @@ pub fn items_of(storage: &impl StorageRead, subject: &Subject) -> Vec<ItemId> {
     }
 }
 
-/// The item's journey as this pallet recorded it, oldest step first (for the journey RPC).
+/// The item's journey as this pallet recorded it, oldest step first (for the journey RPC): its
+/// length, then every page in order.
 pub fn history(storage: &impl StorageRead, item: &ItemId) -> Vec<JourneyStep> {
-    HISTORY.get(storage, item)
+    History::Item(*item).steps(storage)
 }
 
-/// The journey of the SSCC, across every aggregate packed under it, oldest step first.
+/// The journey of the SSCC, across every aggregate packed under it, oldest step first: its
+/// length, then every page in order.
 pub fn aggregate_history(storage: &impl StorageRead, sscc: &Sscc) -> Vec<JourneyStep> {
-    AGGREGATE_HISTORY.get(storage, sscc)
+    History::Aggregate(*sscc).steps(storage)
+}
+
+/// How many steps the item's journey has.
+pub fn history_length(storage: &impl StorageRead, item: &ItemId) -> u32 {
+    HISTORY_LENGTH.get(storage, item)
+}
+
+/// Page `page` of the item's journey: steps `page × HISTORY_PAGE_STEPS` onwards, at most
+/// [`HISTORY_PAGE_STEPS`] of them (empty past the last page).
+pub fn history_page(storage: &impl StorageRead, item: &ItemId, page: u32) -> Vec<JourneyStep> {
+    HISTORY_PAGES.get(storage, item, &page)
 }
 
 /// Backward trace: every aggregate the item was packed into or unpacked from, directly or inside

@@ -608,6 +608,112 @@ fn open_proposals_expire_after_the_chain_specs_lifetime_and_free_their_slots() {
 }
 
 #[test]
+fn a_flood_of_proposals_expiring_at_once_is_closed_over_several_blocks_within_a_bounded_weight() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    build_genesis(&mut ctx, &GenesisConfig { proposal_lifetime: Some(10) }).unwrap();
+    let flood = MAX_EXPIRIES_PER_BLOCK + 44;
+    commission(&mut ctx, 21..=flood, b"L2019");
+    // All proposed in block 10, all due at the start of block 20.
+    let ids: Vec<ProposalId> =
+        (1..=flood).map(|n| propose(&mut ctx, WINERY, item(n), TransferKind::Custody, CARRIER_ORG).unwrap()).collect();
+    assert_eq!(EXPIRING.get(&ctx, &(BLOCK + 10)).len(), flood as usize);
+
+    // A block start with nothing due costs two reads and writes nothing.
+    let mut ctx = next_block(ctx, 6_000);
+    let before = ctx.overlay.committed_changes().clone();
+    assert_eq!(on_initialize(&mut ctx), EXPIRY_BASE_WEIGHT);
+    assert_eq!(ctx.overlay.committed_changes(), &before);
+    let mut ctx = start_block(ctx, BLOCK + 9);
+    ctx.take_events();
+
+    // Block 20 closes the first MAX_EXPIRIES_PER_BLOCK, oldest first, and says what that cost.
+    let mut ctx = next_block(ctx, 6_000);
+    let weight = on_initialize(&mut ctx);
+    assert_eq!(
+        weight,
+        EXPIRY_BASE_WEIGHT
+            .saturating_add(EXPIRY_LIST_WEIGHT)
+            .saturating_add(EXPIRY_WEIGHT.saturating_mul(u64::from(MAX_EXPIRIES_PER_BLOCK)))
+    );
+    assert!(!weight.any_gt(MAX_EXPIRY_WEIGHT));
+    let (closed, waiting) = ids.split_at(MAX_EXPIRIES_PER_BLOCK as usize);
+    assert!(closed.iter().all(|id| proposal(&ctx, *id).unwrap().status == ProposalStatus::Expired));
+    assert!(waiting.iter().all(|id| proposal(&ctx, *id).unwrap().status == ProposalStatus::Open));
+    assert_eq!(ctx.events().len(), MAX_EXPIRIES_PER_BLOCK as usize);
+    assert_eq!(EXPIRING.get(&ctx, &(BLOCK + 10)), waiting.to_vec(), "the rest is carried over");
+    assert_eq!(EXPIRY_CURSOR.get(&ctx), Some(BLOCK + 10));
+    // A proposal waiting in the backlog is past its lifetime: nobody accepts, rejects or
+    // cancels it any more.
+    let late = waiting[0];
+    assert_eq!(accept(&mut ctx, CARRIER, late, winery_gln()), Err(Error::ProposalNotOpen.into()));
+    assert_eq!(
+        call(&mut ctx, CARRIER, Call::reject { proposal: late, reason: b"late".to_vec() }),
+        Err(Error::ProposalNotOpen.into())
+    );
+    assert_eq!(call(&mut ctx, WINERY, Call::cancel { proposal: late }), Err(Error::ProposalNotOpen.into()));
+
+    // Block 21 closes the rest and catches up: its own (empty) list is visited too.
+    let mut ctx = next_block(ctx, 6_000);
+    ctx.take_events();
+    let weight = on_initialize(&mut ctx);
+    assert_eq!(
+        weight,
+        EXPIRY_BASE_WEIGHT
+            .saturating_add(EXPIRY_LIST_WEIGHT.saturating_mul(2))
+            .saturating_add(EXPIRY_WEIGHT.saturating_mul(waiting.len() as u64))
+    );
+    assert!(waiting.iter().all(|id| proposal(&ctx, *id).unwrap().status == ProposalStatus::Expired));
+    assert!(!EXPIRING.contains(&ctx, &(BLOCK + 10)));
+    assert_eq!(EXPIRY_CURSOR.get(&ctx), None, "caught up");
+    assert!(open_proposals_for(&ctx, CARRIER_ORG).is_empty());
+    assert_eq!(on_initialize(&mut next_block(ctx, 6_000)), EXPIRY_BASE_WEIGHT);
+}
+
+#[test]
+fn expiries_fit_in_the_blocks_mandatory_share() {
+    // The most one block start spends on expiries, on top of a block full of normal
+    // transactions, stays within the block's weight.
+    let limits = DEFAULT_BLOCK_LIMITS;
+    assert!(!MAX_EXPIRY_WEIGHT.saturating_add(limits.max_normal_weight()).any_gt(limits.max_weight));
+    assert_eq!(
+        MAX_EXPIRY_WEIGHT,
+        EXPIRY_BASE_WEIGHT
+            .saturating_add(EXPIRY_LIST_WEIGHT.saturating_mul(u64::from(MAX_EXPIRY_LISTS_PER_BLOCK)))
+            .saturating_add(EXPIRY_WEIGHT.saturating_mul(u64::from(MAX_EXPIRIES_PER_BLOCK)))
+    );
+}
+
+#[test]
+fn a_backlog_spread_over_several_blocks_is_worked_off_oldest_first() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    build_genesis(&mut ctx, &GenesisConfig { proposal_lifetime: Some(40) }).unwrap();
+    let per_block = MAX_EXPIRIES_PER_BLOCK + 44;
+    commission(&mut ctx, 21..=2 * per_block, b"L2019");
+    let mut ids = Vec::new();
+    for serial in 1..=2 * per_block {
+        if serial == per_block + 1 {
+            ctx = next_block(ctx, 6_000);
+        }
+        ids.push(propose(&mut ctx, WINERY, item(serial), TransferKind::Custody, CARRIER_ORG).unwrap());
+    }
+    let expired = |ctx: &Ctx<'_>| -> Vec<bool> {
+        ids.iter().map(|id| proposal(ctx, *id).unwrap().status == ProposalStatus::Expired).collect()
+    };
+    // Due at blocks 50 and 51: each block start closes MAX_EXPIRIES_PER_BLOCK, oldest first (the
+    // rest of block 50's list before any of block 51's), until the chain has caught up.
+    let max = MAX_EXPIRIES_PER_BLOCK as usize;
+    for (block, closed) in [(BLOCK + 40, max), (BLOCK + 41, 2 * max), (BLOCK + 42, ids.len())] {
+        ctx = start_block(ctx, block);
+        let expected: Vec<bool> = (0..ids.len()).map(|index| index < closed).collect();
+        assert_eq!(expired(&ctx), expected, "at block {block}");
+    }
+    assert_eq!(EXPIRY_CURSOR.get(&ctx), None);
+    assert!(!EXPIRING.contains(&ctx, &(BLOCK + 40)) && !EXPIRING.contains(&ctx, &(BLOCK + 41)));
+}
+
+#[test]
 fn the_proposal_lifetime_comes_from_the_chain_spec() {
     let state = BTreeMap::new();
     let ctx = new_ctx(&state);
@@ -1067,70 +1173,192 @@ fn history_is_append_only_and_records_who_where_and_when() {
     );
     // The appended bytes are exactly the SCALE encoding of the steps, so clients decode them
     // with the metadata's type.
-    assert_eq!(ctx.overlay.get(&HISTORY.key(&bottle(1))), Some(steps.encode()));
+    assert_eq!(ctx.overlay.get(&HISTORY_PAGES.key(&bottle(1), &0)), Some(steps.encode()));
+    assert_eq!(ctx.overlay.get(&HISTORY_LENGTH.key(&bottle(1))), Some(4u32.encode()));
+}
+
+/// Custody proposes and cancels `loops` times, proposing the transfer of `subject` to the
+/// warehouse: every proposal is a step of the journey of everything in `subject`.
+fn loop_proposals(ctx: &mut Ctx<'_>, who: u8, subject: Subject, loops: u32) -> Vec<ProposalId> {
+    (0..loops)
+        .map(|_| {
+            let id = propose(ctx, who, subject, TransferKind::Custody, WAREHOUSE_ORG).unwrap();
+            call(ctx, who, Call::cancel { proposal: id }).unwrap();
+            id
+        })
+        .collect()
+}
+
+/// The storage changes of `after` that `before` does not have, as their keys.
+fn changed_keys(
+    before: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    after: &BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+) -> Vec<Vec<u8>> {
+    after.iter().filter(|(key, value)| before.get(key.as_slice()) != Some(*value)).map(|(key, _)| key.clone()).collect()
+}
+
+/// The page layout of an item's history: every page but the last holds `HISTORY_PAGE_STEPS`
+/// steps, and no page lies beyond the length.
+fn assert_paged(ctx: &Ctx<'_>, id: &ItemId, length: u32) {
+    assert_eq!(history_length(ctx, id), length);
+    let pages = length.div_ceil(HISTORY_PAGE_STEPS);
+    for page in 0..pages {
+        let expected = (length - page * HISTORY_PAGE_STEPS).min(HISTORY_PAGE_STEPS) as usize;
+        assert_eq!(history_page(ctx, id, page).len(), expected, "page {page}");
+    }
+    assert!(!HISTORY_PAGES.contains(ctx, id, &pages), "no page past the last");
 }
 
 #[test]
-fn a_full_history_refuses_more_steps_but_never_seals_an_aggregate() {
+fn the_history_looper_cannot_freeze_the_owners_goods() {
     let state = BTreeMap::new();
     let mut ctx = new_ctx(&state);
-    let filler = JourneyStep {
-        action: StepAction::Dissolved,
-        org: WINERY_ORG,
-        agent: account(WINERY),
-        location: winery_gln(),
-        block: 1,
-        time: 1,
-    };
-    let moves = (MAX_HISTORY - UNPACK_RESERVE) as usize;
-    HISTORY.insert(&mut ctx, &bottle(1), &vec![filler.clone(); moves - 1]);
-    let id = propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG).unwrap();
-    assert_eq!(history(&ctx, &bottle(1)).len(), moves);
-    // Closing a proposal never needs room: the receiver can always say no.
-    call(&mut ctx, CARRIER, Call::reject { proposal: id, reason: b"no".to_vec() }).unwrap();
-    let next = NEXT_PROPOSAL_ID.get(&ctx);
-    assert_eq!(propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG), Err(Error::HistoryFull.into()));
-    assert_eq!(NEXT_PROPOSAL_ID.get(&ctx), next);
-    // A full bottle cannot be packed either.
-    assert_eq!(pack(&mut ctx, WINERY, sscc(1), bottles(1..=3)), Err(Error::HistoryFull.into()));
+    // The winery owns bottle 1; the carrier holds it.
+    let first = propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG).unwrap();
+    accept(&mut ctx, CARRIER, first, port(b"FRLEH")).unwrap();
+    // The carrier loops propose/cancel: one step each, well past three pages (and past the old
+    // limit of 512 steps would take the same loop, longer).
+    let loops = 3 * HISTORY_PAGE_STEPS + 10;
+    let looped = loop_proposals(&mut ctx, CARRIER, item(1), loops);
+    assert_paged(&ctx, &bottle(1), 2 + loops);
 
-    // A bottle that fills up while packed (four levels deep) stops its aggregates from moving,
-    // but every level can still be unpacked, into the reserve, down to the last place.
-    pack(&mut ctx, WINERY, sscc(1), bottles(4..=5)).unwrap();
-    for level in 2..=4 {
-        pack(&mut ctx, WINERY, sscc(level), vec![Subject::Aggregate(sscc(level - 1))]).unwrap();
-    }
-    let mut steps = history(&ctx, &bottle(4));
-    steps.resize(moves, filler.clone());
-    HISTORY.insert(&mut ctx, &bottle(4), &steps);
-    assert_eq!(
-        propose(&mut ctx, WINERY, Subject::Aggregate(sscc(4)), TransferKind::Custody, CARRIER_ORG),
-        Err(Error::HistoryFull.into())
+    // The owner's honest title transfer still goes through, and costs what it always cost: the
+    // weight does not grow with the history, and only the length and the last page are written.
+    let weight_on_a_fresh_item = call_weight(
+        &ctx,
+        &Call::propose_transfer {
+            subject: item(2),
+            kind: TransferKind::Ownership,
+            to: IMPORTER_ORG,
+            location: winery_gln(),
+        },
     );
-    for level in (1..=4).rev() {
-        call(&mut ctx, WINERY, Call::unpack { sscc: sscc(level), location: winery_gln() }).unwrap();
-    }
-    assert_eq!(history(&ctx, &bottle(4)).len(), MAX_HISTORY as usize);
-    assert_eq!(product(&ctx, 4).parent, None);
-    assert_eq!(pack(&mut ctx, WINERY, sscc(9), vec![item(4)]), Err(Error::HistoryFull.into()));
+    let title = propose(&mut ctx, WINERY, item(1), TransferKind::Ownership, IMPORTER_ORG).unwrap();
+    assert_eq!(call_weight(&ctx, &Call::accept { proposal: title, location: port(b"CNSHA") }), weight_on_a_fresh_item);
+    let before = ctx.overlay.committed_changes().clone();
+    accept(&mut ctx, IMPORTER, title, port(b"CNSHA")).unwrap();
+    let history_keys: Vec<Vec<u8>> = changed_keys(&before, ctx.overlay.committed_changes())
+        .into_iter()
+        .filter(|key| {
+            key.starts_with(&HISTORY_PAGES.key(&bottle(1), &0)[..64]) || *key == HISTORY_LENGTH.key(&bottle(1))
+        })
+        .collect();
+    let last_page = (2 + loops) / HISTORY_PAGE_STEPS;
+    let mut expected = vec![HISTORY_LENGTH.key(&bottle(1)), HISTORY_PAGES.key(&bottle(1), &last_page)];
+    expected.sort();
+    let mut history_keys = history_keys;
+    history_keys.sort();
+    assert_eq!(history_keys, expected, "one step writes the length and the last page only");
+    assert_eq!(product(&ctx, 1).owner, IMPORTER_ORG);
+    // The carrier's honest hand-over too.
+    hand_over(&mut ctx, CARRIER, item(1), (WAREHOUSE, WAREHOUSE_ORG), port(b"CNSHA"));
+    assert_eq!(product(&ctx, 1).custodian, WAREHOUSE_ORG);
 
-    // The same holds for an aggregate's own history.
-    pack(&mut ctx, WINERY, sscc(2), bottles(6..=7)).unwrap();
-    AGGREGATE_HISTORY.insert(&mut ctx, &sscc(2), &vec![filler; moves]);
+    // The journey has every step, in order, across the pages.
+    let length = 2 + loops + 3;
+    assert_paged(&ctx, &bottle(1), length);
+    let actions: Vec<StepAction> = history(&ctx, &bottle(1)).into_iter().map(|step| step.action).collect();
+    let mut expected = vec![
+        StepAction::CustodyProposed { proposal: first, to: CARRIER_ORG, aggregate: None },
+        StepAction::CustodyAccepted { proposal: first, from: WINERY_ORG, aggregate: None },
+    ];
+    expected.extend(looped.iter().map(|id| StepAction::CustodyProposed {
+        proposal: *id,
+        to: WAREHOUSE_ORG,
+        aggregate: None,
+    }));
+    expected.push(StepAction::OwnershipAccepted { proposal: title, from: WINERY_ORG, aggregate: None });
+    let handed = title + 1;
+    expected.push(StepAction::CustodyProposed { proposal: handed, to: WAREHOUSE_ORG, aggregate: None });
+    expected.push(StepAction::CustodyAccepted { proposal: handed, from: CARRIER_ORG, aggregate: None });
+    assert_eq!(actions, expected);
+    // Each looped proposal is closed as cancelled: the journey names it, the proposal says how
+    // it ended.
+    assert!(looped.iter().all(|id| proposal(&ctx, *id).unwrap().status == ProposalStatus::Cancelled));
+    // The pages concatenated are the journey.
+    let pages: Vec<JourneyStep> =
+        (0..length.div_ceil(HISTORY_PAGE_STEPS)).flat_map(|page| history_page(&ctx, &bottle(1), page)).collect();
+    assert_eq!(pages, history(&ctx, &bottle(1)));
+    assert_eq!(packing_history(&ctx, &bottle(1)), vec![]);
+}
+
+#[test]
+fn pack_and_unpack_across_a_page_boundary() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    // Bottle 1's packing is the last step of its first page, its unpacking the first of the
+    // second.
+    let before = HISTORY_PAGE_STEPS - 1;
+    loop_proposals(&mut ctx, WINERY, item(1), before);
+    pack(&mut ctx, WINERY, sscc(1), bottles(1..=2)).unwrap();
     assert_eq!(
-        propose(&mut ctx, WINERY, Subject::Aggregate(sscc(2)), TransferKind::Custody, CARRIER_ORG),
-        Err(Error::HistoryFull.into())
+        history_page(&ctx, &bottle(1), 0).last().unwrap().action,
+        StepAction::Packed { sscc: sscc(1), via: None }
     );
+    assert!(history_page(&ctx, &bottle(1), 1).is_empty());
+    call(&mut ctx, WINERY, Call::unpack { sscc: sscc(1), location: winery_gln() }).unwrap();
+    assert_eq!(
+        history_page(&ctx, &bottle(1), 1).iter().map(|step| step.action.clone()).collect::<Vec<_>>(),
+        vec![StepAction::Unpacked { sscc: sscc(1), via: None }]
+    );
+    assert_paged(&ctx, &bottle(1), HISTORY_PAGE_STEPS + 1);
+    let journey = history(&ctx, &bottle(1));
+    assert_eq!(journey.len(), (HISTORY_PAGE_STEPS + 1) as usize);
+    assert_eq!(journey[before as usize].action, StepAction::Packed { sscc: sscc(1), via: None });
+    assert_eq!(journey[HISTORY_PAGE_STEPS as usize].action, StepAction::Unpacked { sscc: sscc(1), via: None });
+    assert_eq!(packing_history(&ctx, &bottle(1)).len(), 2);
+
+    // An aggregate's own history pages the same way: a pallet in a case, moved (proposed and
+    // cancelled) until the case's and the bottle's first page is full, is unpacked onto the next.
+    pack(&mut ctx, WINERY, sscc(2), vec![item(3)]).unwrap();
+    pack(&mut ctx, WINERY, sscc(3), vec![Subject::Aggregate(sscc(2))]).unwrap();
+    // Case sscc(2): Formed, Packed; bottle 3: Packed twice (into the case, with it into the
+    // pallet); pallet sscc(3): Formed.
+    loop_proposals(&mut ctx, WINERY, Subject::Aggregate(sscc(3)), HISTORY_PAGE_STEPS - 2);
+    assert_eq!(aggregate_history(&ctx, &sscc(2)).len(), HISTORY_PAGE_STEPS as usize);
+    assert_eq!(history_length(&ctx, &bottle(3)), HISTORY_PAGE_STEPS);
+    assert_eq!(AGGREGATE_HISTORY_LENGTH.get(&ctx, &sscc(3)), HISTORY_PAGE_STEPS - 1);
+    call(&mut ctx, WINERY, Call::unpack { sscc: sscc(3), location: winery_gln() }).unwrap();
+    let unpacked = StepAction::Unpacked { sscc: sscc(3), via: None };
+    assert_eq!(
+        AGGREGATE_HISTORY_PAGES.get(&ctx, &sscc(2), &1).iter().map(|step| step.action.clone()).collect::<Vec<_>>(),
+        vec![unpacked]
+    );
+    assert_eq!(
+        history_page(&ctx, &bottle(3), 1).iter().map(|step| step.action.clone()).collect::<Vec<_>>(),
+        vec![StepAction::Unpacked { sscc: sscc(3), via: Some(sscc(2)) }]
+    );
+    // The pallet's Dissolved is the last step of its first page.
+    assert_eq!(AGGREGATE_HISTORY_PAGES.get(&ctx, &sscc(3), &0).last().unwrap().action, StepAction::Dissolved);
+    assert!(!AGGREGATE_HISTORY_PAGES.contains(&ctx, &sscc(3), &1));
     call(&mut ctx, WINERY, Call::unpack { sscc: sscc(2), location: winery_gln() }).unwrap();
+    let case = aggregate_history(&ctx, &sscc(2));
+    assert_eq!(case.len(), HISTORY_PAGE_STEPS as usize + 2);
+    assert_eq!(case.last().unwrap().action, StepAction::Dissolved);
+    // Both keep moving.
+    for n in [1, 3] {
+        propose(&mut ctx, WINERY, item(n), TransferKind::Custody, CARRIER_ORG).unwrap();
+    }
 }
 
 #[test]
 fn a_corrupt_history_is_reported_not_overwritten() {
     let state = BTreeMap::new();
     let mut ctx = new_ctx(&state);
-    ctx.overlay.set(HISTORY.key(&bottle(1)), vec![0xff]);
+    // A length that does not decode.
+    ctx.overlay.set(HISTORY_LENGTH.key(&bottle(1)), vec![0xff]);
     assert_eq!(propose(&mut ctx, WINERY, item(1), TransferKind::Custody, CARRIER_ORG), Err(DispatchError::Corruption));
     assert!(ctx.overlay.corruption().is_some_and(|reason| reason.contains("Custody history")));
+    assert_eq!(ctx.overlay.get(&HISTORY_LENGTH.key(&bottle(1))), Some(vec![0xff]));
+
+    // A length whose last page is missing: pack refuses before writing anything.
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    HISTORY_LENGTH.insert(&mut ctx, &bottle(2), &(HISTORY_PAGE_STEPS + 3));
+    let before = ctx.overlay.committed_changes().clone();
+    assert_eq!(pack(&mut ctx, WINERY, sscc(1), bottles(1..=2)), Err(DispatchError::Corruption));
+    assert_eq!(ctx.overlay.committed_changes(), &before);
+    assert!(ctx.overlay.corruption().is_some_and(|reason| reason.contains("page 1 holds 0")));
 }
 
 #[test]

@@ -61,8 +61,13 @@
 //!   [`Error::DeclarationClosed`]. Re-export → items `ReExported`: they move again (custody,
 //!   ownership, packing; an aggregate holding them unpacks) and may be declared again, but not
 //!   at the port that refused them ([`Error::ReExportedFromPort`]). Destruction → items
-//!   `Destroyed` with the status `Destroyed`: they never move again, and no longer keep an
-//!   aggregate sealed, so its custodian unpacks the rest.
+//!   `Destroyed` with the status `Destroyed`, and each item's destruction is recorded in
+//!   pallet-identity (`Identity.Destructions`, by the customs organisation, with the order's
+//!   reason) exactly as `Identity.mark_destroyed` records it: the journey, `trace_getItem` and
+//!   the EPCIS export show them destroyed, they never move again (custody, ownership, packing:
+//!   `ItemNotActive`), cannot be sold (`ItemNotActive`) nor marked destroyed a second time
+//!   (`AlreadyDestroyed`), and no longer keep an aggregate sealed, so its custodian unpacks the
+//!   rest.
 //! - **Clearance** is refused with [`Error::InspectionMissing`] while some required scope has
 //!   not passed for some declared item. The required scopes are the union of the scopes of
 //!   `require_inspection` and of the regulator's rules whose chapter range contains the HS
@@ -851,9 +856,14 @@ pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
         | Call::order_reexport { declaration, .. } => {
             BASE_WEIGHT.saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
         }
-        // The customs state and the status: two updates of each item.
-        Call::order_destruction { declaration, .. } => BASE_WEIGHT
-            .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration).saturating_mul(2))),
+        // The customs state and the status: two updates of each item; and the identity pallet's
+        // destruction record, looked up and written.
+        Call::order_destruction { declaration, .. } => {
+            let items = decided_items(declaration);
+            BASE_WEIGHT
+                .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(items.saturating_mul(2)))
+                .saturating_add(db_reads_writes(1, 1).saturating_mul(items))
+        }
         Call::require_inspection { declaration, scopes } => BASE_WEIGHT
             .saturating_add(db_reads_writes(1, 0))
             .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
@@ -1216,8 +1226,9 @@ fn decide<E: From<Event>>(
     declaration.decisions.push(Decision { kind: kind.clone(), by: org, agent, at: ctx.block_number(), time: now });
     for item in &declaration.items {
         pallet_products::set_customs_state(ctx, item, status.customs_state());
-        if status == DeclarationStatus::Destroyed {
-            pallet_products::set_status(ctx, item, pallet_products::ItemStatus::Destroyed);
+        if let DecisionKind::Destroy { reason } = &kind {
+            // The same destruction record (and status) as `Identity.mark_destroyed`, by customs.
+            pallet_identity::record_destruction(ctx, item, org, reason);
         }
     }
     if was_open && !status.is_open() {

@@ -36,7 +36,14 @@ enum TestEvent {
     Products(pallet_products::Event),
     Custody(pallet_custody::Event),
     Inspection(pallet_inspection::Event),
+    Identity(pallet_identity::Event),
     Customs(Event),
+}
+
+impl From<pallet_identity::Event> for TestEvent {
+    fn from(event: pallet_identity::Event) -> Self {
+        TestEvent::Identity(event)
+    }
 }
 
 impl From<pallet_products::Event> for TestEvent {
@@ -1429,6 +1436,67 @@ fn refused_goods_ordered_destroyed_are_destroyed_and_no_longer_seal_their_aggreg
     let cleared = declare_corkscrews(&mut ctx, &[corkscrew("C1")]);
     dispatch(&mut ctx, &signed(SH_CUSTOMS), clear(cleared)).unwrap();
     assert_refused(&mut ctx, SH_CUSTOMS, destroy(cleared), Error::DeclarationClosed.into());
+}
+
+#[test]
+fn goods_customs_destroyed_are_recorded_destroyed_and_can_never_be_sold_moved_or_destroyed_again() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    // The store holds the bottle (custody) when it is declared, refused and ordered destroyed.
+    let retailer = org(&ctx, RETAILER);
+    let hand_over = pallet_custody::Call::propose_transfer {
+        subject: Subject::Item(bottle("99")),
+        kind: TransferKind::Custody,
+        to: retailer,
+        location: winery(),
+    };
+    pallet_custody::dispatch(&mut ctx, &signed(WINERY), hand_over).unwrap();
+    let proposal = pallet_custody::open_proposal(&ctx, &Subject::Item(bottle("99")), retailer, TransferKind::Custody);
+    let accept =
+        pallet_custody::Call::accept { proposal: proposal.unwrap(), location: Location::UnLocode(port("CNSHA")) };
+    pallet_custody::dispatch(&mut ctx, &signed(RETAILER), accept).unwrap();
+    let id = declare(&mut ctx, items(&[bottle("99")]));
+    dispatch(&mut ctx, &signed(SH_CUSTOMS), refuse(id)).unwrap();
+    assert_eq!(pallet_identity::destruction(&ctx, &bottle("99")), None);
+    dispatch(&mut ctx, &signed(SH_CUSTOMS), destroy(id)).unwrap();
+
+    // The same destruction record as Identity.mark_destroyed, by the customs office, with its
+    // reason: what the journey, trace_getItem and the EPCIS export read.
+    let record = pallet_identity::destruction(&ctx, &bottle("99")).expect("recorded destroyed");
+    assert_eq!(
+        (record.by, record.reason.as_slice(), record.at, record.time),
+        (org(&ctx, SH_CUSTOMS), &b"quarantine pest found"[..], BLOCK, NOW)
+    );
+    let item = pallet_products::item(&ctx, &bottle("99")).unwrap();
+    assert_eq!((item.status, item.customs), (pallet_products::ItemStatus::Destroyed, CustomsState::Destroyed));
+    assert_eq!(pallet_identity::status_of(&ctx, &item), pallet_products::ItemStatus::Destroyed);
+
+    // Nothing moves, sells or destroys it afterwards, each with its own error, writing nothing.
+    let changes_before = ctx.overlay.committed_changes().clone();
+    let not_active = products_error(pallet_products::Error::ItemNotActive);
+    let sell = pallet_identity::Call::mark_sold { item: bottle("99") };
+    assert_eq!(pallet_identity::dispatch(&mut ctx, &signed(RETAILER), sell), not_active.clone());
+    let onward = pallet_custody::Call::propose_transfer {
+        subject: Subject::Item(bottle("99")),
+        kind: TransferKind::Custody,
+        to: org(&ctx, CARRIER),
+        location: Location::UnLocode(port("CNSHA")),
+    };
+    assert_eq!(pallet_custody::dispatch(&mut ctx, &signed(RETAILER), onward), not_active.clone());
+    let title = pallet_custody::Call::propose_transfer {
+        subject: Subject::Item(bottle("99")),
+        kind: TransferKind::Ownership,
+        to: retailer,
+        location: winery(),
+    };
+    assert_eq!(pallet_custody::dispatch(&mut ctx, &signed(WINERY), title), not_active);
+    let again = pallet_identity::Call::mark_destroyed { item: bottle("99"), reason: b"again".to_vec() };
+    assert_eq!(
+        pallet_identity::dispatch(&mut ctx, &signed(WINERY), again),
+        Err(pallet_identity::Error::AlreadyDestroyed.into())
+    );
+    assert_eq!(ctx.overlay.committed_changes(), &changes_before);
+    assert_eq!(pallet_identity::destruction(&ctx, &bottle("99")), Some(record), "the first record stays");
 }
 
 /// The acceptance story at customs, for one pallet of bottles: declared, held pending

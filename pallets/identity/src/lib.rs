@@ -40,7 +40,10 @@
 //!   per item. Sets the status to `Counterfeit` whatever it was: a code found on fakes is
 //!   compromised even after a sale.
 //! - `mark_destroyed` (2): by the item's owner organisation or a Regulator; at most once per item.
-//!   Sets the status to `Destroyed`.
+//!   Sets the status to `Destroyed`. Customs ordering refused goods destroyed records the same
+//!   destruction, through [`record_destruction`] (by the customs organisation, with its reason),
+//!   so the journey, the item's status and a later `mark_destroyed` ([`Error::AlreadyDestroyed`])
+//!   see one destruction whoever ordered it.
 //!
 //! Events carry what an EPCIS 2.0 ObjectEvent needs: `biz_step` and `disposition` as CBV short
 //! names (`retail_selling`/`retail_sold`, `inspecting`/`non_conformant` for a counterfeit — CBV
@@ -656,6 +659,20 @@ fn mark_destroyed<E: From<Event>>(
         time,
     });
     Ok(())
+}
+
+/// Records the item's destruction ordered elsewhere (customs' `order_destruction`): the record
+/// `mark_destroyed` keeps, by `org` with `reason`, at this block, and the status `Destroyed`. An
+/// item already destroyed keeps its first record. Writes nothing else and emits no event (the
+/// caller emits its own); the caller checked `reason` (1..=256 bytes of UTF-8) and the item.
+/// Two reads and two writes.
+pub fn record_destruction<E>(ctx: &mut Context<'_, E>, id: &ItemId, org: OrgId, reason: &[u8]) {
+    if !DESTRUCTIONS.contains(ctx, id) {
+        let time = pallet_timestamp::now(ctx);
+        let change = StatusChange { by: org, reason: reason.to_vec(), at: ctx.block_number(), time };
+        DESTRUCTIONS.insert(ctx, id, &change);
+    }
+    pallet_products::set_status(ctx, id, ItemStatus::Destroyed);
 }
 
 fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
