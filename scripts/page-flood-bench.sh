@@ -7,7 +7,9 @@
 #   scripts/page-flood-bench.sh [--seconds S] [--connections C] [--lifted]
 #
 # --lifted runs the flood with the per-IP rate and connection limits lifted, so that only the
-# page workers' isolation from consensus stands between the flood and the blocks.
+# page workers' isolation from consensus stands between the flood and the blocks. The debug build
+# is used; TRACECHAIN_BIN=path runs that `tracechain` (and the `tracechain-acceptance` beside it)
+# without building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --lifted) lifted=1; shift ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
+    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 1 ;;
   esac
 done
 
@@ -28,7 +30,12 @@ export DEVNET_DIR="${DEVNET_DIR:-/tmp/tracechain-page-flood}"
 if [ "$lifted" = 1 ]; then
   export DEVNET_NODE_ARGS="--pages-rate-per-ip 1000000 --pages-burst-per-ip 1000000 --pages-max-connections 4096 --pages-max-connections-per-ip 4096"
 fi
-build_debug -q
+if [ -n "${TRACECHAIN_BIN:-}" ]; then
+  bin_dir=$(dirname "$TRACECHAIN_BIN")
+else
+  build_debug -q
+  bin_dir="$CARGO_TARGET_DIR/debug"
+fi
 trap 'scripts/devnet.sh down >/dev/null 2>&1 || true' EXIT
 scripts/devnet.sh up >/dev/null
 
@@ -49,7 +56,7 @@ for _ in $(seq 1 120); do
   [ "$(finalized 2>/dev/null || echo 0)" -ge 3 ] && break
   sleep 1
 done
-story=$("$CARGO_TARGET_DIR/debug/tracechain-acceptance" --rpc http://127.0.0.1:9944 2>/dev/null)
+story=$("$bin_dir/tracechain-acceptance" --rpc http://127.0.0.1:9944 2>/dev/null)
 link=$(echo "$story" | sed -n 's/^The consumer scans \(.*\):$/\1/p')
 path="/${link#https://*/}"
 page="http://127.0.0.1:8080$path"
