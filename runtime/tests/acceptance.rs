@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use tracechain_primitives::{gs1::check_digit, keyring::Sr25519Pair, H256};
+use tracechain_primitives::{keyring::Sr25519Pair, H256};
 use tracechain_runtime::{journey::journey, InMemoryChain, RuntimeCall};
 use tracechain_support::dispatch::DispatchError;
 
@@ -17,21 +17,6 @@ const CARRIER: OrgId = 1;
 const IMPORTER: OrgId = 2;
 const TMALL: OrgId = 5;
 const WAREHOUSE: OrgId = 7;
-
-/// GTIN-14 of "Château X 2019, 750 ml": indicator 0, company prefix 3760001, item 00001.
-const GTIN: &str = "03760001000016";
-
-fn sscc(serial: u32) -> [u8; 18] {
-    let body = format!("03760001{serial:09}");
-    let mut digits = [0u8; 18];
-    digits[..17].copy_from_slice(body.as_bytes());
-    digits[17] = b'0' + check_digit(body.as_bytes()).expect("digits");
-    digits
-}
-
-fn with_check_digit(body: &str) -> String {
-    format!("{body}{}", check_digit(body.as_bytes()).expect("digits"))
-}
 
 fn location(text: &str) -> Location {
     serde_json::from_value(if text.len() == 13 {
@@ -101,21 +86,22 @@ fn hand_over(
     }
 }
 
+/// The brand registers "Château X 2019, 750 ml" under its prefix.
+fn register_wine_class() -> RuntimeCall {
+    products(pallet_products::Call::register_class {
+        gtin: GTIN.as_bytes().to_vec(),
+        name: "Château X 2019, 750 ml".as_bytes().to_vec(),
+        brand: "Château X".as_bytes().to_vec(),
+        hs_code: b"220421".to_vec(),
+        origin: "FR".parse().expect("country"),
+        documents: Vec::new(),
+    })
+}
+
 /// Genesis to registered, commissioned and palletised wine at the winery.
 fn winery_ships(chain: &mut InMemoryChain) {
     let alice = dev("Alice");
-    ok(
-        chain,
-        &alice,
-        products(pallet_products::Call::register_class {
-            gtin: GTIN.as_bytes().to_vec(),
-            name: "Château X 2019, 750 ml".as_bytes().to_vec(),
-            brand: "Château X".as_bytes().to_vec(),
-            hs_code: b"220421".to_vec(),
-            origin: "FR".parse().expect("country"),
-            documents: Vec::new(),
-        }),
-    );
+    ok(chain, &alice, register_wine_class());
     for (pallet, serials) in [(sscc(1), 1..=600u32), (sscc(2), 601..=1200u32)] {
         let serials: Vec<u32> = serials.collect();
         ok(
@@ -382,18 +368,7 @@ fn a_journey_of_several_history_pages_is_read_whole_by_the_journey_and_the_epcis
 
     let mut chain = dev_chain();
     let (alice, bob) = (dev("Alice"), dev("Bob"));
-    ok(
-        &mut chain,
-        &alice,
-        products(pallet_products::Call::register_class {
-            gtin: GTIN.as_bytes().to_vec(),
-            name: "Château X 2019, 750 ml".as_bytes().to_vec(),
-            brand: "Château X".as_bytes().to_vec(),
-            hs_code: b"220421".to_vec(),
-            origin: "FR".parse().expect("country"),
-            documents: Vec::new(),
-        }),
-    );
+    ok(&mut chain, &alice, register_wine_class());
     ok(
         &mut chain,
         &alice,

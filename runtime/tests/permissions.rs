@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use common::*;
 use matrix::{Expect, Situation, TABLE};
 use scale_info::{TypeDef, TypeInfo};
-use tracechain_primitives::{gs1::check_digit, header::Digest, keyring::Sr25519Pair, H256};
+use tracechain_primitives::{header::Digest, keyring::Sr25519Pair, H256};
 use tracechain_runtime::{ChainSpec, InMemoryChain, RuntimeCall, SignatureCheck, TransactionError};
 use tracechain_support::{
     dispatch::{DispatchError, Origin},
@@ -97,21 +97,6 @@ fn spec() -> ChainSpec {
         }
     });
     serde_json::from_value(spec).expect("matrix spec")
-}
-
-/// GTIN-14 of the brand's wine (company prefix 3760001).
-const GTIN: &str = "03760001000016";
-
-fn with_check_digit(body: &str) -> String {
-    format!("{body}{}", check_digit(body.as_bytes()).expect("digits"))
-}
-
-fn sscc(serial: u32) -> [u8; 18] {
-    let body = format!("03760001{serial:09}");
-    let mut digits = [0u8; 18];
-    digits[..17].copy_from_slice(body.as_bytes());
-    digits[17] = b'0' + check_digit(body.as_bytes()).expect("digits");
-    digits
 }
 
 fn item(serial: &str) -> H256 {
