@@ -21,7 +21,9 @@ use tracechain_rpc::{
 };
 use tracechain_runtime::journey::{Journey, Notice, Step};
 
-use crate::{service::Node, verify::verify_journey_proof};
+use tracechain_verify::verify_journey_proof;
+
+use crate::service::Node;
 
 /// The consumer pages of a node.
 pub struct ConsumerPages {

@@ -38,5 +38,4 @@ pub mod replay_command;
 pub mod rpc_call;
 pub mod secret_file;
 pub mod service;
-pub mod verify;
 pub mod verify_command;

@@ -1,15 +1,14 @@
 //! `tracechain verify <item> --rpc URL --chain-spec FILE`: fetches `trace_getJourneyProof` from
-//! any node and checks it with [`crate::verify`], trusting only the chain spec; prints the
+//! any node and checks it with [`tracechain_verify`], trusting only the chain spec; prints the
 //! verified journey, or exactly what failed (and exits with failure).
 
 use serde_json::json;
-use tracechain_rpc::proof::JourneyProof;
+use tracechain_verify::{verify_journey_proof, JourneyProof};
 
 use crate::{
     cli::{ChainArgs, VerifyArgs},
     command::{load_spec, CommandError},
     rpc_call::call,
-    verify::verify_journey_proof,
 };
 
 /// Runs `tracechain verify`.

@@ -14,7 +14,6 @@ use tracechain_node::{
     pool::{Pool, PoolLimits},
     replay::{replay, ReplayOptions, ReplaySource},
     service::Node,
-    verify::{verify_journey_proof, VerifyError},
 };
 use tracechain_primitives::{
     header::Block,
@@ -26,6 +25,7 @@ use tracechain_runtime::{
     workload::{supply_chain_workload, WORKLOAD_GTIN},
     ChainSpec, InMemoryChain, RuntimeCall, SignatureCheck,
 };
+use tracechain_verify::{verify_journey_proof, VerifyError};
 
 use pallet_membership::{
     types::{Action, ValidatorInfo},

@@ -31,9 +31,6 @@ use tracechain_runtime::RuntimeVersion;
 
 use crate::{client::TransactionStatus, error::invalid_params};
 
-/// The consensus engine id under which finality certificates are reported as justifications.
-pub const BFT_ENGINE_ID: [u8; 4] = *b"BFT0";
-
 /// `0x`-prefixed lowercase hex.
 pub fn to_hex(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
@@ -288,7 +285,7 @@ pub fn block_json(block: &Block, justification: Option<Vec<u8>>) -> SignedBlockJ
             header: header_json(&block.header),
             extrinsics: block.extrinsics.iter().map(|extrinsic| to_hex(&extrinsic.encoded())).collect(),
         },
-        justifications: justification.map(|certificate| vec![(BFT_ENGINE_ID, certificate)]),
+        justifications: justification.map(|certificate| vec![(tracechain_verify::ENGINE_ID, certificate)]),
     }
 }
 

@@ -2,7 +2,7 @@
 //! trusting the node — the finalized block's header and finality certificate, and the storage
 //! proof of every value the journey reads, against that header's state root.
 //!
-//! A verifier (`tracechain verify`) decodes the header, checks the certificate against the
+//! The proof's types and its checker are in `tracechain-verify`. A verifier (`tracechain verify`) decodes the header, checks the certificate against the
 //! validator set it derives from the chain spec (following the proven validator-set changes of
 //! [`JourneyProof::validator_set_changes`]), checks the proof against the state root, recomputes
 //! the journey from the proven values alone and compares it with [`JourneyProof::journey`].
@@ -27,11 +27,10 @@ use std::{
 
 use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
 use parity_scale_codec::{Decode, Encode};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tracechain_primitives::{header::Header, storage_key, BlockNumber, Moment, H256};
 use tracechain_runtime::journey;
 use tracechain_support::{overlay::StateReader, Overlay};
+use tracechain_verify::proof::{BlockTimeProof, JourneyProof, ValidatorSetChangeProof};
 
 use crate::{
     client::NodeClient,
@@ -40,53 +39,6 @@ use crate::{
     state::resolve_at,
     trace::{parse_item, ClientState, ItemRef},
 };
-
-/// One block where the validator set changed: its header and certificate (signed by the set
-/// before it), and the proof of the new set in its state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidatorSetChangeProof {
-    /// SCALE header, `0x` hex.
-    pub header: String,
-    /// SCALE finality certificate, `0x` hex.
-    pub justification: String,
-    /// Trie nodes proving `Membership.Validators` in the block's state.
-    pub proof: Vec<String>,
-}
-
-/// The time of a past block, proven: its header (whose hash the certified state records in
-/// `System.BlockHash`) and the proof of `Timestamp.Now` in its state.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BlockTimeProof {
-    /// SCALE header, `0x` hex.
-    pub header: String,
-    /// Trie nodes proving `Timestamp.Now` in its state.
-    pub proof: Vec<String>,
-}
-
-/// What `trace_getJourneyProof` answers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JourneyProof {
-    /// The item's id (`0x` hex).
-    pub item: String,
-    /// The certified block's SCALE header (`0x` hex).
-    pub header: String,
-    /// Its SCALE finality certificate (`0x` hex).
-    pub justification: String,
-    /// Every storage key the journey reads (`0x` hex), sorted.
-    pub keys: Vec<String>,
-    /// The trie nodes proving those keys (`0x` hex).
-    pub proof: Vec<String>,
-    /// The journey as this node computes it; a verifier recomputes it from the proof.
-    pub journey: Value,
-    /// The validator-set changes since genesis, oldest first, before the certified block.
-    pub validator_set_changes: Vec<ValidatorSetChangeProof>,
-    /// The times of past blocks that journey steps need (those the state does not record with
-    /// the step), each proven through a recent block hash of the certified state.
-    pub block_times: Vec<BlockTimeProof>,
-}
 
 /// A block's state through the node, recording every key read.
 struct RecordingState<'a> {

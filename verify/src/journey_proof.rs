@@ -1,4 +1,4 @@
-//! Verifying a journey proof ([`tracechain_rpc::proof::JourneyProof`]) while trusting nothing
+//! Verifying a journey proof ([`JourneyProof`]) while trusting nothing
 //! but the chain spec.
 //!
 //! ## The rules, in the order they are checked
@@ -31,7 +31,6 @@ use tracechain_primitives::{
     trie::{verify_read_proof, ProofError},
     BlockNumber, Moment, H256,
 };
-use tracechain_rpc::proof::JourneyProof;
 use tracechain_runtime::{
     journey::{journey, Journey},
     ChainSpec,
@@ -40,7 +39,10 @@ use tracechain_support::{overlay::StateReader, Overlay};
 
 use pallet_membership::types::ValidatorInfo;
 
-use crate::consensus::{verify_justification, CertificateError};
+use crate::{
+    certificate::{verify_justification, CertificateError},
+    proof::JourneyProof,
+};
 
 /// Why a journey proof does not verify.
 #[derive(Debug, thiserror::Error)]
