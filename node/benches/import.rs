@@ -13,9 +13,9 @@
 use std::{sync::Arc, time::Instant};
 
 use parity_scale_codec::Encode;
+use tracechain_engine::{commit_message, Certificate};
 use tracechain_node::{
     chain::{Chain, Pruning},
-    consensus::{commit_message, Certificate},
     db::{rocks::RocksDatabase, Database},
     replay::{replay, ReplayOptions, ReplaySource},
 };

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use parity_scale_codec::Decode;
+use tracechain_engine::{Certificate, ConsensusEngine, SingleAuthority};
+use tracechain_primitives::hashing::short_display;
 use tracechain_primitives::keyring::{Ed25519Pair, Sr25519Pair};
 use tracechain_runtime::ChainSpec;
 
@@ -13,11 +15,10 @@ use crate::{
     blocks_file,
     chain::{Chain, Pruning},
     cli::{BuildSpecArgs, ChainArgs, Cli, Command, ExportArgs, ImportArgs, KeyCommand, PurgeArgs, RunArgs, Scheme},
-    consensus::{Certificate, ConsensusEngine, SingleAuthority},
     db::{rocks::RocksDatabase, Database},
     metrics::Metrics,
     pool::{Pool, PoolLimits},
-    service::{short, Node},
+    service::Node,
 };
 
 /// A failure of a command, said plainly for the operator.
@@ -171,7 +172,7 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
         let best = chain.best();
         tracing::info!(target: "node", "Tracechain {} — chain \"{}\" ({:?})", env!("CARGO_PKG_VERSION"), chain.spec().name, chain.spec().chain_type);
         tracing::info!(target: "node", "Database: {} (keeps {})", path.display(), chain.pruning());
-        tracing::info!(target: "node", "Genesis {} · best #{} ({})", short(&chain.genesis().hash()), best.number, short(&best.hash()));
+        tracing::info!(target: "node", "Genesis {} · best #{} ({})", short_display(&chain.genesis().hash()), best.number, short_display(&best.hash()));
         let metrics = Metrics::new();
         let node = Arc::new(Node::new(chain, Pool::new(PoolLimits::default()), args.name.clone(), metrics.clone()));
 
@@ -270,7 +271,7 @@ fn run_node(args: RunArgs) -> Result<(), CommandError> {
                 tracing::info!(
                     target: "node",
                     "{} peers, best #{} ({}), finalized #{} ({}), pool {}",
-                    peers, best.number, short(&best.hash()), finalized.number, short(&finalized.hash()), informant_node.pool().len()
+                    peers, best.number, short_display(&best.hash()), finalized.number, short_display(&finalized.hash()), informant_node.pool().len()
                 );
             }
         });
@@ -316,13 +317,13 @@ fn bft_engine(
     database: &Path,
     key: Option<Ed25519Pair>,
     block_time: Duration,
-) -> Result<crate::bft::BftEngine, CommandError> {
+) -> Result<tracechain_bft::BftEngine, CommandError> {
     let chain_dir = database.parent().unwrap_or(database);
     let key_path = args.node_key_file.clone().unwrap_or_else(|| chain_dir.join("network").join("secret_ed25519"));
     let network_key =
-        crate::bft::network_key::load_or_create(&key_path).map_err(|error| CommandError::Key(error.to_string()))?;
+        crate::network_key::load_or_create(&key_path).map_err(|error| CommandError::Key(error.to_string()))?;
     let spec = load_spec(&args.chain)?;
-    let own_peer_id = crate::bft::network_key::peer_id(&network_key);
+    let own_peer_id = tracechain_bft::network_key::peer_id(&network_key);
     let mut peers: Vec<String> = spec.boot_nodes.iter().chain(&args.bootnodes).cloned().collect();
     // The spec lists every member, this node too.
     peers.retain(|peer| !peer.ends_with(&format!("/p2p/{own_peer_id}")));
@@ -330,14 +331,14 @@ fn bft_engine(
     peers.dedup();
     let peers = peers
         .iter()
-        .map(|peer| crate::bft::config::multiaddr(peer))
+        .map(|peer| tracechain_bft::config::multiaddr(peer))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|error| CommandError::Usage(error.to_string()))?;
-    let own_peer = crate::bft::network_key::keypair(&network_key).public().to_peer_id();
-    let public_addrs = crate::bft::peer_records::public_addresses(&args.public_addr, &own_peer)
+    let own_peer = tracechain_bft::network_key::keypair(&network_key).public().to_peer_id();
+    let public_addrs = tracechain_bft::peer_records::public_addresses(&args.public_addr, &own_peer)
         .map_err(|error| CommandError::Usage(format!("--public-addr: {error}")))?;
     let validator = key.is_some();
-    let settings = crate::bft::NetworkSettings {
+    let settings = tracechain_bft::NetworkSettings {
         moniker: args.name.clone(),
         listen_addr: match args.listen_ip {
             IpAddr::V4(ip) => format!("/ip4/{ip}/tcp/{}", args.port),
@@ -359,7 +360,7 @@ fn bft_engine(
         settings.persistent_peers.len(),
         if settings.persistent_peers_only { ", accepting no others" } else { "" }
     );
-    Ok(crate::bft::BftEngine::new(settings, network_key, key, chain_dir.join("consensus").join("wal"), block_time))
+    Ok(tracechain_bft::BftEngine::new(settings, network_key, key, chain_dir.join("consensus").join("wal"), block_time))
 }
 
 async fn wait_for_signal() {
@@ -453,16 +454,16 @@ fn key(command: KeyCommand) -> Result<(), CommandError> {
                 return Err(CommandError::Usage(format!("{} exists: not overwriting a node key", file.display())));
             }
             let key =
-                crate::bft::network_key::load_or_create(&file).map_err(|error| CommandError::Key(error.to_string()))?;
-            println!("{}", crate::bft::network_key::peer_id(&key));
+                crate::network_key::load_or_create(&file).map_err(|error| CommandError::Key(error.to_string()))?;
+            println!("{}", tracechain_bft::network_key::peer_id(&key));
         }
         KeyCommand::InspectNodeKey { file } => {
             if !file.exists() {
                 return Err(CommandError::Usage(format!("{} does not exist", file.display())));
             }
             let key =
-                crate::bft::network_key::load_or_create(&file).map_err(|error| CommandError::Key(error.to_string()))?;
-            println!("{}", crate::bft::network_key::peer_id(&key));
+                crate::network_key::load_or_create(&file).map_err(|error| CommandError::Key(error.to_string()))?;
+            println!("{}", tracechain_bft::network_key::peer_id(&key));
         }
         KeyCommand::Inspect { uri, scheme: Scheme::Sr25519, ss58_prefix } => {
             let pair = Sr25519Pair::from_suri(&uri).map_err(|error| CommandError::Key(error.to_string()))?;

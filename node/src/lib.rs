@@ -7,8 +7,9 @@
 //! - [`db`]: the key-value database (RocksDB and in-memory) with atomic write batches.
 //! - [`chain`]: blocks, state and finality in the database; import by full re-execution.
 //! - [`pool`]: the transaction pool.
-//! - [`consensus`]: the engine interface and the development chain's single authority.
-//! - [`bft`]: the consortium's engine, Malachite BFT over libp2p.
+//! - consensus is behind `tracechain_engine::ConsensusEngine`: the development chain's single
+//!   authority (`tracechain-engine`) or the consortium's Malachite BFT over libp2p
+//!   (`tracechain-bft`); [`network_key`] keeps the node's libp2p key on disk.
 //! - [`service`]: the node wiring all of it, and what the RPC server reads.
 //! - [`command`]: what each command-line subcommand does; [`qr_command`] and [`label`] write
 //!   QR-code labels, [`epcis_command`] exports a journey as EPCIS 2.0, [`rpc_call`] is their
@@ -19,18 +20,17 @@
 //!   and never leaves half a block; on restart the node resumes from its last complete block.
 //! - A database holds one chain: its genesis hash is checked at every start.
 
-pub mod bft;
 pub mod blocks_file;
 pub mod chain;
 pub mod cli;
 pub mod command;
-pub mod consensus;
 pub mod consumer_page;
 pub mod db;
 pub mod epcis_command;
 pub mod fd_limit;
 pub mod label;
 pub mod metrics;
+pub mod network_key;
 pub mod pool;
 pub mod qr_command;
 pub mod replay;

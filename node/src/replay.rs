@@ -20,7 +20,9 @@ use serde::Serialize;
 use tracechain_primitives::{header::Block, BlockNumber, H256};
 use tracechain_runtime::{in_memory::StorageChanges, BlockError, ChainSpec, GenesisError, InMemoryChain};
 
-use crate::{chain::Chain, consensus::verify_justification};
+use tracechain_engine::verify_justification;
+
+use crate::chain::Chain;
 
 /// Why a replay could not run.
 #[derive(Debug, thiserror::Error)]

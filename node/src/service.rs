@@ -9,18 +9,23 @@
 //! batch (synced: it is final), then revalidate the pool and tell subscribers.
 
 use std::collections::BTreeMap;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use parity_scale_codec::{Decode, Encode};
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::{broadcast, mpsc};
+use tracechain_engine::{
+    clock::wall_clock_ms, Application, ApplicationError, Certificate, NetworkStatus, ReservedPeerChange,
+    ReservedPeerReply, ReservedPeerRequest,
+};
+use tracechain_primitives::hashing::short_display;
 use tracechain_primitives::{
     header::{Block, Digest, Header},
     trie::{NodeStore, TrieError},
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
 use tracechain_rpc::{
-    client::{ClientError, NodeClient, ReservedPeerChange, ReservedPeerReply, SubmitError, TransactionStatus},
+    client::{ClientError, NodeClient, SubmitError, TransactionStatus},
     system::{PeerInfo, SyncState},
 };
 use tracechain_runtime::{
@@ -31,7 +36,6 @@ use tracechain_support::{EventRecord, Overlay};
 
 use crate::{
     chain::{Chain, ChainError, Pruning},
-    consensus::{Application, ApplicationError, Certificate, NetworkStatus, ReservedPeerRequest},
     metrics::Metrics,
     pool::{Pool, PoolError, Readiness, TxStatus},
 };
@@ -167,7 +171,7 @@ impl Node {
             let overlay = Overlay::new(&state);
             pallet_membership::validators(&overlay)
         };
-        crate::consensus::verify_certificate(
+        tracechain_engine::verify_certificate(
             self.chain.genesis().hash(),
             block.header.number,
             block.hash(),
@@ -185,7 +189,7 @@ impl Node {
         self.pool.on_block(self.chain.runtime(), &state, hash, &included, true);
         let signed = included.len().saturating_sub(1);
         self.metrics.on_import(header.number, signed, started.elapsed(), self.pool.len());
-        tracing::info!(target: "node", "Imported #{} ({}), {} tx", header.number, short(&hash), signed);
+        tracing::info!(target: "node", "Imported #{} ({}), {} tx", header.number, short_display(&hash), signed);
         let _ = self.best_headers.send(header.clone());
         let _ = self.finalized_headers.send(header.clone());
     }
@@ -215,18 +219,6 @@ pub enum ImportError {
     /// The chain refused the block.
     #[error(transparent)]
     Chain(#[from] ChainError),
-}
-
-/// `0x12ab…cdef` for logs.
-pub fn short(hash: &H256) -> String {
-    let hex = hex::encode(hash.as_bytes());
-    format!("0x{}…{}", &hex[..4], &hex[60..])
-}
-
-/// The wall clock in milliseconds since the Unix epoch: used only to choose a block's timestamp
-/// and when to build it.
-pub fn wall_clock_ms() -> Moment {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis() as Moment).unwrap_or(0)
 }
 
 impl Application for Node {
@@ -259,7 +251,7 @@ impl Application for Node {
                 // An earlier nonce of the sender was refused: wait for it.
                 Err(TransactionError::Future { .. }) => waiting += 1,
                 Err(reason) => {
-                    tracing::debug!(target: "node", "leaving out {}: {reason}", short(&hash));
+                    tracing::debug!(target: "node", "leaving out {}: {reason}", short_display(&hash));
                     refused.push(hash);
                 }
             }
@@ -311,9 +303,9 @@ impl Application for Node {
             return Err(ApplicationError::invalid(format!(
                 "block #{} builds on {}, not on the best block #{} {}",
                 block.header.number,
-                short(&block.header.parent_hash),
+                short_display(&block.header.parent_hash),
                 best.number,
-                short(&best.hash())
+                short_display(&best.hash())
             )));
         }
         // The pool verified the signatures of the transactions it holds (most of a block, once
@@ -645,9 +637,9 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::consensus::PeerStatus;
     use crate::db::memory::MemoryDatabase;
     use crate::pool::PoolLimits;
+    use tracechain_engine::PeerStatus;
 
     fn node_at_genesis() -> Node {
         let spec = ChainSpec::development().expect("development spec");

@@ -29,7 +29,7 @@ use common::port_forward::PortForward;
 use parity_scale_codec::Decode;
 use serde_json::json;
 use tracechain_client::rpc::RpcClient;
-use tracechain_node::consensus::Certificate;
+use tracechain_engine::Certificate;
 use tracechain_primitives::keyring::{dev_sr25519, Ed25519Pair};
 use tracechain_runtime::{RuntimeCall, RuntimeEvent};
 

@@ -107,7 +107,7 @@ fn kill_9_during_import_loses_no_finalized_block() {
             let block = chain.block(&hash).unwrap().expect("header and body");
             assert_eq!(block.header.number, number);
             let certificate = chain.justification(&hash).unwrap().expect("certificate");
-            let certificate = tracechain_node::consensus::Certificate::decode(&mut &certificate[..]).unwrap();
+            let certificate = tracechain_engine::Certificate::decode(&mut &certificate[..]).unwrap();
             assert_eq!(certificate.block_hash, hash);
         }
         // The head's state is complete: System.Number reads back the head's number.

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use parity_scale_codec::Encode;
+use tracechain_engine::{commit_message, Certificate};
 use tracechain_node::{
     chain::Chain,
-    consensus::{commit_message, Certificate},
     db::{memory::MemoryDatabase, Database},
     metrics::Metrics,
     pool::{Pool, PoolLimits},

@@ -33,3 +33,9 @@ pub fn twox_128(data: &[u8]) -> [u8; 16] {
 pub fn twox_64(data: &[u8]) -> [u8; 8] {
     sp_crypto_hashing::twox_64(data)
 }
+
+/// A hash as logs show it: `0x` and the first and last two bytes in hex (`0x1a2b…9f0e`).
+pub fn short_display(hash: &H256) -> String {
+    let hex = hex::encode(hash.as_bytes());
+    format!("0x{}…{}", &hex[..4], &hex[60..])
+}

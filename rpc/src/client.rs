@@ -4,6 +4,7 @@
 //! node's storage, pool and consensus out of this crate.
 
 use tokio::sync::{broadcast, mpsc};
+use tracechain_engine::{ReservedPeerChange, ReservedPeerReply};
 use tracechain_primitives::{
     header::{Block, Header},
     AccountId32, BlockNumber, Nonce, H256,
@@ -49,20 +50,6 @@ pub enum SubmitError {
     #[error("{0}")]
     Pool(String),
 }
-
-/// A change to the node's reserved peers (`system_addReservedPeer`, `system_removeReservedPeer`):
-/// the peers it dials, keeps connected and, as a validator, accepts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ReservedPeerChange {
-    /// Reserve the peer of this multiaddr (`…/p2p/<peer id>`; `/p2p/<peer id>` alone to accept
-    /// it without dialling).
-    Add(String),
-    /// Stop reserving the peer with this peer id.
-    Remove(String),
-}
-
-/// The node's answer to a [`ReservedPeerChange`] once its network applied it, or why it did not.
-pub type ReservedPeerReply = tokio::sync::oneshot::Receiver<Result<(), String>>;
 
 /// A block and its finality certificate, if the node has one.
 pub type BlockWithJustification = (Block, Option<Vec<u8>>);

@@ -22,11 +22,12 @@ use std::sync::Arc;
 use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
 use serde::Serialize;
 use serde_json::Value;
+use tracechain_engine::ReservedPeerChange;
 use tracechain_primitives::{AccountId32, Nonce, H256};
 use tracechain_runtime::genesis::ChainType;
 
 use crate::{
-    client::{ClientError, NodeClient, ReservedPeerChange},
+    client::{ClientError, NodeClient},
     error::{internal_error, invalid_params, no_network, RpcError},
     json::{decode_hex, Args},
 };

@@ -1,7 +1,9 @@
+//! # tracechain-bft
+//!
 //! The consortium's consensus: Malachite's Tendermint engine over libp2p.
 //!
 //! [`BftEngine`] runs the engine (consensus, gossip, value sync, write-ahead log) and answers
-//! its requests from the node ([`crate::consensus::Application`]):
+//! its requests from the node ([`tracechain_engine::Application`]):
 //!
 //! - **Propose**: the round's proposer builds a block from its pool and streams it in parts;
 //!   the engine gossips a signed proposal naming its hash.
@@ -61,7 +63,7 @@ use tracechain_primitives::keyring::Ed25519Pair;
 
 pub use config::NetworkSettings;
 
-use crate::consensus::{Application, ConsensusEngine};
+use tracechain_engine::{Application, ConsensusEngine};
 
 /// Why the BFT engine stopped.
 #[derive(Debug, thiserror::Error)]

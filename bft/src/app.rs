@@ -63,7 +63,7 @@ use super::{
     streams::{AssembledProposal, ProposalStreams},
     BftError,
 };
-use crate::consensus::{Application, ApplicationError, Certificate};
+use tracechain_engine::{Application, ApplicationError, Certificate};
 
 /// Size of the block chunks in a proposal stream.
 const CHUNK_SIZE: usize = 512 * 1024;
@@ -341,7 +341,7 @@ impl BftApp {
         // Gossip keeps filling the pool during the wait (it does not pass through the engine,
         // see `gossip_tap`).
         let due_ms = self.application.best_timestamp().saturating_add(self.target_time.as_millis() as u64);
-        let wait = std::time::Duration::from_millis(due_ms.saturating_sub(crate::service::wall_clock_ms()))
+        let wait = std::time::Duration::from_millis(due_ms.saturating_sub(tracechain_engine::clock::wall_clock_ms()))
             .min(self.target_time);
         let build_time = timeout.saturating_sub(self.target_time) / BUILD_SHARE;
         let application = self.application.clone();
@@ -385,7 +385,7 @@ impl BftApp {
         tracing::info!(
             target: "consensus",
             "Proposing #{height} round {round}: {} ({} extrinsics, {} parts)",
-            crate::service::short(&hash),
+            tracechain_primitives::hashing::short_display(&hash),
             block.extrinsics.len(),
             messages.len()
         );
@@ -563,7 +563,7 @@ impl BftApp {
             let cause = match outcome {
                 Ok(()) => return Ok(Validity::Valid),
                 Err(ApplicationError::Invalid { reason }) => {
-                    tracing::warn!(target: "consensus", "Proposal #{} {} is invalid: {reason}", block.header.number, crate::service::short(&block.hash()));
+                    tracing::warn!(target: "consensus", "Proposal #{} {} is invalid: {reason}", block.header.number, tracechain_primitives::hashing::short_display(&block.hash()));
                     return Ok(Validity::Invalid);
                 }
                 Err(ApplicationError::Local { cause }) => cause,
@@ -574,7 +574,7 @@ impl BftApp {
                     what: format!(
                         "re-executing proposal #{} {}",
                         block.header.number,
-                        crate::service::short(&block.hash())
+                        tracechain_primitives::hashing::short_display(&block.hash())
                     ),
                     cause,
                 });

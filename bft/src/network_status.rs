@@ -13,7 +13,7 @@ use malachitebft_app_channel::NetworkRequest;
 use tokio::sync::{mpsc, watch};
 
 use super::gossip_tap::PeerTips;
-use crate::consensus::{Application, NetworkStatus, PeerStatus};
+use tracechain_engine::{Application, NetworkStatus, PeerStatus};
 
 /// Reads the network's state and hands it to the node.
 pub(super) struct StatusReporter {

@@ -1,13 +1,12 @@
-//! The node's libp2p identity: an ed25519 key kept in the node's data directory.
+//! The node's libp2p identity on disk: an ed25519 key kept in the node's data directory.
 //!
 //! The key is created on first start (`<base-path>/chains/<id>/network/secret_ed25519`, the
-//! 32-byte seed in hex) or given with `--node-key-file`; its public key is the node's peer id,
-//! which other members list in their `--bootnodes` and chain specs. The file is a
-//! [`crate::secret_file`]: private (0600) and written atomically.
+//! 32-byte seed in hex) or given with `--node-key-file`; its public key is the node's peer id
+//! (`tracechain_bft::network_key::peer_id`), which other members list in their `--bootnodes`
+//! and chain specs. The file is a [`crate::secret_file`]: private (0600) and written atomically.
 
 use std::path::Path;
 
-use malachitebft_app_channel::app::types::Keypair;
 use tracechain_primitives::keyring::Ed25519Pair;
 
 /// Why the network key could not be had.
@@ -43,17 +42,4 @@ pub fn load_or_create(path: &Path) -> Result<Ed25519Pair, NetworkKeyError> {
         .map_err(|error| NetworkKeyError::Randomness(error.to_string()))?;
     crate::secret_file::write_secret(path, &format!("0x{}\n", hex::encode(seed)))?;
     Ok(Ed25519Pair::from_seed(&seed))
-}
-
-/// The libp2p key pair of `key`.
-pub fn keypair(key: &Ed25519Pair) -> Keypair {
-    let mut seed = key.seed();
-    // A 32-byte ed25519 seed is always a valid secret key.
-    #[allow(clippy::expect_used)]
-    Keypair::ed25519_from_bytes(&mut seed).expect("32-byte seed")
-}
-
-/// The peer id of `key`.
-pub fn peer_id(key: &Ed25519Pair) -> String {
-    keypair(key).public().to_peer_id().to_string()
 }

@@ -21,11 +21,11 @@ use libp2p_core::PeerId;
 use malachitebft_app_channel::NetworkRequest;
 use parking_lot::Mutex;
 use tokio::sync::mpsc;
-use tracechain_rpc::client::ReservedPeerChange;
+use tracechain_engine::ReservedPeerChange;
 
 use super::network_status::StatusReporter;
 use super::peer_records::{dialable, AddressBook};
-use crate::consensus::ReservedPeerRequest;
+use tracechain_engine::ReservedPeerRequest;
 
 /// The reserved peer `text` names: its peer id, and the address to reserve.
 pub fn parse_reserved_peer(text: &str) -> Result<(PeerId, Multiaddr), String> {

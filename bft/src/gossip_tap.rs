@@ -25,7 +25,7 @@ use tokio::sync::mpsc;
 use tracechain_consensus::{ProposalPart, TracechainContext};
 use tracechain_primitives::BlockNumber;
 
-use crate::consensus::Application;
+use tracechain_engine::Application;
 
 use super::{admission_queue::AdmissionQueue, BftError};
 
