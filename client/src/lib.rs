@@ -9,6 +9,8 @@
 //! - [`rpc::RpcClient`]: JSON-RPC over HTTP with the node's error messages kept.
 //! - [`rpc::RpcClient::submit_and_wait`]: submit a batch of extrinsics and wait until every one
 //!   is in a finalized block; a call that failed on chain is [`ClientError::Dispatch`].
+//! - [`tools`]: the command-line tools that need only JSON-RPC (`tracechain qr`, `epcis`,
+//!   `verify`), with [`label`] drawing QR-code labels.
 //! - [`story`]: the acceptance story of the brief, from the winery to the consumer's scan.
 //! - [`load`]: a load generator (`tracechain-load`): signed commissions at a target rate through
 //!   every endpoint, open loop, with the sustained throughput and submission-to-finality latency.
@@ -18,9 +20,11 @@
 //! an answer that does not have the expected shape, a transaction that the pool refused or whose
 //! call failed, or a wait that timed out.
 
+pub mod label;
 pub mod load;
 pub mod rpc;
 pub mod story;
+pub mod tools;
 
 /// Why a client operation failed.
 #[derive(Debug, thiserror::Error)]

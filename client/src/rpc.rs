@@ -19,6 +19,9 @@ use tracechain_support::{EventRecord, Phase};
 
 use crate::ClientError;
 
+/// How long one call may take.
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// How often finalized blocks are polled while waiting for inclusion.
 const POLL: Duration = Duration::from_millis(100);
 
@@ -49,7 +52,7 @@ pub struct RpcClient {
 impl RpcClient {
     /// Connects to `url` (`http://…`) and reads the genesis hash and runtime version.
     pub fn connect(url: &str) -> Result<Self, ClientError> {
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+        let agent = ureq::AgentBuilder::new().timeout(CALL_TIMEOUT).build();
         let mut client = Self {
             url: url.to_string(),
             agent,
@@ -74,25 +77,7 @@ impl RpcClient {
 
     /// Calls `method` with `params`; the `result`, or the node's error.
     pub fn call(&self, method: &str, params: Value) -> Result<Value, ClientError> {
-        let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-        let transport = |reason: String| ClientError::Transport { url: self.url.clone(), reason };
-        let response: Value = match self.agent.post(&self.url).send_json(request) {
-            Ok(response) => response.into_json().map_err(|error| transport(error.to_string()))?,
-            // JSON-RPC errors may come with an HTTP error status: read the body anyway.
-            Err(ureq::Error::Status(_, response)) => {
-                response.into_json().map_err(|error| transport(error.to_string()))?
-            }
-            Err(error) => return Err(transport(error.to_string())),
-        };
-        if let Some(error) = response.get("error") {
-            return Err(ClientError::Rpc {
-                method: method.to_string(),
-                code: error["code"].as_i64().unwrap_or_default(),
-                message: error["message"].as_str().unwrap_or_default().to_string(),
-                data: error.get("data").map(|data| data.as_str().map_or_else(|| data.to_string(), str::to_string)),
-            });
-        }
-        response.get("result").cloned().ok_or_else(|| unexpected(method, "neither result nor error"))
+        call_with(&self.agent, &self.url, method, params)
     }
 
     /// The canonical block hash at `number`.
@@ -241,6 +226,33 @@ impl RpcClient {
     pub fn extrinsic_hash(bytes: &[u8]) -> H256 {
         H256(blake2_256(bytes))
     }
+}
+
+/// One call of `method` with `params` at `url`, for tools that need no signing (`tracechain
+/// verify`, `qr`, `epcis`): the `result`, or the node's JSON-RPC error.
+pub fn call(url: &str, method: &str, params: Value) -> Result<Value, ClientError> {
+    let agent = ureq::AgentBuilder::new().timeout(CALL_TIMEOUT).build();
+    call_with(&agent, url, method, params)
+}
+
+fn call_with(agent: &ureq::Agent, url: &str, method: &str, params: Value) -> Result<Value, ClientError> {
+    let request = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+    let transport = |reason: String| ClientError::Transport { url: url.to_string(), reason };
+    let response: Value = match agent.post(url).send_json(request) {
+        Ok(response) => response.into_json().map_err(|error| transport(error.to_string()))?,
+        // JSON-RPC errors may come with an HTTP error status: read the body anyway.
+        Err(ureq::Error::Status(_, response)) => response.into_json().map_err(|error| transport(error.to_string()))?,
+        Err(error) => return Err(transport(error.to_string())),
+    };
+    if let Some(error) = response.get("error") {
+        return Err(ClientError::Rpc {
+            method: method.to_string(),
+            code: error["code"].as_i64().unwrap_or_default(),
+            message: error["message"].as_str().unwrap_or_default().to_string(),
+            data: error.get("data").map(|data| data.as_str().map_or_else(|| data.to_string(), str::to_string)),
+        });
+    }
+    response.get("result").cloned().ok_or_else(|| unexpected(method, "neither result nor error"))
 }
 
 fn unexpected(method: &str, reason: &str) -> ClientError {

@@ -11,9 +11,8 @@
 //!   authority (`tracechain-engine`) or the consortium's Malachite BFT over libp2p
 //!   (`tracechain-bft`); [`network_key`] keeps the node's libp2p key on disk.
 //! - [`service`]: the node wiring all of it, and what the RPC server reads.
-//! - [`command`]: what each command-line subcommand does; [`qr_command`] and [`label`] write
-//!   QR-code labels, [`epcis_command`] exports a journey as EPCIS 2.0, [`rpc_call`] is their
-//!   JSON-RPC client (and `verify`'s).
+//! - [`command`]: what each command-line subcommand does, one module per subcommand; the tools
+//!   that need only JSON-RPC (`verify`, `qr`, `epcis`) come from `tracechain-client`.
 //!
 //! ## Invariants
 //! - One atomic, synced write per finalized block: a crash at any moment loses no finalized block
@@ -26,16 +25,10 @@ pub mod cli;
 pub mod command;
 pub mod consumer_page;
 pub mod db;
-pub mod epcis_command;
 pub mod fd_limit;
-pub mod label;
 pub mod metrics;
 pub mod network_key;
 pub mod pool;
-pub mod qr_command;
 pub mod replay;
-pub mod replay_command;
-pub mod rpc_call;
 pub mod secret_file;
 pub mod service;
-pub mod verify_command;

@@ -1,45 +1,27 @@
-//! `tracechain qr <item> --out label.svg|label.png [--rpc URL]`: writes the item's label — its
+//! The label of an item for `tracechain qr <item> --out label.svg|label.png [--rpc URL]`: its
 //! GS1 Digital Link as a QR code, with the human-readable GS1 keys under it (see [`crate::label`]).
 //!
 //! A Digital Link URI is checked with the identity pallet's parser and encoded as given, with no
 //! node needed; with `--rpc` the node must know the item (and the line shows its lot too). An
 //! item id is looked up with `trace_getItem` (default node `http://127.0.0.1:9944`).
 
-use std::path::Path;
-
+use pallet_identity::types::DigitalLinkKey;
 use serde_json::{json, Value};
 
-use pallet_identity::types::DigitalLinkKey;
+use super::ToolError;
+use crate::{label::Label, rpc::call};
 
-use crate::{
-    cli::QrArgs,
-    command::CommandError,
-    label::{Label, LabelFormat},
-    rpc_call::call,
-};
-
-/// The node asked for an item id when no --rpc is given.
-const DEFAULT_RPC: &str = "http://127.0.0.1:9944";
-
-/// Runs `tracechain qr`.
-pub fn run(args: QrArgs) -> Result<(), CommandError> {
-    let format = LabelFormat::from_path(&args.out)?;
-    let label = label_for(&args.item, args.rpc.as_deref())?;
-    let bytes = label.render(format)?;
-    write(&args.out, &bytes)?;
-    println!("Wrote {} ({} bytes): QR code of {}", args.out.display(), bytes.len(), label.data);
-    println!("  under it: {}", label.text);
-    Ok(())
-}
+/// The node asked for an item id when no node is given.
+pub const DEFAULT_RPC: &str = "http://127.0.0.1:9944";
 
 /// The label of `item` (a Digital Link URI or an item id), looked up on `rpc` if given (and for
 /// an id, on the default node).
-pub fn label_for(item: &str, rpc: Option<&str>) -> Result<Label, CommandError> {
+pub fn label_for(item: &str, rpc: Option<&str>) -> Result<Label, ToolError> {
     let item = item.trim();
     let is_uri = item.starts_with("https://") || item.starts_with("http://");
     if is_uri {
         let (gtin, key) = pallet_identity::parse_digital_link(item)
-            .map_err(|error| CommandError::Usage(format!("{item} is not a GS1 Digital Link of an item: {error}")))?;
+            .map_err(|error| ToolError::Usage(format!("{item} is not a GS1 Digital Link of an item: {error}")))?;
         let text = match rpc {
             Some(url) => human_readable_from_node(&lookup(url, item)?, item)?,
             None => {
@@ -53,31 +35,31 @@ pub fn label_for(item: &str, rpc: Option<&str>) -> Result<Label, CommandError> {
         return Ok(Label { data: item.to_string(), text });
     }
     if !item.starts_with("0x") {
-        return Err(CommandError::Usage(format!(
+        return Err(ToolError::Usage(format!(
             "{item}: expected a GS1 Digital Link URI or an item id (0x + 64 hex digits)"
         )));
     }
     let answer = lookup(rpc.unwrap_or(DEFAULT_RPC), item)?;
     let data = answer["digitalLink"]
         .as_str()
-        .ok_or_else(|| CommandError::Usage(format!("the node's item {item} has no digitalLink: {answer}")))?
+        .ok_or_else(|| ToolError::Usage(format!("the node's item {item} has no digitalLink: {answer}")))?
         .to_string();
     Ok(Label { text: human_readable_from_node(&answer, item)?, data })
 }
 
 /// `trace_getItem` of `item`; an unknown item is an error.
-fn lookup(url: &str, item: &str) -> Result<Value, CommandError> {
+fn lookup(url: &str, item: &str) -> Result<Value, ToolError> {
     let answer = call(url, "trace_getItem", json!([item]))?;
     if answer.is_null() {
-        return Err(CommandError::Usage(format!("{url} knows no item {item}: it is not registered")));
+        return Err(ToolError::UnknownItem { url: url.to_string(), item: item.to_string() });
     }
     Ok(answer)
 }
 
-fn human_readable_from_node(answer: &Value, item: &str) -> Result<String, CommandError> {
+fn human_readable_from_node(answer: &Value, item: &str) -> Result<String, ToolError> {
     let gtin = answer["gtin"]
         .as_str()
-        .ok_or_else(|| CommandError::Usage(format!("the node's item {item} has no gtin: {answer}")))?;
+        .ok_or_else(|| ToolError::Usage(format!("the node's item {item} has no gtin: {answer}")))?;
     Ok(human_readable(gtin, answer["lot"].as_str(), answer["serial"].as_str()))
 }
 
@@ -95,10 +77,6 @@ pub fn human_readable(gtin: &str, lot: Option<&str>, serial: Option<&str>) -> St
 
 fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    std::fs::write(path, bytes).map_err(|source| CommandError::Io { path: path.display().to_string(), source })
 }
 
 #[cfg(test)]

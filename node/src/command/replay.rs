@@ -4,11 +4,14 @@
 
 use std::{io::IsTerminal, path::Path, sync::Arc};
 
+use super::{
+    chain_access::{database_path, load_spec},
+    error::CommandError,
+};
 use crate::{
     blocks_file,
     chain::Chain,
     cli::{ChainArgs, ReplayArgs},
-    command::{database_path, load_spec, CommandError},
     db::{rocks::RocksDatabase, Database},
     replay::{replay, ReplayOptions, ReplayReport, ReplaySource},
 };
