@@ -26,7 +26,7 @@ use tracechain_primitives::{
 };
 use tracechain_rpc::{
     client::{ClientError, NodeClient, SubmitError, TransactionStatus},
-    system::{PeerInfo, SyncState},
+    peers::{PeerInfo, SyncState},
 };
 use tracechain_runtime::{
     executive::{BlockBuilder, ExecutedBlock, SignatureCheck},
@@ -411,18 +411,18 @@ impl Node {
     /// A state read failure; a missing root on a pruning node is most likely a pruned state.
     fn state_error(&self, error: TrieError) -> ClientError {
         match (error, self.chain.pruning()) {
-            (TrieError::MissingNode { hash }, Pruning::Last(_)) => ClientError(format!(
-                "state unavailable (trie node {hash:?} missing): this node keeps {}, from block #{} on; ask an archive node",
-                self.chain.pruning(),
-                self.chain.oldest_state()
-            )),
+            (TrieError::MissingNode { hash }, Pruning::Last(_)) => ClientError::StatePruned {
+                missing: hash,
+                kept: self.chain.pruning().to_string(),
+                oldest: self.chain.oldest_state(),
+            },
             (error, _) => client_error(error),
         }
     }
 }
 
 fn client_error(error: impl std::fmt::Display) -> ClientError {
-    ClientError(error.to_string())
+    ClientError::Database(error.to_string())
 }
 
 fn status(readiness: Readiness) -> TransactionStatus {

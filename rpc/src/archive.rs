@@ -46,11 +46,11 @@ use tracechain_primitives::{hashing::blake2_256_h, header::Header, H256};
 use crate::{
     chain_head::describe,
     client::{ClientError, NodeClient},
+    config::NewApiLimits,
     connection_slots::{ConnectionSlots, Slot},
     error::{chain_client_error, invalid_params, RpcError},
     json::{decode_hex, message, to_hex, Args},
     storage_query::{self, StorageItem, StorageQuery},
-    NewApiLimits,
 };
 
 /// Keys read per page while walking descendants or diffs.

@@ -67,11 +67,11 @@ use tracechain_primitives::{header::Header, H256};
 
 use crate::{
     client::NodeClient,
+    config::NewApiLimits,
     connection_slots::ConnectionSlots,
     error::RpcError,
     json::{to_hex, Args},
     storage_query::{self, StorageQuery},
-    NewApiLimits,
 };
 pub use follow::{Follow, OperationHandle};
 

@@ -27,8 +27,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
     module.register_method(
         "chainSpec_v1_properties",
         |_, client, _| -> Result<serde_json::Value, ErrorObjectOwned> {
-            serde_json::to_value(&client.spec().properties)
-                .map_err(|error| internal_error(crate::client::ClientError(format!("chain spec properties: {error}"))))
+            serde_json::to_value(&client.spec().properties).map_err(|error| {
+                internal_error(crate::client::ClientError::Internal(format!("chain spec properties: {error}")))
+            })
         },
     )?;
     Ok(())

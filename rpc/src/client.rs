@@ -54,10 +54,38 @@ pub enum SubmitError {
 /// A block and its finality certificate, if the node has one.
 pub type BlockWithJustification = (Block, Option<Vec<u8>>);
 
-/// A failure of the node while answering.
+/// Why the node could not answer a read. The causes call for different answers from a caller,
+/// so the seam keeps them apart: a pruned state is gone from this node for good (ask an archive
+/// node), a database failure is this node's own and may pass, a request the node serves
+/// another way needs another method, and a network that did not answer may answer a retry.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("node error: {0}")]
-pub struct ClientError(pub String);
+pub enum ClientError {
+    /// The block's state is no longer kept by this pruning node.
+    #[error(
+        "state unavailable (trie node {missing:?} missing): this node keeps {kept}, from block #{oldest} on; ask an archive node"
+    )]
+    StatePruned {
+        /// The trie node that is gone.
+        missing: H256,
+        /// What the node keeps (its pruning setting, as the operator gave it).
+        kept: String,
+        /// The oldest block whose state it keeps.
+        oldest: BlockNumber,
+    },
+    /// The node's database or stored state failed (a missing node on an archive node, a value
+    /// that does not decode, an I/O error).
+    #[error("{0}")]
+    Database(String),
+    /// The node answers this request another way.
+    #[error("{0}")]
+    Unsupported(String),
+    /// The peer-to-peer network did not answer in time.
+    #[error("the network did not answer")]
+    NetworkTimeout,
+    /// The answer could not be put together (a value that does not serialise).
+    #[error("{0}")]
+    Internal(String),
+}
 
 /// The node, as the RPC server sees it. All reads are consistent with one block's state, named
 /// by that block's state root.
@@ -71,7 +99,7 @@ pub trait NodeClient: Send + Sync + 'static {
     /// Whether the node is syncing.
     fn is_syncing(&self) -> bool;
     /// The connected peers (`system_peers`).
-    fn peers(&self) -> Vec<crate::system::PeerInfo> {
+    fn peers(&self) -> Vec<crate::peers::PeerInfo> {
         Vec::new()
     }
     /// The node's libp2p peer id (`system_localPeerId`), if it runs a network.
@@ -83,9 +111,9 @@ pub trait NodeClient: Send + Sync + 'static {
         Vec::new()
     }
     /// How far the node has synced (`system_syncState`).
-    fn sync_state(&self) -> crate::system::SyncState {
+    fn sync_state(&self) -> crate::peers::SyncState {
         let current = self.best_header().number;
-        crate::system::SyncState { starting_block: current, current_block: current, highest_block: current }
+        crate::peers::SyncState { starting_block: current, current_block: current, highest_block: current }
     }
     /// The peer ids of the reserved peers (`system_reservedPeers`), if the node runs a network.
     fn reserved_peers(&self) -> Option<Vec<String>> {

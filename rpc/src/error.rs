@@ -96,7 +96,7 @@ pub fn unknown_block(hash: &H256) -> ErrorObjectOwned {
 
 /// The node failed while answering a `chain_*` call.
 pub fn chain_client_error(error: ClientError) -> ErrorObjectOwned {
-    ErrorObject::owned(codes::CHAIN_CLIENT, format!("Client error: {}", error.0), None::<()>)
+    ErrorObject::owned(codes::CHAIN_CLIENT, format!("Client error: {error}"), None::<()>)
 }
 
 /// The node failed while answering a `state_*` call, or the runtime cannot answer it.
@@ -106,7 +106,7 @@ pub fn state_error(message: impl Into<String>) -> ErrorObjectOwned {
 
 /// The node failed while answering a `state_*` call.
 pub fn state_client_error(error: ClientError) -> ErrorObjectOwned {
-    state_error(format!("Client error: {}", error.0))
+    state_error(format!("Client error: {error}"))
 }
 
 /// A network question asked of a node that runs no peer-to-peer network (a development chain).
@@ -120,7 +120,7 @@ pub fn no_network() -> ErrorObjectOwned {
 
 /// The node failed while answering another call.
 pub fn internal_error(error: ClientError) -> ErrorObjectOwned {
-    ErrorObject::owned(codes::INTERNAL_ERROR, format!("Internal error: {}", error.0), None::<()>)
+    ErrorObject::owned(codes::INTERNAL_ERROR, format!("Internal error: {error}"), None::<()>)
 }
 
 /// A refused submission, with Substrate's author codes.

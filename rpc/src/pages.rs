@@ -24,7 +24,7 @@
 //!   styles inline only, `frame-ancestors 'none'`), `X-Content-Type-Options: nosniff`,
 //!   `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
 
-use crate::{BoxError, CallerAddr};
+use crate::{config::CallerAddr, BoxError};
 use std::{
     collections::{BTreeMap, VecDeque},
     future::Future,

@@ -50,7 +50,7 @@ struct RecordingState<'a> {
 impl StateReader for RecordingState<'_> {
     fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
         self.keys.borrow_mut().insert(key.to_vec());
-        self.client.storage(self.state_root, key).map_err(|error| error.0)
+        self.client.storage(self.state_root, key).map_err(|error| error.to_string())
     }
 }
 

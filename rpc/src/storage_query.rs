@@ -232,7 +232,7 @@ pub fn read_one(
                 closest_descendant_merkle_value: Some(to_hex(&merkle)),
             })),
         QueryType::DescendantsValues | QueryType::DescendantsHashes => {
-            Err(ClientError("a descendants query is read page by page (descendants_page)".into()))
+            Err(ClientError::Unsupported("a descendants query is read page by page (descendants_page)".into()))
         }
     }
 }
@@ -286,8 +286,8 @@ pub fn closest_descendant_merkle_value(
     let found = catch_unwind(AssertUnwindSafe(|| {
         TrieDBBuilder::<Layout>::new(&db, &root).build().lookup_first_descendant(key).map_err(|error| error.to_string())
     }))
-    .map_err(|_| ClientError("a trie node on the path to the key does not decode".into()))?
-    .map_err(ClientError)?;
+    .map_err(|_| ClientError::Database("a trie node on the path to the key does not decode".into()))?
+    .map_err(ClientError::Database)?;
     Ok(found.map(|merkle| match merkle {
         MerkleValue::Node(node) => node,
         MerkleValue::Hash(hash) => hash.to_vec(),

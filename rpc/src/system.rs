@@ -23,7 +23,7 @@ use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
 use serde::Serialize;
 use serde_json::Value;
 use tracechain_engine::ReservedPeerChange;
-use tracechain_primitives::{AccountId32, Nonce, H256};
+use tracechain_primitives::{AccountId32, Nonce};
 use tracechain_runtime::genesis::ChainType;
 
 use crate::{
@@ -47,32 +47,6 @@ pub struct Health {
     pub should_have_peers: bool,
 }
 
-/// `system_syncState`, in Substrate's shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SyncState {
-    /// The best block's number when the node started.
-    pub starting_block: u32,
-    /// The best block's number now.
-    pub current_block: u32,
-    /// The highest number known: the best block or the highest a peer announced.
-    pub highest_block: u32,
-}
-
-/// One entry of `system_peers`, in Substrate's shape.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PeerInfo {
-    /// The peer's id.
-    pub peer_id: String,
-    /// Its roles (`"FULL"`, `"AUTHORITY"`).
-    pub roles: String,
-    /// Its best block's hash.
-    pub best_hash: H256,
-    /// Its best block's number.
-    pub best_number: u32,
-}
-
 /// How long a reserved-peer change may wait for the network.
 const RESERVED_PEER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -81,7 +55,7 @@ async fn change_reserved_peers(client: &dyn NodeClient, change: ReservedPeerChan
     match tokio::time::timeout(RESERVED_PEER_TIMEOUT, reply).await {
         Ok(Ok(Ok(()))) => Ok(()),
         Ok(Ok(Err(reason))) => Err(invalid_params(reason)),
-        Ok(Err(_)) | Err(_) => Err(internal_error(ClientError("the network did not answer".to_string()))),
+        Ok(Err(_)) | Err(_) => Err(internal_error(ClientError::NetworkTimeout)),
     }
 }
 

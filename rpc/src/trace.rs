@@ -86,7 +86,7 @@ pub(crate) struct ClientState<'a> {
 
 impl StateReader for ClientState<'_> {
     fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
-        self.client.storage(self.state_root, key).map_err(|error| error.0)
+        self.client.storage(self.state_root, key).map_err(|error| error.to_string())
     }
 }
 
@@ -196,7 +196,7 @@ pub fn epcis_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Res
         let hash = if step.block == header.number {
             Some(header.hash())
         } else {
-            client.hash_of(step.block).map_err(|error| state_error(error.0))?
+            client.hash_of(step.block).map_err(|error| state_error(error.to_string()))?
         };
         if let Some(hash) = hash {
             block_hashes.insert(step.block, hash);
@@ -329,7 +329,7 @@ fn recalls(client: &dyn NodeClient, header: &Header, gtin: Option<&Gtin>) -> Res
         };
         let keys = client
             .storage_keys(header.state_root, &prefix, MAX_RECALLS.saturating_sub(found.len()), None)
-            .map_err(|error| state_error(error.0))?;
+            .map_err(|error| state_error(error.to_string()))?;
         for key in keys {
             let corrupt = || state_error(format!("undecodable Products.{item} key 0x{}", hex::encode(&key)));
             let mut rest = key.get(map_prefix_len + 16..).ok_or_else(corrupt)?;
@@ -340,7 +340,7 @@ fn recalls(client: &dyn NodeClient, header: &Header, gtin: Option<&Gtin>) -> Res
             } else {
                 None
             };
-            let value = client.storage(header.state_root, &key).map_err(|error| state_error(error.0))?;
+            let value = client.storage(header.state_root, &key).map_err(|error| state_error(error.to_string()))?;
             let Some(recall) = value.and_then(|bytes| Recall::decode(&mut &bytes[..]).ok()) else {
                 return Err(corrupt());
             };

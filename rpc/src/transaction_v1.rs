@@ -44,10 +44,10 @@ use tracechain_primitives::{hashing::blake2_256_h, H256};
 
 use crate::{
     client::{NodeClient, SubmitError, TransactionStatus},
+    config::NewApiLimits,
     connection_slots::{ConnectionSlots, Slot},
     error::{invalid_params, RpcError},
     json::{message, Args},
-    NewApiLimits,
 };
 
 /// Why a `transaction_v1_*` call was refused.

@@ -19,7 +19,7 @@ use tokio::{
 use tracechain_primitives::{header::Header, BlockNumber, H256};
 
 use super::{events, ChainHeadError, Registry};
-use crate::{client::NodeClient, connection_slots::Slot, json::message, NewApiLimits};
+use crate::{client::NodeClient, config::NewApiLimits, connection_slots::Slot, json::message};
 
 /// Operation events waiting for the follow task; operations wait when it is full.
 const OPERATION_EVENT_BUFFER: usize = 64;

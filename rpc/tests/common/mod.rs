@@ -170,7 +170,7 @@ impl TestNode {
 }
 
 fn client_error(error: impl std::fmt::Display) -> ClientError {
-    ClientError(error.to_string())
+    ClientError::Database(error.to_string())
 }
 
 impl NodeClient for TestNode {
