@@ -167,10 +167,11 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber, Moment};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     overlay::hex_key,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -628,6 +629,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Custody and ownership transfers, SSCC aggregates, journeys.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(storage, call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The work of any call apart from the goods: the signer's organisation, the proposal or

@@ -129,9 +129,10 @@ use serde::{Deserialize, Serialize};
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -730,6 +731,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Customs declarations and the port's decisions.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(storage, call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The pallet's genesis configuration (the `customs` section of a chain spec).

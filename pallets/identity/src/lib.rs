@@ -78,9 +78,10 @@ use serde::{Deserialize, Serialize};
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber, Moment};
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{DigitalLinkKey, Sale, StatusChange};
@@ -271,6 +272,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "GS1 Digital Link identities, sale, counterfeit reports, destruction.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// Why a Digital Link URI was not understood.

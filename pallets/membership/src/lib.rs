@@ -93,9 +93,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -486,6 +487,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Organisations, accounts, roles, validators and governance.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// Why a genesis configuration cannot be built. On error the storage is partly written: discard

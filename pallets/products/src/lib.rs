@@ -89,10 +89,11 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite, ValueQuery},
     text::{check_text, check_uri, TextError, UriError},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -533,6 +534,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "GTIN product classes, serial and lot items, recalls.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The weight of commissioning one item: the duplicate check (a read), the item (a write),

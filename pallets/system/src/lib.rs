@@ -45,9 +45,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{hashing::blake2_256_h, storage_key::StorageHasher, AccountId32, BlockNumber, Nonce, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchInfo, DispatchResult, Origin},
+    metadata::{constant, ConstantEntry, StorageEntry},
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, EventRecord, PalletError,
+    Context, EventRecord, PalletError, RuntimeConfig,
 };
 
 pub use types::AccountInfo;
@@ -149,6 +150,53 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Accounts and nonces, block number and hashes, events.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata::<R::RuntimeEvent>()
+    }
+
+    /// `frame_system`'s constants, in FRAME's order.
+    fn constants_metadata<R: RuntimeConfig>() -> Vec<ConstantEntry> {
+        use limits::{BlockLength, BlockWeights, DB_WEIGHT};
+        let limits = &tracechain_support::weight::DEFAULT_BLOCK_LIMITS;
+        vec![
+            constant(
+                "BlockWeights",
+                BlockWeights::from_limits(limits),
+                "The block's weight limits, per dispatch class.",
+            ),
+            constant("BlockLength", BlockLength::from_limits(limits), "The block's length limits, per dispatch class."),
+            constant::<BlockNumber>(
+                "BlockHashCount",
+                BLOCK_HASH_COUNT,
+                "How many recent block hashes `BlockHash` keeps.",
+            ),
+            constant("DbWeight", DB_WEIGHT, "The weight of one database read and one write."),
+            constant("Version", R::version(), "The runtime's version."),
+            constant("SS58Prefix", SS58_PREFIX, "The SS58 prefix of this chain's addresses."),
+        ]
+    }
 }
 
 /// The weight of `call`.

@@ -19,9 +19,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::Moment;
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
+    metadata::{constant, ConstantEntry, StorageEntry},
     storage::{StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight},
-    Context, PalletError,
+    Context, NoEvent, PalletError, RuntimeConfig,
 };
 
 /// The pallet's name: the first half of its storage prefixes.
@@ -70,6 +71,35 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "The block-time inherent: the runtime's only clock.";
+    type Call = Call;
+    type Event = NoEvent;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<NoEvent>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
+
+    fn constants_metadata<R: RuntimeConfig>() -> Vec<ConstantEntry> {
+        vec![constant("MinimumPeriod", MINIMUM_PERIOD_MS, "The least time between two blocks, in milliseconds.")]
+    }
 }
 
 /// The weight of `call`.
