@@ -268,59 +268,6 @@ impl<K1: Encode, K2: Encode, V: Encode + Decode + Default> StorageDoubleMap<K1, 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::overlay::Overlay;
-    use std::collections::BTreeMap;
-
-    const NUMBER: StorageValue<u32, ValueQuery> = StorageValue::new("System", "Number");
-    const NAME: StorageValue<Vec<u8>> = StorageValue::new("Test", "Name");
-    const ACCOUNTS: StorageMap<u32, u64> = StorageMap::new("Test", "Accounts", StorageHasher::Twox64Concat);
-    const COUNTS: StorageMap<u32, u64, ValueQuery> = StorageMap::new("Test", "Counts", StorageHasher::Twox64Concat);
-
-    #[test]
-    fn typed_values_round_trip_under_frame_keys() {
-        let state = BTreeMap::new();
-        let mut overlay = Overlay::new(&state);
-        NUMBER.put(&mut overlay, &7);
-        assert_eq!(NUMBER.get(&overlay), 7);
-        assert_eq!(hex_of(&NUMBER.key()), "26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac");
-        ACCOUNTS.insert(&mut overlay, &1, &10);
-        assert_eq!(ACCOUNTS.get(&overlay, &1), Some(10));
-        assert!(!ACCOUNTS.contains(&overlay, &2));
-        ACCOUNTS.remove(&mut overlay, &1);
-        assert_eq!(ACCOUNTS.get(&overlay, &1), None);
-        assert_eq!(NUMBER.take(&mut overlay), 7);
-        assert!(!NUMBER.exists(&overlay));
-    }
-
-    #[test]
-    fn value_query_reads_an_absent_key_as_the_default_and_option_query_as_none() {
-        let state = BTreeMap::new();
-        let mut overlay = Overlay::new(&state);
-        assert_eq!(NUMBER.get(&overlay), 0);
-        assert_eq!(NUMBER.try_get(&overlay), None);
-        assert_eq!(COUNTS.get(&overlay, &3), 0);
-        assert_eq!(NAME.get(&overlay), None);
-        COUNTS.insert(&mut overlay, &3, &9);
-        assert_eq!(COUNTS.get(&overlay, &3), 9);
-        assert_eq!(NAME.take(&mut overlay), None);
-    }
-
-    #[test]
-    fn undecodable_value_is_corruption() {
-        let state = BTreeMap::from([(NUMBER.key(), vec![1, 2])]);
-        let overlay = Overlay::new(&state);
-        assert_eq!(NUMBER.try_get(&overlay), None);
-        assert!(overlay.corruption().is_some_and(|reason| reason.contains("System.Number")));
-    }
-
-    fn hex_of(bytes: &[u8]) -> String {
-        crate::overlay::hex_key(bytes)
-    }
-}
-
 /// Declares a pallet's storage items and its `storage_metadata()` from one list, so that each
 /// item is documented once: its doc comment is both its Rust documentation and its metadata
 /// docs (rendered for metadata readers by [`crate::metadata::doc_text`]). Every item must have
@@ -407,4 +354,57 @@ macro_rules! storage_items {
     ($($items:tt)*) => {
         $crate::storage_items!(@items [] [] $($items)*);
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overlay::Overlay;
+    use std::collections::BTreeMap;
+
+    const NUMBER: StorageValue<u32, ValueQuery> = StorageValue::new("System", "Number");
+    const NAME: StorageValue<Vec<u8>> = StorageValue::new("Test", "Name");
+    const ACCOUNTS: StorageMap<u32, u64> = StorageMap::new("Test", "Accounts", StorageHasher::Twox64Concat);
+    const COUNTS: StorageMap<u32, u64, ValueQuery> = StorageMap::new("Test", "Counts", StorageHasher::Twox64Concat);
+
+    #[test]
+    fn typed_values_round_trip_under_frame_keys() {
+        let state = BTreeMap::new();
+        let mut overlay = Overlay::new(&state);
+        NUMBER.put(&mut overlay, &7);
+        assert_eq!(NUMBER.get(&overlay), 7);
+        assert_eq!(hex_of(&NUMBER.key()), "26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac");
+        ACCOUNTS.insert(&mut overlay, &1, &10);
+        assert_eq!(ACCOUNTS.get(&overlay, &1), Some(10));
+        assert!(!ACCOUNTS.contains(&overlay, &2));
+        ACCOUNTS.remove(&mut overlay, &1);
+        assert_eq!(ACCOUNTS.get(&overlay, &1), None);
+        assert_eq!(NUMBER.take(&mut overlay), 7);
+        assert!(!NUMBER.exists(&overlay));
+    }
+
+    #[test]
+    fn value_query_reads_an_absent_key_as_the_default_and_option_query_as_none() {
+        let state = BTreeMap::new();
+        let mut overlay = Overlay::new(&state);
+        assert_eq!(NUMBER.get(&overlay), 0);
+        assert_eq!(NUMBER.try_get(&overlay), None);
+        assert_eq!(COUNTS.get(&overlay, &3), 0);
+        assert_eq!(NAME.get(&overlay), None);
+        COUNTS.insert(&mut overlay, &3, &9);
+        assert_eq!(COUNTS.get(&overlay, &3), 9);
+        assert_eq!(NAME.take(&mut overlay), None);
+    }
+
+    #[test]
+    fn undecodable_value_is_corruption() {
+        let state = BTreeMap::from([(NUMBER.key(), vec![1, 2])]);
+        let overlay = Overlay::new(&state);
+        assert_eq!(NUMBER.try_get(&overlay), None);
+        assert!(overlay.corruption().is_some_and(|reason| reason.contains("System.Number")));
+    }
+
+    fn hex_of(bytes: &[u8]) -> String {
+        crate::overlay::hex_key(bytes)
+    }
 }
