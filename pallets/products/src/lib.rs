@@ -66,17 +66,6 @@
 //! The setters for other pallets do not check permissions (their callers check their own rules)
 //! and do nothing for an unknown item.
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        PRODUCT_CLASSES.metadata("GTIN → product class."),
-        ITEMS.metadata("item id → item. Ids are already hashes, so the key is not hashed again."),
-        LOTS.metadata("(GTIN, lot) → how many items were commissioned under that lot (a lot item counts once, and so does each serialised item that names the lot). Recalls need it to know that a lot exists."),
-        LOT_RECALLS.metadata("(GTIN, lot) → the lot's recall."),
-        CLASS_RECALLS.metadata("GTIN → the whole class's recall."),
-    ]
-}
-
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -119,22 +108,27 @@ pub const MAX_BRAND_LEN: usize = 64;
 /// The longest recall reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
-/// `Products.ProductClasses`: GTIN → product class.
-pub const PRODUCT_CLASSES: StorageMap<Gtin, ProductClass> =
-    StorageMap::new(PALLET_NAME, "ProductClasses", StorageHasher::Blake2_128Concat);
-/// `Products.Items`: item id → item. Ids are already hashes, so the key is not hashed again.
-pub const ITEMS: StorageMap<ItemId, Item> = StorageMap::new(PALLET_NAME, "Items", StorageHasher::Identity);
-/// `Products.Lots`: (GTIN, lot) → how many items were commissioned under that lot (a lot item
-/// counts once, and so does each serialised item that names the lot). Recalls need it to know
-/// that a lot exists.
-pub const LOTS: StorageDoubleMap<Gtin, Vec<u8>, u32, ValueQuery> =
-    StorageDoubleMap::new(PALLET_NAME, "Lots", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
-/// `Products.LotRecalls`: (GTIN, lot) → the lot's recall.
-pub const LOT_RECALLS: StorageDoubleMap<Gtin, Vec<u8>, Recall> =
-    StorageDoubleMap::new(PALLET_NAME, "LotRecalls", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
-/// `Products.ClassRecalls`: GTIN → the whole class's recall.
-pub const CLASS_RECALLS: StorageMap<Gtin, Recall> =
-    StorageMap::new(PALLET_NAME, "ClassRecalls", StorageHasher::Blake2_128Concat);
+tracechain_support::storage_items! {
+    /// GTIN → product class.
+    pub const PRODUCT_CLASSES: StorageMap<Gtin, ProductClass> =
+        StorageMap::new(PALLET_NAME, "ProductClasses", StorageHasher::Blake2_128Concat);
+    /// item id → item. Ids are already hashes, so the key is not hashed again.
+    pub const ITEMS: StorageMap<ItemId, Item> = StorageMap::new(PALLET_NAME, "Items", StorageHasher::Identity);
+    /// (GTIN, lot) → how many items were commissioned under that lot (a lot item counts once, and
+    /// so does each serialised item that names the lot). Recalls need it to know that a lot exists.
+    pub const LOTS: StorageDoubleMap<Gtin, Vec<u8>, u32, ValueQuery> =
+        StorageDoubleMap::new(PALLET_NAME, "Lots", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
+    /// (GTIN, lot) → the lot's recall.
+    pub const LOT_RECALLS: StorageDoubleMap<Gtin, Vec<u8>, Recall> = StorageDoubleMap::new(
+        PALLET_NAME,
+        "LotRecalls",
+        StorageHasher::Blake2_128Concat,
+        StorageHasher::Blake2_128Concat,
+    );
+    /// GTIN → the whole class's recall.
+    pub const CLASS_RECALLS: StorageMap<Gtin, Recall> =
+        StorageMap::new(PALLET_NAME, "ClassRecalls", StorageHasher::Blake2_128Concat);
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]

@@ -34,10 +34,12 @@ pub const MINIMUM_PERIOD_MS: Moment = 1;
 /// How far ahead of a node's clock a block's time may be before the node refuses the block.
 pub const MAX_DRIFT_MS: Moment = 30_000;
 
-/// `Timestamp.Now`: the current block's time, in milliseconds since the Unix epoch.
-pub const NOW: StorageValue<Moment, ValueQuery> = StorageValue::new(PALLET_NAME, "Now");
-/// `Timestamp.DidUpdate`: whether `set` ran in the current block.
-pub const DID_UPDATE: StorageValue<bool, ValueQuery> = StorageValue::new(PALLET_NAME, "DidUpdate");
+tracechain_support::storage_items! {
+    /// the current block's time, in milliseconds since the Unix epoch.
+    pub const NOW: StorageValue<Moment, ValueQuery> = StorageValue::new(PALLET_NAME, "Now");
+    /// whether `set` ran in the current block.
+    pub const DID_UPDATE: StorageValue<bool, ValueQuery> = StorageValue::new(PALLET_NAME, "DidUpdate");
+}
 
 /// The pallet's calls.
 #[allow(non_camel_case_types)]
@@ -142,14 +144,6 @@ pub fn check_drift(block_time: Moment, local_now: Moment) -> Result<(), Error> {
         return Err(Error::TooFarInFuture);
     }
     Ok(())
-}
-
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        NOW.metadata("the current block's time, in milliseconds since the Unix epoch."),
-        DID_UPDATE.metadata("whether `set` ran in the current block."),
-    ]
 }
 
 #[cfg(test)]
