@@ -1,60 +1,50 @@
 //! `RuntimeCall`: every pallet's calls behind the pallet's stable index.
+//!
+//! The enum, its weight and its dispatch are generated from the runtime's list of pallets
+//! ([`crate::pallets`]); which calls are inherents is said here, call by call. A variant holds
+//! the pallet crate's `Call` by that name (not `<Pallet as Pallet>::Call`): the metadata shows
+//! the type name as written.
 
-use parity_scale_codec::{Decode, Encode};
-use scale_info::TypeInfo;
 use tracechain_support::{
     dispatch::{DispatchClass, DispatchResult, Origin},
     weight::Weight,
-    Context, StorageRead,
+    Context, Pallet, StorageRead,
 };
 
-use crate::RuntimeEvent;
+use crate::{
+    pallets::{for_each_pallet, outer_enum},
+    RuntimeEvent,
+};
 
-/// A call to any pallet. The variant index is the pallet index and never changes.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum RuntimeCall {
-    /// `System` (index 0).
-    #[codec(index = 0)]
-    System(pallet_system::Call),
-    /// `Timestamp` (index 1).
-    #[codec(index = 1)]
-    Timestamp(pallet_timestamp::Call),
-    /// `Membership` (index 2).
-    #[codec(index = 2)]
-    Membership(pallet_membership::Call),
-    /// `Products` (index 10).
-    #[codec(index = 10)]
-    Products(pallet_products::Call),
-    /// `Custody` (index 11).
-    #[codec(index = 11)]
-    Custody(pallet_custody::Call),
-    /// `Customs` (index 12).
-    #[codec(index = 12)]
-    Customs(pallet_customs::Call),
-    /// `Inspection` (index 13).
-    #[codec(index = 13)]
-    Inspection(pallet_inspection::Call),
-    /// `Identity` (index 14).
-    #[codec(index = 14)]
-    Identity(pallet_identity::Call),
+macro_rules! runtime_call {
+    ($($name:ident: $krate:ident::Pallet = $index:literal $({ $event:ident })?),* $(,)?) => {
+        outer_enum! {
+            /// A call to any pallet. The variant index is the pallet index and never changes.
+            pub enum RuntimeCall { $($name($krate::Call) = $index,)* }
+        }
+
+        impl RuntimeCall {
+            /// The call's weight, before the per-extrinsic base weight. Some calls weigh what they
+            /// touch (an aggregate's items), so the weight is read against the state.
+            pub fn weight(&self, storage: &impl StorageRead) -> Weight {
+                match self {
+                    $(RuntimeCall::$name(call) => <$krate::Pallet as Pallet>::call_weight(storage, call),)*
+                }
+            }
+
+            /// Dispatches the call to its pallet.
+            pub fn dispatch(self, ctx: &mut Context<'_, RuntimeEvent>, origin: &Origin) -> DispatchResult {
+                match self {
+                    $(RuntimeCall::$name(call) => <$krate::Pallet as Pallet>::dispatch(ctx, origin, call),)*
+                }
+            }
+        }
+    };
 }
 
-impl RuntimeCall {
-    /// The call's weight, before the per-extrinsic base weight. Some calls weigh what they
-    /// touch (an aggregate's items), so the weight is read against the state.
-    pub fn weight(&self, storage: &impl StorageRead) -> Weight {
-        match self {
-            RuntimeCall::System(call) => pallet_system::call_weight(call),
-            RuntimeCall::Timestamp(call) => pallet_timestamp::call_weight(call),
-            RuntimeCall::Membership(call) => pallet_membership::call_weight(call),
-            RuntimeCall::Products(call) => pallet_products::call_weight(call),
-            RuntimeCall::Custody(call) => pallet_custody::call_weight(storage, call),
-            RuntimeCall::Customs(call) => pallet_customs::call_weight(storage, call),
-            RuntimeCall::Inspection(call) => pallet_inspection::call_weight(storage, call),
-            RuntimeCall::Identity(call) => pallet_identity::call_weight(call),
-        }
-    }
+for_each_pallet!(runtime_call);
 
+impl RuntimeCall {
     /// Inherents are mandatory; everything else is a normal transaction.
     pub fn class(&self) -> DispatchClass {
         if self.is_inherent() {
@@ -70,19 +60,5 @@ impl RuntimeCall {
             self,
             RuntimeCall::Timestamp(_) | RuntimeCall::Membership(pallet_membership::Call::report_equivocation { .. })
         )
-    }
-
-    /// Dispatches the call to its pallet.
-    pub fn dispatch(self, ctx: &mut Context<'_, RuntimeEvent>, origin: &Origin) -> DispatchResult {
-        match self {
-            RuntimeCall::System(call) => pallet_system::dispatch(ctx, origin, call),
-            RuntimeCall::Timestamp(call) => pallet_timestamp::dispatch(ctx, origin, call),
-            RuntimeCall::Membership(call) => pallet_membership::dispatch(ctx, origin, call),
-            RuntimeCall::Products(call) => pallet_products::dispatch(ctx, origin, call),
-            RuntimeCall::Custody(call) => pallet_custody::dispatch(ctx, origin, call),
-            RuntimeCall::Customs(call) => pallet_customs::dispatch(ctx, origin, call),
-            RuntimeCall::Inspection(call) => pallet_inspection::dispatch(ctx, origin, call),
-            RuntimeCall::Identity(call) => pallet_identity::dispatch(ctx, origin, call),
-        }
     }
 }

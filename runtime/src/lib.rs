@@ -5,10 +5,11 @@
 //! no randomness. Time comes from the block's timestamp inherent; the same blocks give the same
 //! state roots on every machine.
 //!
-//! - [`RuntimeCall`] / [`RuntimeEvent`]: the outer enums, with stable pallet indices
-//!   (System 0, Timestamp 1, Membership 2, Products 10, Custody 11, Customs 12, Inspection 13,
-//!   Identity 14). The first byte of a call or event is the pallet
-//!   index, the second the call or event index within the pallet.
+//! - [`pallets`]: the runtime's pallets, one line each with its stable index (System 0,
+//!   Timestamp 1, Membership 2, Products 10, Custody 11, Customs 12, Inspection 13, Identity 14;
+//!   `docs/pallets.md`), from which [`RuntimeCall`] / [`RuntimeEvent`], their dispatch and the
+//!   metadata's pallets are generated. The first byte of a call or event is the pallet index,
+//!   the second the call or event index within the pallet.
 //! - [`executive`]: `validate_transaction` for the pool, [`executive::BlockBuilder`] to author a
 //!   block (initialize, apply extrinsics, finalize), and `execute_block` to import one by full
 //!   re-execution, checking the state and extrinsics roots.
@@ -38,6 +39,7 @@ pub mod genesis;
 pub mod in_memory;
 pub mod journey;
 pub mod metadata;
+pub mod pallets;
 pub mod runtime_api;
 pub mod story;
 pub mod validity;

@@ -7,8 +7,9 @@
 //!   index = pallet index), each pallet's `Call`, `Event` and `Error` (with their `///` docs), and
 //!   the storage entries each pallet declares from its typed storage items (modifier and
 //!   fallback from the item's query kind).
-//! - Every version is derived from one description of the pallets ([`pallets`]) and of the
-//!   runtime APIs ([`crate::runtime_api::RUNTIME_APIS`]); V15 and V16 add the runtime APIs and
+//! - Every version is derived from one description of the pallets ([`PALLETS`], from the
+//!   runtime's list in [`crate::pallets`]) and of the runtime APIs
+//!   ([`crate::runtime_api::RUNTIME_APIS`]); V15 and V16 add the runtime APIs and
 //!   the outer enums (`RuntimeCall`, `RuntimeEvent`, `RuntimeError`), V16 the extrinsic's
 //!   versions and System's `Hashing` associated type.
 //! - Types are described under the paths Substrate's decoders look for (`sp_core::crypto::
@@ -25,8 +26,8 @@ use std::{collections::BTreeMap, sync::LazyLock};
 
 use frame_metadata::{
     v14::{
-        self, PalletCallMetadata, PalletConstantMetadata, PalletErrorMetadata, PalletEventMetadata,
-        PalletStorageMetadata, RuntimeMetadataV14, SignedExtensionMetadata,
+        self, PalletCallMetadata, PalletErrorMetadata, PalletEventMetadata, PalletStorageMetadata, RuntimeMetadataV14,
+        SignedExtensionMetadata,
     },
     v15::{self, CustomMetadata, OuterEnums, RuntimeMetadataV15},
     v16::{self, RuntimeMetadataV16},
@@ -37,11 +38,15 @@ use scale_info::{build::Fields, meta_type, MetaType, Path, PortableRegistry, Typ
 use tracechain_primitives::{
     era::Era,
     extrinsic::{MultiAddress, MultiSignature},
-    BlockNumber, H256,
+    H256,
 };
-use tracechain_support::metadata::StorageEntry;
+use tracechain_support::{metadata::StorageEntry, RuntimeConfig};
 
-use crate::{runtime_api::RUNTIME_APIS, RuntimeCall, RuntimeEvent, VERSION};
+use crate::{
+    pallets::{for_each_pallet, PalletDeclaration, PALLETS},
+    runtime_api::RUNTIME_APIS,
+    RuntimeCall, RuntimeEvent, RuntimeVersion, VERSION,
+};
 
 /// Metadata versions this runtime serves (`Metadata_metadata_versions`).
 pub const METADATA_VERSIONS: [u32; 3] = [14, 15, 16];
@@ -68,7 +73,18 @@ pub const SUBSTRATE_PATHS: &[(&str, &str)] = &[
 
 /// The runtime, as the metadata's `ty`.
 #[derive(TypeInfo)]
-struct Runtime;
+pub(crate) struct Runtime;
+
+// What only the runtime knows and the pallets' metadata shows (System's `Events` and
+// `Version`). This type's doc comment is the metadata's docs of `ty`: it stays as it is.
+impl RuntimeConfig for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Version = RuntimeVersion;
+
+    fn version() -> RuntimeVersion {
+        VERSION.clone()
+    }
+}
 
 /// `sp_runtime::generic::unchecked_extrinsic::UncheckedExtrinsic`: opaque bytes whose type
 /// parameters name the parts a client encodes (its format is SCALE with a custom layout).
@@ -103,28 +119,22 @@ impl TypeInfo for UncheckedExtrinsicType {
     }
 }
 
-/// `RuntimeError`: the outer enum of every pallet's errors, variant index = pallet index (V15's
-/// and V16's `outer_enums.error_enum_ty`); only described, never built.
-#[allow(dead_code)]
-#[derive(Encode, TypeInfo)]
-enum RuntimeError {
-    #[codec(index = 0)]
-    System(pallet_system::Error),
-    #[codec(index = 1)]
-    Timestamp(pallet_timestamp::Error),
-    #[codec(index = 2)]
-    Membership(pallet_membership::Error),
-    #[codec(index = 10)]
-    Products(pallet_products::Error),
-    #[codec(index = 11)]
-    Custody(pallet_custody::Error),
-    #[codec(index = 12)]
-    Customs(pallet_customs::Error),
-    #[codec(index = 13)]
-    Inspection(pallet_inspection::Error),
-    #[codec(index = 14)]
-    Identity(pallet_identity::Error),
+macro_rules! runtime_error {
+    ($($name:ident: $krate:ident::Pallet = $index:literal $({ $event:ident })?),* $(,)?) => {
+        /// `RuntimeError`: the outer enum of every pallet's errors, variant index = pallet index (V15's
+        /// and V16's `outer_enums.error_enum_ty`); only described, never built.
+        #[allow(dead_code)]
+        #[derive(Encode, TypeInfo)]
+        enum RuntimeError {
+            $(
+                #[codec(index = $index)]
+                $name($krate::Error),
+            )*
+        }
+    };
 }
+
+for_each_pallet!(runtime_error);
 
 /// `sp_runtime::traits::BlakeTwo256`: System's `Hashing` associated type in V16.
 struct BlakeTwo256;
@@ -185,130 +195,6 @@ fn signed_extensions() -> Vec<(&'static str, MetaType, MetaType)> {
     ]
 }
 
-fn constant<T: Encode + TypeInfo + 'static>(
-    name: &'static str,
-    value: T,
-    docs: &'static str,
-) -> PalletConstantMetadata {
-    PalletConstantMetadata { name, ty: meta_type::<T>(), value: value.encode(), docs: vec![docs] }
-}
-
-/// What one pallet contributes to the metadata, whatever the version.
-#[derive(Clone)]
-struct PalletParts {
-    name: &'static str,
-    index: u8,
-    docs: &'static str,
-    storage: Vec<StorageEntry>,
-    calls: MetaType,
-    event: Option<MetaType>,
-    error: MetaType,
-    constants: Vec<PalletConstantMetadata>,
-}
-
-fn parts<C: TypeInfo + 'static, Er: TypeInfo + 'static>(
-    name: &'static str,
-    index: u8,
-    docs: &'static str,
-    storage: Vec<StorageEntry>,
-    event: Option<MetaType>,
-    constants: Vec<PalletConstantMetadata>,
-) -> PalletParts {
-    PalletParts { name, index, docs, storage, calls: meta_type::<C>(), event, error: meta_type::<Er>(), constants }
-}
-
-/// `frame_system`'s constants, in FRAME's order.
-fn system_constants() -> Vec<PalletConstantMetadata> {
-    use pallet_system::limits::{BlockLength, BlockWeights, DB_WEIGHT};
-    let limits = &tracechain_support::weight::DEFAULT_BLOCK_LIMITS;
-    vec![
-        constant("BlockWeights", BlockWeights::from_limits(limits), "The block's weight limits, per dispatch class."),
-        constant("BlockLength", BlockLength::from_limits(limits), "The block's length limits, per dispatch class."),
-        constant::<BlockNumber>(
-            "BlockHashCount",
-            pallet_system::BLOCK_HASH_COUNT,
-            "How many recent block hashes `BlockHash` keeps.",
-        ),
-        constant("DbWeight", DB_WEIGHT, "The weight of one database read and one write."),
-        constant("Version", VERSION.clone(), "The runtime's version."),
-        constant("SS58Prefix", pallet_system::SS58_PREFIX, "The SS58 prefix of this chain's addresses."),
-    ]
-}
-
-/// Every pallet, at its index.
-fn pallets() -> Vec<PalletParts> {
-    vec![
-        parts::<pallet_system::Call, pallet_system::Error>(
-            pallet_system::PALLET_NAME,
-            pallet_system::PALLET_INDEX,
-            "Accounts and nonces, block number and hashes, events.",
-            pallet_system::storage_metadata::<RuntimeEvent>(),
-            Some(meta_type::<pallet_system::Event>()),
-            system_constants(),
-        ),
-        parts::<pallet_timestamp::Call, pallet_timestamp::Error>(
-            pallet_timestamp::PALLET_NAME,
-            pallet_timestamp::PALLET_INDEX,
-            "The block-time inherent: the runtime's only clock.",
-            pallet_timestamp::storage_metadata(),
-            None,
-            vec![constant(
-                "MinimumPeriod",
-                pallet_timestamp::MINIMUM_PERIOD_MS,
-                "The least time between two blocks, in milliseconds.",
-            )],
-        ),
-        parts::<pallet_membership::Call, pallet_membership::Error>(
-            pallet_membership::PALLET_NAME,
-            pallet_membership::PALLET_INDEX,
-            "Organisations, accounts, roles, validators and governance.",
-            pallet_membership::storage_metadata(),
-            Some(meta_type::<pallet_membership::Event>()),
-            Vec::new(),
-        ),
-        parts::<pallet_products::Call, pallet_products::Error>(
-            pallet_products::PALLET_NAME,
-            pallet_products::PALLET_INDEX,
-            "GTIN product classes, serial and lot items, recalls.",
-            pallet_products::storage_metadata(),
-            Some(meta_type::<pallet_products::Event>()),
-            Vec::new(),
-        ),
-        parts::<pallet_custody::Call, pallet_custody::Error>(
-            pallet_custody::PALLET_NAME,
-            pallet_custody::PALLET_INDEX,
-            "Custody and ownership transfers, SSCC aggregates, journeys.",
-            pallet_custody::storage_metadata(),
-            Some(meta_type::<pallet_custody::Event>()),
-            Vec::new(),
-        ),
-        parts::<pallet_customs::Call, pallet_customs::Error>(
-            pallet_customs::PALLET_NAME,
-            pallet_customs::PALLET_INDEX,
-            "Customs declarations and the port's decisions.",
-            pallet_customs::storage_metadata(),
-            Some(meta_type::<pallet_customs::Event>()),
-            Vec::new(),
-        ),
-        parts::<pallet_inspection::Call, pallet_inspection::Error>(
-            pallet_inspection::PALLET_NAME,
-            pallet_inspection::PALLET_INDEX,
-            "Attestations by accredited inspectors.",
-            pallet_inspection::storage_metadata(),
-            Some(meta_type::<pallet_inspection::Event>()),
-            Vec::new(),
-        ),
-        parts::<pallet_identity::Call, pallet_identity::Error>(
-            pallet_identity::PALLET_NAME,
-            pallet_identity::PALLET_INDEX,
-            "GS1 Digital Link identities, sale, counterfeit reports, destruction.",
-            pallet_identity::storage_metadata(),
-            Some(meta_type::<pallet_identity::Event>()),
-            Vec::new(),
-        ),
-    ]
-}
-
 /// Renames our type paths to Substrate's, and a pallet's `Call`/`Event`/`Error` into its
 /// `pallet` module as FRAME declares them (decoders treat a two-segment `*::Call` or `*::Event`
 /// as the runtime's outer enum).
@@ -326,14 +212,14 @@ fn rename_paths(types: &mut PortableRegistry) {
     }
 }
 
-fn v14_pallet(pallet: PalletParts) -> v14::PalletMetadata {
+fn v14_pallet(pallet: &PalletDeclaration) -> v14::PalletMetadata {
     v14::PalletMetadata {
         name: pallet.name,
-        storage: Some(PalletStorageMetadata { prefix: pallet.name, entries: pallet.storage }),
-        calls: Some(PalletCallMetadata { ty: pallet.calls }),
-        event: pallet.event.map(|ty| PalletEventMetadata { ty }),
-        constants: pallet.constants,
-        error: Some(PalletErrorMetadata { ty: pallet.error }),
+        storage: Some(PalletStorageMetadata { prefix: pallet.name, entries: (pallet.storage)() }),
+        calls: Some(PalletCallMetadata { ty: (pallet.calls)() }),
+        event: pallet.event.map(|ty| PalletEventMetadata { ty: ty() }),
+        constants: (pallet.constants)(),
+        error: Some(PalletErrorMetadata { ty: (pallet.error)() }),
         index: pallet.index,
     }
 }
@@ -348,7 +234,7 @@ pub fn metadata_v14() -> RuntimeMetadataV14 {
             .map(|(identifier, ty, additional_signed)| SignedExtensionMetadata { identifier, ty, additional_signed })
             .collect(),
     };
-    let pallets = pallets().into_iter().map(v14_pallet).collect();
+    let pallets = PALLETS.iter().map(v14_pallet).collect();
     let mut metadata = RuntimeMetadataV14::new(pallets, extrinsic, meta_type::<Runtime>());
     rename_paths(&mut metadata.types);
     metadata
@@ -383,8 +269,8 @@ pub fn metadata_v15() -> RuntimeMetadataV15 {
             })
             .collect(),
     };
-    let pallets = pallets()
-        .into_iter()
+    let pallets = PALLETS
+        .iter()
         .map(|pallet| {
             let docs = vec![pallet.docs];
             let v14::PalletMetadata { name, storage, calls, event, constants, error, index } = v14_pallet(pallet);
@@ -424,7 +310,7 @@ fn v16_storage(entry: StorageEntry) -> v16::StorageEntryMetadata {
     }
 }
 
-fn v16_pallet(pallet: PalletParts) -> v16::PalletMetadata {
+fn v16_pallet(pallet: &PalletDeclaration) -> v16::PalletMetadata {
     let not_deprecated = || v16::EnumDeprecationInfo(BTreeMap::new());
     let associated_types = if pallet.index == pallet_system::PALLET_INDEX {
         vec![v16::PalletAssociatedTypeMetadata {
@@ -439,12 +325,11 @@ fn v16_pallet(pallet: PalletParts) -> v16::PalletMetadata {
         name: pallet.name,
         storage: Some(v16::PalletStorageMetadata {
             prefix: pallet.name,
-            entries: pallet.storage.into_iter().map(v16_storage).collect(),
+            entries: (pallet.storage)().into_iter().map(v16_storage).collect(),
         }),
-        calls: Some(v16::PalletCallMetadata { ty: pallet.calls, deprecation_info: not_deprecated() }),
-        event: pallet.event.map(|ty| v16::PalletEventMetadata { ty, deprecation_info: not_deprecated() }),
-        constants: pallet
-            .constants
+        calls: Some(v16::PalletCallMetadata { ty: (pallet.calls)(), deprecation_info: not_deprecated() }),
+        event: pallet.event.map(|ty| v16::PalletEventMetadata { ty: ty(), deprecation_info: not_deprecated() }),
+        constants: (pallet.constants)()
             .into_iter()
             .map(|constant| v16::PalletConstantMetadata {
                 name: constant.name,
@@ -454,7 +339,7 @@ fn v16_pallet(pallet: PalletParts) -> v16::PalletMetadata {
                 deprecation_info: v16::ItemDeprecationInfo::NotDeprecated,
             })
             .collect(),
-        error: Some(v16::PalletErrorMetadata { ty: pallet.error, deprecation_info: not_deprecated() }),
+        error: Some(v16::PalletErrorMetadata { ty: (pallet.error)(), deprecation_info: not_deprecated() }),
         associated_types,
         view_functions: Vec::new(),
         index: pallet.index,
@@ -481,7 +366,7 @@ pub fn metadata_v16() -> RuntimeMetadataV16 {
             .map(|(identifier, ty, implicit)| v16::TransactionExtensionMetadata { identifier, ty, implicit })
             .collect(),
     };
-    let pallets = pallets().into_iter().map(v16_pallet).collect();
+    let pallets = PALLETS.iter().map(v16_pallet).collect();
     let apis = RUNTIME_APIS
         .iter()
         .map(|api| v16::RuntimeApiMetadata {

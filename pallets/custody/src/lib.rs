@@ -134,26 +134,6 @@
 //! most [`MAX_OPEN_PER_SENDER`] from each issuer) and [`open_proposal`] finds the open proposal for
 //! one (subject, receiver, kind).
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        PROPOSALS.metadata("proposal id → proposal, open or closed."),
-        NEXT_PROPOSAL_ID.metadata("the id the next proposal gets."),
-        OPEN_PROPOSAL.metadata("(subject, receiver, kind) → the open proposal for it. Its presence is the \"at most one open proposal\" rule."),
-        OPEN_PROPOSALS_BETWEEN.metadata("(receiver, issuer) → the issuer's open proposals to the receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`]."),
-        INBOX_SENDERS.metadata("receiver → the organisations with open proposals to it, sorted."),
-        PROPOSAL_LIFETIME.metadata("how many blocks a proposal stays open, from the chain spec; [`DEFAULT_PROPOSAL_LIFETIME`] when absent."),
-        EXPIRING.metadata("block → the proposals made that expire at its start, in order of id (those not yet closed, when the chain is behind)."),
-        EXPIRY_CURSOR.metadata("the oldest block whose expiry list still holds proposals to close; absent when the chain is not behind."),
-        AGGREGATES.metadata("SSCC → the aggregate currently packed under it."),
-        NEXT_AGGREGATE_INSTANCE.metadata("the instance the next packed aggregate gets."),
-        HISTORY_LENGTH.metadata("item → how many steps its journey has. Ids are already hashes, so the key is not hashed again."),
-        HISTORY_PAGES.metadata("(item, page) → steps `page × 64` to `page × 64 + 63` of its journey, oldest first; only the last page holds fewer than [`HISTORY_PAGE_STEPS`]. The item id is not hashed again; pages follow it, so an item's pages share a key prefix."),
-        AGGREGATE_HISTORY_LENGTH.metadata("SSCC → how many steps its journey has, across every packing of the SSCC."),
-        AGGREGATE_HISTORY_PAGES.metadata("(SSCC, page) → steps `page × 64` to `page × 64 + 63` of its journey, oldest first; only the last page holds fewer than [`HISTORY_PAGE_STEPS`]."),
-    ]
-}
-
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -167,10 +147,11 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber, Moment};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     overlay::hex_key,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -206,64 +187,68 @@ pub const MAX_EXPIRIES_PER_BLOCK: u32 = 256;
 /// The most blocks' expiry lists one block start visits when it is behind.
 pub const MAX_EXPIRY_LISTS_PER_BLOCK: u32 = 16;
 
-/// `Custody.Proposals`: proposal id → proposal, open or closed.
-pub const PROPOSALS: StorageMap<ProposalId, Proposal> =
-    StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
-/// `Custody.NextProposalId`: the id the next proposal gets.
-pub const NEXT_PROPOSAL_ID: StorageValue<ProposalId, ValueQuery> = StorageValue::new(PALLET_NAME, "NextProposalId");
-/// `Custody.OpenProposal`: (subject, receiver, kind) → the open proposal for it. Its presence is
-/// the "at most one open proposal" rule.
-pub const OPEN_PROPOSAL: StorageMap<(Subject, OrgId, TransferKind), ProposalId> =
-    StorageMap::new(PALLET_NAME, "OpenProposal", StorageHasher::Blake2_128Concat);
-/// `Custody.OpenProposalsBetween`: (receiver, issuer) → the issuer's open proposals to the
-/// receiver, oldest first, at most [`MAX_OPEN_PER_SENDER`].
-pub const OPEN_PROPOSALS_BETWEEN: StorageDoubleMap<OrgId, OrgId, Vec<ProposalId>, ValueQuery> = StorageDoubleMap::new(
-    PALLET_NAME,
-    "OpenProposalsBetween",
-    StorageHasher::Twox64Concat,
-    StorageHasher::Twox64Concat,
-);
-/// `Custody.ProposalLifetime`: how many blocks a proposal stays open, from the chain spec
-/// ([`DEFAULT_PROPOSAL_LIFETIME`] when absent).
-pub const PROPOSAL_LIFETIME: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ProposalLifetime");
-/// `Custody.Expiring`: block → the proposals that expire at its start, in order of id.
-pub const EXPIRING: StorageMap<BlockNumber, Vec<ProposalId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "Expiring", StorageHasher::Twox64Concat);
-/// `Custody.ExpiryCursor`: the oldest block whose expiry list still holds proposals to close, when
-/// the block starts are behind (absent when they are not).
-pub const EXPIRY_CURSOR: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ExpiryCursor");
-/// `Custody.InboxSenders`: receiver → the organisations with open proposals to it, sorted (at
-/// most one entry per member organisation).
-pub const INBOX_SENDERS: StorageMap<OrgId, Vec<OrgId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "InboxSenders", StorageHasher::Twox64Concat);
-/// `Custody.Aggregates`: SSCC → the aggregate currently packed under it.
-pub const AGGREGATES: StorageMap<Sscc, Aggregate> =
-    StorageMap::new(PALLET_NAME, "Aggregates", StorageHasher::Blake2_128Concat);
-/// `Custody.NextAggregateInstance`: the instance the next packed aggregate gets.
-pub const NEXT_AGGREGATE_INSTANCE: StorageValue<u64, ValueQuery> =
-    StorageValue::new(PALLET_NAME, "NextAggregateInstance");
-/// `Custody.HistoryLength`: item → how many steps its journey has. Ids are already hashes, so
-/// the key is not hashed again.
-pub const HISTORY_LENGTH: StorageMap<ItemId, u32, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "HistoryLength", StorageHasher::Identity);
-/// `Custody.HistoryPages`: (item, page) → the page's steps, oldest first, at most
-/// [`HISTORY_PAGE_STEPS`] (only the last page holds fewer). The item id is not hashed again, and
-/// the page index follows it in the key, so an item's pages share the prefix
-/// `twox128(Custody) ++ twox128(HistoryPages) ++ item`.
-pub const HISTORY_PAGES: StorageDoubleMap<ItemId, u32, Vec<JourneyStep>, ValueQuery> =
-    StorageDoubleMap::new(PALLET_NAME, "HistoryPages", StorageHasher::Identity, StorageHasher::Twox64Concat);
-/// `Custody.AggregateHistoryLength`: SSCC → how many steps its journey has, across every packing
-/// of the SSCC.
-pub const AGGREGATE_HISTORY_LENGTH: StorageMap<Sscc, u32, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "AggregateHistoryLength", StorageHasher::Blake2_128Concat);
-/// `Custody.AggregateHistoryPages`: (SSCC, page) → the page's steps, oldest first, at most
-/// [`HISTORY_PAGE_STEPS`] (only the last page holds fewer).
-pub const AGGREGATE_HISTORY_PAGES: StorageDoubleMap<Sscc, u32, Vec<JourneyStep>, ValueQuery> = StorageDoubleMap::new(
-    PALLET_NAME,
-    "AggregateHistoryPages",
-    StorageHasher::Blake2_128Concat,
-    StorageHasher::Twox64Concat,
-);
+tracechain_support::storage_items! {
+    /// proposal id → proposal, open or closed.
+    pub const PROPOSALS: StorageMap<ProposalId, Proposal> =
+        StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
+    /// the id the next proposal gets.
+    pub const NEXT_PROPOSAL_ID: StorageValue<ProposalId, ValueQuery> = StorageValue::new(PALLET_NAME, "NextProposalId");
+    /// (subject, receiver, kind) → the open proposal for it. Its presence is the "at most one open
+    /// proposal" rule.
+    pub const OPEN_PROPOSAL: StorageMap<(Subject, OrgId, TransferKind), ProposalId> =
+        StorageMap::new(PALLET_NAME, "OpenProposal", StorageHasher::Blake2_128Concat);
+    /// (receiver, issuer) → the issuer's open proposals to the receiver, oldest first, at most
+    /// [`MAX_OPEN_PER_SENDER`].
+    pub const OPEN_PROPOSALS_BETWEEN: StorageDoubleMap<OrgId, OrgId, Vec<ProposalId>, ValueQuery> =
+        StorageDoubleMap::new(
+            PALLET_NAME,
+            "OpenProposalsBetween",
+            StorageHasher::Twox64Concat,
+            StorageHasher::Twox64Concat,
+        );
+    /// receiver → the organisations with open proposals to it, sorted (at most one entry per member
+    /// organisation).
+    pub const INBOX_SENDERS: StorageMap<OrgId, Vec<OrgId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "InboxSenders", StorageHasher::Twox64Concat);
+    /// how many blocks a proposal stays open, from the chain spec; [`DEFAULT_PROPOSAL_LIFETIME`]
+    /// when absent.
+    pub const PROPOSAL_LIFETIME: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ProposalLifetime");
+    /// block → the proposals made that expire at its start, in order of id (those not yet closed,
+    /// when the chain is behind).
+    pub const EXPIRING: StorageMap<BlockNumber, Vec<ProposalId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "Expiring", StorageHasher::Twox64Concat);
+    /// the oldest block whose expiry list still holds proposals to close; absent when the chain is
+    /// not behind.
+    pub const EXPIRY_CURSOR: StorageValue<BlockNumber> = StorageValue::new(PALLET_NAME, "ExpiryCursor");
+    /// SSCC → the aggregate currently packed under it.
+    pub const AGGREGATES: StorageMap<Sscc, Aggregate> =
+        StorageMap::new(PALLET_NAME, "Aggregates", StorageHasher::Blake2_128Concat);
+    /// the instance the next packed aggregate gets.
+    pub const NEXT_AGGREGATE_INSTANCE: StorageValue<u64, ValueQuery> =
+        StorageValue::new(PALLET_NAME, "NextAggregateInstance");
+    /// item → how many steps its journey has. Ids are already hashes, so the key is not hashed
+    /// again.
+    pub const HISTORY_LENGTH: StorageMap<ItemId, u32, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "HistoryLength", StorageHasher::Identity);
+    /// (item, page) → steps `page × 64` to `page × 64 + 63` of its journey, oldest first; only the
+    /// last page holds fewer than [`HISTORY_PAGE_STEPS`]. The item id is not hashed again, and the
+    /// page index follows it in the key, so an item's pages share the prefix `twox128(Custody) ++
+    /// twox128(HistoryPages) ++ item`.
+    pub const HISTORY_PAGES: StorageDoubleMap<ItemId, u32, Vec<JourneyStep>, ValueQuery> =
+        StorageDoubleMap::new(PALLET_NAME, "HistoryPages", StorageHasher::Identity, StorageHasher::Twox64Concat);
+    /// SSCC → how many steps its journey has, across every packing of the SSCC.
+    pub const AGGREGATE_HISTORY_LENGTH: StorageMap<Sscc, u32, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "AggregateHistoryLength", StorageHasher::Blake2_128Concat);
+    /// (SSCC, page) → steps `page × 64` to `page × 64 + 63` of its journey, oldest first; only the
+    /// last page holds fewer than [`HISTORY_PAGE_STEPS`].
+    pub const AGGREGATE_HISTORY_PAGES: StorageDoubleMap<Sscc, u32, Vec<JourneyStep>, ValueQuery> =
+        StorageDoubleMap::new(
+            PALLET_NAME,
+            "AggregateHistoryPages",
+            StorageHasher::Blake2_128Concat,
+            StorageHasher::Twox64Concat,
+        );
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -628,6 +613,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Custody and ownership transfers, SSCC aggregates, journeys.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(storage, call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The work of any call apart from the goods: the signer's organisation, the proposal or

@@ -101,18 +101,6 @@
 //! from `ensure_movable`. Every check runs before the first write, so a failed call changes
 //! nothing. [`build_genesis`] fails with [`GenesisError`] for an invalid or duplicate rule.
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        DECLARATIONS.metadata("id → declaration."),
-        NEXT_DECLARATION_ID.metadata("the id the next declaration gets."),
-        OPEN_BY_PORT.metadata("port → the ids of its open declarations, oldest first, at most [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal."),
-        ITEM_DECLARATIONS.metadata("item → the ids of the declarations that covered it, oldest first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not hashed again."),
-        INSPECTION_RULES.metadata("the regulator's rules, sorted by chapter range, then scope."),
-        NAMED_IMPORTERS.metadata("item → the importer its owner named to declare it, and that owner. Item ids are already hashes, so the key is not hashed again."),
-    ]
-}
-
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -129,9 +117,10 @@ use serde::{Deserialize, Serialize};
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -161,30 +150,30 @@ pub const MAX_REASON_LEN: usize = 256;
 /// The longest certificate reference of a clearance, in bytes.
 pub const MAX_CERTIFICATE_REF_LEN: usize = 128;
 
-/// `Customs.Declarations`: id → declaration.
-pub const DECLARATIONS: StorageMap<DeclarationId, Declaration> =
-    StorageMap::new(PALLET_NAME, "Declarations", StorageHasher::Twox64Concat);
-/// `Customs.NextDeclarationId`: the id the next declaration gets.
-pub const NEXT_DECLARATION_ID: StorageValue<DeclarationId, ValueQuery> =
-    StorageValue::new(PALLET_NAME, "NextDeclarationId");
-/// `Customs.OpenByPort`: port → the ids of its open declarations, oldest first, at most
-/// [`MAX_OPEN_PER_PORT`]. Maintained on declare and on clearance or refusal.
-pub const OPEN_BY_PORT: StorageMap<UnLocode, Vec<DeclarationId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "OpenByPort", StorageHasher::Blake2_128Concat);
-/// `Customs.ItemDeclarations`: item → the ids of the declarations that covered it, oldest
-/// first, at most [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not
-/// hashed again.
-pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "ItemDeclarations", StorageHasher::Identity);
-/// `Customs.InspectionRules`: the regulator's rules, sorted by chapter range, then scope.
-pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>, ValueQuery> =
-    StorageValue::new(PALLET_NAME, "InspectionRules");
-
-/// `Customs.NamedImporters`: item → the importer its owner named to declare it, and that owner
-/// (the nomination counts only while that organisation still owns the item). Item ids are
-/// already hashes, so the key is not hashed again.
-pub const NAMED_IMPORTERS: StorageMap<ItemId, Nomination> =
-    StorageMap::new(PALLET_NAME, "NamedImporters", StorageHasher::Identity);
+tracechain_support::storage_items! {
+    /// id → declaration.
+    pub const DECLARATIONS: StorageMap<DeclarationId, Declaration> =
+        StorageMap::new(PALLET_NAME, "Declarations", StorageHasher::Twox64Concat);
+    /// the id the next declaration gets.
+    pub const NEXT_DECLARATION_ID: StorageValue<DeclarationId, ValueQuery> =
+        StorageValue::new(PALLET_NAME, "NextDeclarationId");
+    /// port → the ids of its open declarations, oldest first, at most [`MAX_OPEN_PER_PORT`].
+    /// Maintained on declare and on clearance or refusal.
+    pub const OPEN_BY_PORT: StorageMap<UnLocode, Vec<DeclarationId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "OpenByPort", StorageHasher::Blake2_128Concat);
+    /// item → the ids of the declarations that covered it, oldest first, at most
+    /// [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not hashed again.
+    pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "ItemDeclarations", StorageHasher::Identity);
+    /// the regulator's rules, sorted by chapter range, then scope.
+    pub const INSPECTION_RULES: StorageValue<Vec<InspectionRule>, ValueQuery> =
+        StorageValue::new(PALLET_NAME, "InspectionRules");
+    /// item → the importer its owner named to declare it, and that owner (the nomination counts
+    /// only while that organisation still owns the item). Item ids are already hashes, so the key
+    /// is not hashed again.
+    pub const NAMED_IMPORTERS: StorageMap<ItemId, Nomination> =
+        StorageMap::new(PALLET_NAME, "NamedImporters", StorageHasher::Identity);
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -730,6 +719,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Customs declarations and the port's decisions.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(storage, call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The pallet's genesis configuration (the `customs` section of a chain spec).

@@ -56,16 +56,6 @@
 //! [`GenesisError`] for a resolver domain that is not a plain DNS name. [`parse_digital_link`]
 //! fails with [`ParseError`].
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        RESOLVER_DOMAIN.metadata("the Digital Link resolver's domain, lower case, set in genesis."),
-        SALES.metadata("item → its retail sale."),
-        COUNTERFEIT_REPORTS.metadata("item → the brand's counterfeit report."),
-        DESTRUCTIONS.metadata("item → its destruction."),
-    ]
-}
-
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -78,9 +68,10 @@ use serde::{Deserialize, Serialize};
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber, Moment};
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{DigitalLinkKey, Sale, StatusChange};
@@ -94,16 +85,18 @@ pub const DEFAULT_RESOLVER_DOMAIN: &str = "id.gs1.org";
 /// The longest reason for a counterfeit report or a destruction, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
-/// `Identity.ResolverDomain`: the Digital Link resolver's domain, lower case, set in genesis.
-pub const RESOLVER_DOMAIN: StorageValue<Vec<u8>> = StorageValue::new(PALLET_NAME, "ResolverDomain");
-/// `Identity.Sales`: item → its retail sale.
-pub const SALES: StorageMap<ItemId, Sale> = StorageMap::new(PALLET_NAME, "Sales", StorageHasher::Identity);
-/// `Identity.CounterfeitReports`: item → the brand's counterfeit report.
-pub const COUNTERFEIT_REPORTS: StorageMap<ItemId, StatusChange> =
-    StorageMap::new(PALLET_NAME, "CounterfeitReports", StorageHasher::Identity);
-/// `Identity.Destructions`: item → its destruction.
-pub const DESTRUCTIONS: StorageMap<ItemId, StatusChange> =
-    StorageMap::new(PALLET_NAME, "Destructions", StorageHasher::Identity);
+tracechain_support::storage_items! {
+    /// the Digital Link resolver's domain, lower case, set in genesis.
+    pub const RESOLVER_DOMAIN: StorageValue<Vec<u8>> = StorageValue::new(PALLET_NAME, "ResolverDomain");
+    /// item → its retail sale.
+    pub const SALES: StorageMap<ItemId, Sale> = StorageMap::new(PALLET_NAME, "Sales", StorageHasher::Identity);
+    /// item → the brand's counterfeit report.
+    pub const COUNTERFEIT_REPORTS: StorageMap<ItemId, StatusChange> =
+        StorageMap::new(PALLET_NAME, "CounterfeitReports", StorageHasher::Identity);
+    /// item → its destruction.
+    pub const DESTRUCTIONS: StorageMap<ItemId, StatusChange> =
+        StorageMap::new(PALLET_NAME, "Destructions", StorageHasher::Identity);
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -271,6 +264,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "GS1 Digital Link identities, sale, counterfeit reports, destruction.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// Why a Digital Link URI was not understood.

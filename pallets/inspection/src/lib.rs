@@ -80,19 +80,6 @@
 //! every value is checked before the first write. The read functions never fail; they return
 //! `None` / empty / `false` for what does not exist.
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        ATTESTATIONS.metadata("id → attestation."),
-        NEXT_ATTESTATION_ID.metadata("the id the next attestation gets."),
-        SUBJECT_ATTESTATIONS.metadata("subject → the ids of the attestations made on it, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see `IssuerSubjectCount`)."),
-        COVERED_ITEMS.metadata("id of an attestation on an aggregate → the items the aggregate held when it was made, sorted. Kept apart from the attestation so that reading an attestation stays cheap."),
-        ITEM_COVERAGE.metadata("item → the ids of the attestations on aggregates that held it when they were made, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see `IssuerCoverageCount`). Item ids are already hashes, so the key is not hashed again."),
-        ISSUER_SUBJECT_COUNT.metadata("(subject, issuer organisation) → how many attestations the issuer made on the subject: the per-issuer bound of `SubjectAttestations`."),
-        ISSUER_COVERAGE_COUNT.metadata("(item, issuer organisation) → how many of the issuer's attestations on aggregates cover the item: the per-issuer bound of `ItemCoverage`."),
-    ]
-}
-
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -107,9 +94,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{Attestation, AttestationId, AttestationStatus, InspectionResult, InspectionSubject, Revocation};
@@ -134,39 +122,44 @@ pub const MAX_ATTESTATIONS_PER_SUBJECT: usize = 64;
 /// shipment is attested per lot or per smaller aggregate.
 pub const MAX_COVERED_ITEMS: usize = 1_000;
 
-/// `Inspection.Attestations`: id → attestation.
-pub const ATTESTATIONS: StorageMap<AttestationId, Attestation> =
-    StorageMap::new(PALLET_NAME, "Attestations", StorageHasher::Twox64Concat);
-/// `Inspection.NextAttestationId`: the id the next attestation gets.
-pub const NEXT_ATTESTATION_ID: StorageValue<AttestationId, ValueQuery> =
-    StorageValue::new(PALLET_NAME, "NextAttestationId");
-/// `Inspection.SubjectAttestations`: subject → the ids of the attestations made on it, oldest
-/// first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer ([`ISSUER_SUBJECT_COUNT`]).
-pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "SubjectAttestations", StorageHasher::Blake2_128Concat);
-/// `Inspection.CoveredItems`: id of an attestation on an aggregate → the items the aggregate
-/// held when it was made, sorted. Kept apart from the attestation so that reading an
-/// attestation stays cheap.
-pub const COVERED_ITEMS: StorageMap<AttestationId, Vec<ItemId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "CoveredItems", StorageHasher::Twox64Concat);
-/// `Inspection.ItemCoverage`: item → the ids of the attestations on aggregates that held it
-/// when they were made, oldest first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer
-/// ([`ISSUER_COVERAGE_COUNT`]). Item ids are already hashes, so the key is not hashed again.
-pub const ITEM_COVERAGE: StorageMap<ItemId, Vec<AttestationId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "ItemCoverage", StorageHasher::Identity);
-/// `Inspection.IssuerSubjectCount`: (subject, issuer organisation) → how many attestations the
-/// issuer made on the subject, at most [`MAX_ATTESTATIONS_PER_SUBJECT`].
-pub const ISSUER_SUBJECT_COUNT: StorageDoubleMap<InspectionSubject, OrgId, u32, ValueQuery> = StorageDoubleMap::new(
-    PALLET_NAME,
-    "IssuerSubjectCount",
-    StorageHasher::Blake2_128Concat,
-    StorageHasher::Twox64Concat,
-);
-/// `Inspection.IssuerCoverageCount`: (item, issuer organisation) → how many of the issuer's
-/// attestations on aggregates cover the item, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]. Item ids
-/// are already hashes, so the first key is not hashed again.
-pub const ISSUER_COVERAGE_COUNT: StorageDoubleMap<ItemId, OrgId, u32, ValueQuery> =
-    StorageDoubleMap::new(PALLET_NAME, "IssuerCoverageCount", StorageHasher::Identity, StorageHasher::Twox64Concat);
+tracechain_support::storage_items! {
+    /// id → attestation.
+    pub const ATTESTATIONS: StorageMap<AttestationId, Attestation> =
+        StorageMap::new(PALLET_NAME, "Attestations", StorageHasher::Twox64Concat);
+    /// the id the next attestation gets.
+    pub const NEXT_ATTESTATION_ID: StorageValue<AttestationId, ValueQuery> =
+        StorageValue::new(PALLET_NAME, "NextAttestationId");
+    /// subject → the ids of the attestations made on it, oldest first: at most
+    /// [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see
+    /// [`IssuerSubjectCount`](ISSUER_SUBJECT_COUNT)).
+    pub const SUBJECT_ATTESTATIONS: StorageMap<InspectionSubject, Vec<AttestationId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "SubjectAttestations", StorageHasher::Blake2_128Concat);
+    /// id of an attestation on an aggregate → the items the aggregate held when it was made,
+    /// sorted. Kept apart from the attestation so that reading an attestation stays cheap.
+    pub const COVERED_ITEMS: StorageMap<AttestationId, Vec<ItemId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "CoveredItems", StorageHasher::Twox64Concat);
+    /// item → the ids of the attestations on aggregates that held it when they were made, oldest
+    /// first: at most [`MAX_ATTESTATIONS_PER_SUBJECT`] per issuer (see
+    /// [`IssuerCoverageCount`](ISSUER_COVERAGE_COUNT)). Item ids are already hashes, so the key is
+    /// not hashed again.
+    pub const ITEM_COVERAGE: StorageMap<ItemId, Vec<AttestationId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "ItemCoverage", StorageHasher::Identity);
+    /// (subject, issuer organisation) → how many attestations the issuer made on the subject, at
+    /// most [`MAX_ATTESTATIONS_PER_SUBJECT`]: the per-issuer bound of
+    /// [`SubjectAttestations`](SUBJECT_ATTESTATIONS).
+    pub const ISSUER_SUBJECT_COUNT: StorageDoubleMap<InspectionSubject, OrgId, u32, ValueQuery> = StorageDoubleMap::new(
+        PALLET_NAME,
+        "IssuerSubjectCount",
+        StorageHasher::Blake2_128Concat,
+        StorageHasher::Twox64Concat,
+    );
+    /// (item, issuer organisation) → how many of the issuer's attestations on aggregates cover the
+    /// item, at most [`MAX_ATTESTATIONS_PER_SUBJECT`]: the per-issuer bound of
+    /// [`ItemCoverage`](ITEM_COVERAGE). Item ids are already hashes, so the first key is not hashed
+    /// again.
+    pub const ISSUER_COVERAGE_COUNT: StorageDoubleMap<ItemId, OrgId, u32, ValueQuery> =
+        StorageDoubleMap::new(PALLET_NAME, "IssuerCoverageCount", StorageHasher::Identity, StorageHasher::Twox64Concat);
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -415,6 +408,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Attestations by accredited inspectors.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(storage, call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The weight of recording one item an aggregate attestation covers: reading it from custody,

@@ -59,28 +59,6 @@
 //! error, as in `pallet-collective`. [`build_genesis`] validates the founders like the calls do
 //! and says which organisation or validator is wrong ([`GenesisError`]).
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        ORGANISATIONS.metadata("organisation → its record."),
-        NEXT_ORG_ID.metadata("the id the next admitted organisation gets."),
-        ACCOUNT_ORG.metadata("account → its organisation. Being a key here is being a member."),
-        ORG_ACCOUNTS.metadata("organisation → its accounts, in order of addition."),
-        ORG_ROLES.metadata("organisation → its roles, sorted by SCALE encoding."),
-        ADMIN_ORGS.metadata("the organisations holding `Admin`, sorted."),
-        PORT_AUTHORITIES.metadata("port → the organisations holding `CustomsAuthority` for it, sorted. Maintained with the roles, so whether a port is governed is one read."),
-        PREFIX_OWNER.metadata("registered company prefix → the organisation owning it."),
-        PREFIX_STEMS.metadata("a digit string of at least [`MIN_PREFIX_LEN`] digits → how many registered prefixes strictly extend it. Hashed keys cannot be range-scanned, so this is how a new prefix that would be the start of a longer registered one is found in one read."),
-        THRESHOLD.metadata("`(numerator, denominator)` of the admin organisations needed."),
-        PROPOSALS.metadata("open proposals by id."),
-        NEXT_PROPOSAL_ID.metadata("the id the next proposal gets."),
-        VALIDATORS.metadata("the current validator set, in proposer order."),
-        PENDING_VALIDATORS.metadata("the next validator set and the block it takes effect in."),
-        VALIDATOR_SET_CHANGES.metadata("every block in which a new validator set took effect, oldest first. A light client follows the validator set from genesis through these blocks: each is certified by the set before it and holds the set after it."),
-        EQUIVOCATIONS.metadata("(consensus key, height, round, vote kind) → the recorded equivocation, with its proof and the offender's organisation."),
-    ]
-}
-
 pub mod equivocation;
 #[cfg(test)]
 mod tests;
@@ -93,9 +71,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, BlockNumber};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -127,54 +106,57 @@ pub const MAX_THRESHOLD_DENOMINATOR: u32 = 100;
 /// The threshold when genesis sets none: a strict majority of the admin organisations.
 pub const DEFAULT_THRESHOLD: (u32, u32) = (1, 2);
 
-/// `Membership.Organisations`: organisation → its record.
-pub const ORGANISATIONS: StorageMap<OrgId, Organisation> =
-    StorageMap::new(PALLET_NAME, "Organisations", StorageHasher::Twox64Concat);
-/// `Membership.NextOrgId`: the id the next admitted organisation gets.
-pub const NEXT_ORG_ID: StorageValue<OrgId, ValueQuery> = StorageValue::new(PALLET_NAME, "NextOrgId");
-/// `Membership.AccountOrg`: account → its organisation. Being a key here is being a member.
-pub const ACCOUNT_ORG: StorageMap<AccountId32, OrgId> =
-    StorageMap::new(PALLET_NAME, "AccountOrg", StorageHasher::Blake2_128Concat);
-/// `Membership.OrgAccounts`: organisation → its accounts, in order of addition.
-pub const ORG_ACCOUNTS: StorageMap<OrgId, Vec<AccountId32>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "OrgAccounts", StorageHasher::Twox64Concat);
-/// `Membership.OrgRoles`: organisation → its roles, sorted by SCALE encoding.
-pub const ORG_ROLES: StorageMap<OrgId, Vec<Role>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "OrgRoles", StorageHasher::Twox64Concat);
-/// `Membership.AdminOrgs`: the organisations holding `Admin`, sorted.
-pub const ADMIN_ORGS: StorageValue<Vec<OrgId>, ValueQuery> = StorageValue::new(PALLET_NAME, "AdminOrgs");
-/// `Membership.PortAuthorities`: port → the organisations holding `CustomsAuthority` for it,
-/// sorted. Maintained with the roles (admission, removal, grant, revocation), so whether a port
-/// is governed is one read.
-pub const PORT_AUTHORITIES: StorageMap<UnLocode, Vec<OrgId>, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "PortAuthorities", StorageHasher::Blake2_128Concat);
-/// `Membership.PrefixOwner`: registered company prefix → the organisation owning it.
-pub const PREFIX_OWNER: StorageMap<CompanyPrefix, OrgId> =
-    StorageMap::new(PALLET_NAME, "PrefixOwner", StorageHasher::Blake2_128Concat);
-/// `Membership.PrefixStems`: a digit string of at least [`MIN_PREFIX_LEN`] digits → how many
-/// registered prefixes strictly extend it. Hashed keys cannot be range-scanned, so this is how a
-/// new prefix that would be the start of a longer registered one is found in one read.
-pub const PREFIX_STEMS: StorageMap<CompanyPrefix, u32, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "PrefixStems", StorageHasher::Blake2_128Concat);
-/// `Membership.Threshold`: `(numerator, denominator)` of the admin organisations needed.
-pub const THRESHOLD: StorageValue<(u32, u32)> = StorageValue::new(PALLET_NAME, "Threshold");
-/// `Membership.Proposals`: open proposals by id.
-pub const PROPOSALS: StorageMap<u32, Proposal> = StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
-/// `Membership.NextProposalId`: the id the next proposal gets.
-pub const NEXT_PROPOSAL_ID: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "NextProposalId");
-/// `Membership.Validators`: the current validator set, in proposer order.
-pub const VALIDATORS: StorageValue<Vec<ValidatorInfo>, ValueQuery> = StorageValue::new(PALLET_NAME, "Validators");
-/// `Membership.PendingValidators`: the next validator set and the block it takes effect in.
-pub const PENDING_VALIDATORS: StorageValue<(BlockNumber, Vec<ValidatorInfo>)> =
-    StorageValue::new(PALLET_NAME, "PendingValidators");
-/// `Membership.ValidatorSetChanges`: every block in which a new validator set took effect,
-/// oldest first. A light client follows the validator set from genesis through these blocks:
-/// each is certified by the set before it and holds the set after it.
-pub const VALIDATOR_SET_CHANGES: StorageValue<Vec<BlockNumber>, ValueQuery> =
-    StorageValue::new(PALLET_NAME, "ValidatorSetChanges");
-/// `Membership.Equivocations`: offence → its record (see [`equivocation`]).
-pub const EQUIVOCATIONS: StorageMap<Offence, EquivocationRecord> =
-    StorageMap::new(PALLET_NAME, "Equivocations", StorageHasher::Blake2_128Concat);
+tracechain_support::storage_items! {
+    /// organisation → its record.
+    pub const ORGANISATIONS: StorageMap<OrgId, Organisation> =
+        StorageMap::new(PALLET_NAME, "Organisations", StorageHasher::Twox64Concat);
+    /// the id the next admitted organisation gets.
+    pub const NEXT_ORG_ID: StorageValue<OrgId, ValueQuery> = StorageValue::new(PALLET_NAME, "NextOrgId");
+    /// account → its organisation. Being a key here is being a member.
+    pub const ACCOUNT_ORG: StorageMap<AccountId32, OrgId> =
+        StorageMap::new(PALLET_NAME, "AccountOrg", StorageHasher::Blake2_128Concat);
+    /// organisation → its accounts, in order of addition.
+    pub const ORG_ACCOUNTS: StorageMap<OrgId, Vec<AccountId32>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "OrgAccounts", StorageHasher::Twox64Concat);
+    /// organisation → its roles, sorted by SCALE encoding.
+    pub const ORG_ROLES: StorageMap<OrgId, Vec<Role>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "OrgRoles", StorageHasher::Twox64Concat);
+    /// the organisations holding `Admin`, sorted.
+    pub const ADMIN_ORGS: StorageValue<Vec<OrgId>, ValueQuery> = StorageValue::new(PALLET_NAME, "AdminOrgs");
+    /// port → the organisations holding `CustomsAuthority` for it, sorted. Maintained with the
+    /// roles (admission, removal, grant, revocation), so whether a port is governed is one read.
+    pub const PORT_AUTHORITIES: StorageMap<UnLocode, Vec<OrgId>, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "PortAuthorities", StorageHasher::Blake2_128Concat);
+    /// registered company prefix → the organisation owning it.
+    pub const PREFIX_OWNER: StorageMap<CompanyPrefix, OrgId> =
+        StorageMap::new(PALLET_NAME, "PrefixOwner", StorageHasher::Blake2_128Concat);
+    /// a digit string of at least [`MIN_PREFIX_LEN`] digits → how many registered prefixes strictly
+    /// extend it. Hashed keys cannot be range-scanned, so this is how a new prefix that would be
+    /// the start of a longer registered one is found in one read.
+    pub const PREFIX_STEMS: StorageMap<CompanyPrefix, u32, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "PrefixStems", StorageHasher::Blake2_128Concat);
+    /// `(numerator, denominator)` of the admin organisations needed.
+    pub const THRESHOLD: StorageValue<(u32, u32)> = StorageValue::new(PALLET_NAME, "Threshold");
+    /// open proposals by id.
+    pub const PROPOSALS: StorageMap<u32, Proposal> =
+        StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
+    /// the id the next proposal gets.
+    pub const NEXT_PROPOSAL_ID: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "NextProposalId");
+    /// the current validator set, in proposer order.
+    pub const VALIDATORS: StorageValue<Vec<ValidatorInfo>, ValueQuery> = StorageValue::new(PALLET_NAME, "Validators");
+    /// the next validator set and the block it takes effect in.
+    pub const PENDING_VALIDATORS: StorageValue<(BlockNumber, Vec<ValidatorInfo>)> =
+        StorageValue::new(PALLET_NAME, "PendingValidators");
+    /// every block in which a new validator set took effect, oldest first. A light client follows
+    /// the validator set from genesis through these blocks: each is certified by the set before it
+    /// and holds the set after it.
+    pub const VALIDATOR_SET_CHANGES: StorageValue<Vec<BlockNumber>, ValueQuery> =
+        StorageValue::new(PALLET_NAME, "ValidatorSetChanges");
+    /// (consensus key, height, round, vote kind) → the recorded equivocation, with its proof and
+    /// the offender's organisation.
+    pub const EQUIVOCATIONS: StorageMap<Offence, EquivocationRecord> =
+        StorageMap::new(PALLET_NAME, "Equivocations", StorageHasher::Blake2_128Concat);
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -486,6 +468,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Organisations, accounts, roles, validators and governance.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// Why a genesis configuration cannot be built. On error the storage is partly written: discard

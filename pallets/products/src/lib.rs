@@ -66,17 +66,6 @@
 //! The setters for other pallets do not check permissions (their callers check their own rules)
 //! and do nothing for an unknown item.
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        PRODUCT_CLASSES.metadata("GTIN → product class."),
-        ITEMS.metadata("item id → item. Ids are already hashes, so the key is not hashed again."),
-        LOTS.metadata("(GTIN, lot) → how many items were commissioned under that lot (a lot item counts once, and so does each serialised item that names the lot). Recalls need it to know that a lot exists."),
-        LOT_RECALLS.metadata("(GTIN, lot) → the lot's recall."),
-        CLASS_RECALLS.metadata("GTIN → the whole class's recall."),
-    ]
-}
-
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -89,10 +78,11 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
+    metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite, ValueQuery},
     text::{check_text, check_uri, TextError, UriError},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, PalletError,
+    Context, PalletError, RuntimeConfig,
 };
 
 pub use types::{
@@ -118,22 +108,27 @@ pub const MAX_BRAND_LEN: usize = 64;
 /// The longest recall reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
-/// `Products.ProductClasses`: GTIN → product class.
-pub const PRODUCT_CLASSES: StorageMap<Gtin, ProductClass> =
-    StorageMap::new(PALLET_NAME, "ProductClasses", StorageHasher::Blake2_128Concat);
-/// `Products.Items`: item id → item. Ids are already hashes, so the key is not hashed again.
-pub const ITEMS: StorageMap<ItemId, Item> = StorageMap::new(PALLET_NAME, "Items", StorageHasher::Identity);
-/// `Products.Lots`: (GTIN, lot) → how many items were commissioned under that lot (a lot item
-/// counts once, and so does each serialised item that names the lot). Recalls need it to know
-/// that a lot exists.
-pub const LOTS: StorageDoubleMap<Gtin, Vec<u8>, u32, ValueQuery> =
-    StorageDoubleMap::new(PALLET_NAME, "Lots", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
-/// `Products.LotRecalls`: (GTIN, lot) → the lot's recall.
-pub const LOT_RECALLS: StorageDoubleMap<Gtin, Vec<u8>, Recall> =
-    StorageDoubleMap::new(PALLET_NAME, "LotRecalls", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
-/// `Products.ClassRecalls`: GTIN → the whole class's recall.
-pub const CLASS_RECALLS: StorageMap<Gtin, Recall> =
-    StorageMap::new(PALLET_NAME, "ClassRecalls", StorageHasher::Blake2_128Concat);
+tracechain_support::storage_items! {
+    /// GTIN → product class.
+    pub const PRODUCT_CLASSES: StorageMap<Gtin, ProductClass> =
+        StorageMap::new(PALLET_NAME, "ProductClasses", StorageHasher::Blake2_128Concat);
+    /// item id → item. Ids are already hashes, so the key is not hashed again.
+    pub const ITEMS: StorageMap<ItemId, Item> = StorageMap::new(PALLET_NAME, "Items", StorageHasher::Identity);
+    /// (GTIN, lot) → how many items were commissioned under that lot (a lot item counts once, and
+    /// so does each serialised item that names the lot). Recalls need it to know that a lot exists.
+    pub const LOTS: StorageDoubleMap<Gtin, Vec<u8>, u32, ValueQuery> =
+        StorageDoubleMap::new(PALLET_NAME, "Lots", StorageHasher::Blake2_128Concat, StorageHasher::Blake2_128Concat);
+    /// (GTIN, lot) → the lot's recall.
+    pub const LOT_RECALLS: StorageDoubleMap<Gtin, Vec<u8>, Recall> = StorageDoubleMap::new(
+        PALLET_NAME,
+        "LotRecalls",
+        StorageHasher::Blake2_128Concat,
+        StorageHasher::Blake2_128Concat,
+    );
+    /// GTIN → the whole class's recall.
+    pub const CLASS_RECALLS: StorageMap<Gtin, Recall> =
+        StorageMap::new(PALLET_NAME, "ClassRecalls", StorageHasher::Blake2_128Concat);
+}
 
 /// The pallet's calls. Indices are stable.
 #[allow(non_camel_case_types)]
@@ -533,6 +528,31 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "GTIN product classes, serial and lot items, recalls.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
 }
 
 /// The weight of commissioning one item: the duplicate check (a read), the item (a write),

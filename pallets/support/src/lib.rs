@@ -10,6 +10,10 @@
 //!   FRAME's layout (`twox_128(pallet) ++ twox_128(item) ++ hasher(SCALE(key))`), so clients
 //!   read them with the same keys they use on any Substrate chain.
 //! - [`dispatch`]: origins, `DispatchError` in Substrate's encoding, `DispatchInfo`.
+//! - [`pallet`]: the [`Pallet`] trait each pallet implements, through which the runtime builds
+//!   its call and event enums, dispatch, weights and metadata from one list of pallets.
+//! - [`metadata`]: storage items and constants described for FRAME metadata;
+//!   [`storage_items!`] declares a pallet's items and their metadata from one doc comment each.
 //! - [`weight`]: `Weight` and the block's weight and length limits.
 //! - [`text`]: the checks of member-written text (no control or bidi characters) and URIs
 //!   (allowed schemes only), shared by every pallet.
@@ -28,6 +32,7 @@ pub mod context;
 pub mod dispatch;
 pub mod metadata;
 pub mod overlay;
+pub mod pallet;
 pub mod storage;
 pub mod text;
 pub mod weight;
@@ -35,8 +40,16 @@ pub mod weight;
 pub use context::{Context, EventRecord, Phase, StorageRead, StorageWrite};
 pub use dispatch::{DispatchError, DispatchResult, ModuleError, Origin};
 pub use overlay::{Overlay, StateReader};
+pub use pallet::{NoEvent, Pallet, RuntimeConfig};
 pub use storage::{OptionQuery, StorageDoubleMap, StorageMap, StorageValue, ValueQuery};
 pub use weight::Weight;
+
+/// What the exported macros name, so that a pallet using them needs no extra dependency.
+#[doc(hidden)]
+pub mod __private {
+    pub use parity_scale_codec::{Decode, Encode};
+    pub use scale_info::TypeInfo;
+}
 
 /// Makes `DispatchError::Module` from a pallet's error enum.
 ///

@@ -14,6 +14,10 @@
 //!   proposal): `get` returns `Option<V>`; the metadata marks them `Optional`.
 //!
 //! A stored value that does not decode completely is recorded as corruption and reads as absent.
+//!
+//! A pallet declares all its items in one [`storage_items!`](crate::storage_items) block, each
+//! with its doc comment, which is also what the runtime metadata shows for the item: the block
+//! emits the constants and the pallet's `storage_metadata()`, in the order written.
 
 use std::marker::PhantomData;
 
@@ -262,6 +266,94 @@ impl<K1: Encode, K2: Encode, V: Encode + Decode + Default> StorageDoubleMap<K1, 
     pub fn get(&self, storage: &impl StorageRead, key1: &K1, key2: &K2) -> V {
         self.try_get(storage, key1, key2).unwrap_or_default()
     }
+}
+
+/// Declares a pallet's storage items and its `storage_metadata()` from one list, so that each
+/// item is documented once: its doc comment is both its Rust documentation and its metadata
+/// docs (rendered for metadata readers by [`crate::metadata::doc_text`]). Every item must have
+/// a doc comment; the metadata lists the items in the order written.
+///
+/// ```
+/// use tracechain_primitives::storage_key::StorageHasher;
+/// use tracechain_support::{storage::ValueQuery, StorageMap, StorageValue};
+///
+/// const PALLET_NAME: &str = "Custody";
+///
+/// tracechain_support::storage_items! {
+///     /// proposal id → proposal, open or closed; at most [`MAX_OPEN`] open.
+///     pub const PROPOSALS: StorageMap<u64, Vec<u8>> =
+///         StorageMap::new(PALLET_NAME, "Proposals", StorageHasher::Twox64Concat);
+///     /// the id the next proposal gets.
+///     pub const NEXT_PROPOSAL_ID: StorageValue<u64, ValueQuery> =
+///         StorageValue::new(PALLET_NAME, "NextProposalId");
+/// }
+/// /// The most open proposals.
+/// pub const MAX_OPEN: u32 = 16;
+///
+/// let entries = storage_metadata();
+/// assert_eq!(entries[0].name, "Proposals");
+/// assert_eq!(entries[0].docs, ["proposal id → proposal, open or closed; at most `MAX_OPEN` open."]);
+/// assert_eq!(entries[1].docs, ["the id the next proposal gets."]);
+/// ```
+///
+/// An item whose value type holds the runtime's event type is declared as a `const fn` generic
+/// over it (System's `Events`); `storage_metadata` is then generic over the same parameter:
+///
+/// ```
+/// use tracechain_support::{storage::ValueQuery, EventRecord, StorageValue};
+///
+/// const PALLET_NAME: &str = "System";
+///
+/// tracechain_support::storage_items! {
+///     /// The current block's events, with their phases and topics.
+///     pub const fn events<E>() -> StorageValue<Vec<EventRecord<E>>, ValueQuery> {
+///         StorageValue::new(PALLET_NAME, "Events")
+///     }
+/// }
+///
+/// assert_eq!(storage_metadata::<u8>()[0].name, "Events");
+/// assert_eq!(events::<u8>().item(), "Events");
+/// ```
+#[macro_export]
+macro_rules! storage_items {
+    // One item at a time: the event type parameter seen so far (at most one), the metadata
+    // entries so far as `[item expression] [doc lines]`, then the items left.
+    (@items [$($event:ident)?] [$($entries:tt)*]
+        $(#[doc = $doc:literal])+
+        $vis:vis const fn $name:ident<$param:ident>() -> $ty:ty $body:block
+        $($rest:tt)*
+    ) => {
+        $(#[doc = $doc])+
+        $vis const fn $name<$param: $crate::__private::Encode + $crate::__private::Decode>() -> $ty $body
+        $crate::storage_items!(@items [$param] [$($entries)* [$name::<$param>()] [$($doc)+]] $($rest)*);
+    };
+    (@items [$($event:ident)?] [$($entries:tt)*]
+        $(#[doc = $doc:literal])+
+        $vis:vis const $name:ident: $ty:ty = $init:expr;
+        $($rest:tt)*
+    ) => {
+        $(#[doc = $doc])+
+        $vis const $name: $ty = $init;
+        $crate::storage_items!(@items [$($event)?] [$($entries)* [$name] [$($doc)+]] $($rest)*);
+    };
+    (@items [] [$([$item:expr] [$($doc:literal)+])*]) => {
+        /// The pallet's storage items, for the runtime metadata, each documented by its doc comment.
+        pub fn storage_metadata() -> ::std::vec::Vec<$crate::metadata::StorageEntry> {
+            ::std::vec![$($item.metadata($crate::__metadata_docs!($($doc),+))),*]
+        }
+    };
+    (@items [$event:ident] [$([$item:expr] [$($doc:literal)+])*]) => {
+        /// The pallet's storage items, for the runtime metadata, each documented by its doc
+        /// comment; the runtime's event type is the type parameter.
+        pub fn storage_metadata<
+            $event: $crate::__private::Encode + $crate::__private::Decode + $crate::__private::TypeInfo + 'static,
+        >() -> ::std::vec::Vec<$crate::metadata::StorageEntry> {
+            ::std::vec![$($item.metadata($crate::__metadata_docs!($($doc),+))),*]
+        }
+    };
+    ($($items:tt)*) => {
+        $crate::storage_items!(@items [] [] $($items)*);
+    };
 }
 
 #[cfg(test)]

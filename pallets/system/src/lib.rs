@@ -19,22 +19,6 @@
 //! The executive calls [`initialize`] and [`finalize`]; they cannot fail. Calls fail with
 //! `BadOrigin` when not signed, or with [`Error`].
 
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata<E: Encode + Decode + scale_info::TypeInfo + 'static>(
-) -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        ACCOUNT.metadata("account → nonce and reference counters."),
-        NUMBER.metadata("the current block number."),
-        PARENT_HASH.metadata("the parent of the current block."),
-        BLOCK_HASH.metadata("number → hash of recent blocks (and the genesis block)."),
-        EVENT_COUNT.metadata("how many events the current block has emitted."),
-        EXTRINSIC_COUNT.metadata("how many extrinsics the current block applied."),
-        ALL_EXTRINSICS_LEN.metadata("the total encoded length of the block's extrinsics."),
-        BLOCK_WEIGHT.metadata("the weight the block has used so far."),
-        events::<E>().metadata("The current block's events, with their phases and topics."),
-    ]
-}
-
 pub mod limits;
 #[cfg(test)]
 mod tests;
@@ -45,9 +29,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::{hashing::blake2_256_h, storage_key::StorageHasher, AccountId32, BlockNumber, Nonce, H256};
 use tracechain_support::{
     dispatch::{DispatchError, DispatchInfo, DispatchResult, Origin},
+    metadata::{constant, ConstantEntry, StorageEntry},
     storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
-    Context, EventRecord, PalletError,
+    Context, EventRecord, PalletError, RuntimeConfig,
 };
 
 pub use types::AccountInfo;
@@ -64,28 +49,29 @@ pub const SS58_PREFIX: u16 = 42;
 /// The longest remark accepted, in bytes.
 pub const MAX_REMARK_LEN: u32 = 64 * 1024;
 
-/// `System.Account`: account → nonce and reference counters.
-pub const ACCOUNT: StorageMap<AccountId32, AccountInfo, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "Account", StorageHasher::Blake2_128Concat);
-/// `System.Number`: the current block number.
-pub const NUMBER: StorageValue<BlockNumber, ValueQuery> = StorageValue::new(PALLET_NAME, "Number");
-/// `System.ParentHash`: the parent of the current block.
-pub const PARENT_HASH: StorageValue<H256, ValueQuery> = StorageValue::new(PALLET_NAME, "ParentHash");
-/// `System.BlockHash`: number → hash of recent blocks (and the genesis block).
-pub const BLOCK_HASH: StorageMap<BlockNumber, H256, ValueQuery> =
-    StorageMap::new(PALLET_NAME, "BlockHash", StorageHasher::Twox64Concat);
-/// `System.EventCount`: how many events the current block has emitted.
-pub const EVENT_COUNT: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "EventCount");
-/// `System.ExtrinsicCount`: how many extrinsics the current block applied.
-pub const EXTRINSIC_COUNT: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "ExtrinsicCount");
-/// `System.AllExtrinsicsLen`: the total encoded length of the block's extrinsics.
-pub const ALL_EXTRINSICS_LEN: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "AllExtrinsicsLen");
-/// `System.BlockWeight`: the weight the block has used so far.
-pub const BLOCK_WEIGHT: StorageValue<Weight, ValueQuery> = StorageValue::new(PALLET_NAME, "BlockWeight");
-
-/// `System.Events`: the current block's events, typed by the runtime's event enum.
-pub const fn events<E: Encode + Decode>() -> StorageValue<Vec<EventRecord<E>>, ValueQuery> {
-    StorageValue::new(PALLET_NAME, "Events")
+tracechain_support::storage_items! {
+    /// account → nonce and reference counters.
+    pub const ACCOUNT: StorageMap<AccountId32, AccountInfo, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "Account", StorageHasher::Blake2_128Concat);
+    /// the current block number.
+    pub const NUMBER: StorageValue<BlockNumber, ValueQuery> = StorageValue::new(PALLET_NAME, "Number");
+    /// the parent of the current block.
+    pub const PARENT_HASH: StorageValue<H256, ValueQuery> = StorageValue::new(PALLET_NAME, "ParentHash");
+    /// number → hash of recent blocks (and the genesis block).
+    pub const BLOCK_HASH: StorageMap<BlockNumber, H256, ValueQuery> =
+        StorageMap::new(PALLET_NAME, "BlockHash", StorageHasher::Twox64Concat);
+    /// how many events the current block has emitted.
+    pub const EVENT_COUNT: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "EventCount");
+    /// how many extrinsics the current block applied.
+    pub const EXTRINSIC_COUNT: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "ExtrinsicCount");
+    /// the total encoded length of the block's extrinsics.
+    pub const ALL_EXTRINSICS_LEN: StorageValue<u32, ValueQuery> = StorageValue::new(PALLET_NAME, "AllExtrinsicsLen");
+    /// the weight the block has used so far.
+    pub const BLOCK_WEIGHT: StorageValue<Weight, ValueQuery> = StorageValue::new(PALLET_NAME, "BlockWeight");
+    /// The current block's events, with their phases and topics.
+    pub const fn events<E>() -> StorageValue<Vec<EventRecord<E>>, ValueQuery> {
+        StorageValue::new(PALLET_NAME, "Events")
+    }
 }
 
 /// The pallet's calls, at FRAME's call indices.
@@ -149,6 +135,53 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "Accounts and nonces, block number and hashes, events.";
+    type Call = Call;
+    type Event = Event;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata::<R::RuntimeEvent>()
+    }
+
+    /// `frame_system`'s constants, in FRAME's order.
+    fn constants_metadata<R: RuntimeConfig>() -> Vec<ConstantEntry> {
+        use limits::{BlockLength, BlockWeights, DB_WEIGHT};
+        let limits = &tracechain_support::weight::DEFAULT_BLOCK_LIMITS;
+        vec![
+            constant(
+                "BlockWeights",
+                BlockWeights::from_limits(limits),
+                "The block's weight limits, per dispatch class.",
+            ),
+            constant("BlockLength", BlockLength::from_limits(limits), "The block's length limits, per dispatch class."),
+            constant::<BlockNumber>(
+                "BlockHashCount",
+                BLOCK_HASH_COUNT,
+                "How many recent block hashes `BlockHash` keeps.",
+            ),
+            constant("DbWeight", DB_WEIGHT, "The weight of one database read and one write."),
+            constant("Version", R::version(), "The runtime's version."),
+            constant("SS58Prefix", SS58_PREFIX, "The SS58 prefix of this chain's addresses."),
+        ]
+    }
 }
 
 /// The weight of `call`.

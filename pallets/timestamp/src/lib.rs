@@ -19,9 +19,10 @@ use scale_info::TypeInfo;
 use tracechain_primitives::Moment;
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
+    metadata::{constant, ConstantEntry, StorageEntry},
     storage::{StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight},
-    Context, PalletError,
+    Context, NoEvent, PalletError, RuntimeConfig,
 };
 
 /// The pallet's name: the first half of its storage prefixes.
@@ -33,10 +34,12 @@ pub const MINIMUM_PERIOD_MS: Moment = 1;
 /// How far ahead of a node's clock a block's time may be before the node refuses the block.
 pub const MAX_DRIFT_MS: Moment = 30_000;
 
-/// `Timestamp.Now`: the current block's time, in milliseconds since the Unix epoch.
-pub const NOW: StorageValue<Moment, ValueQuery> = StorageValue::new(PALLET_NAME, "Now");
-/// `Timestamp.DidUpdate`: whether `set` ran in the current block.
-pub const DID_UPDATE: StorageValue<bool, ValueQuery> = StorageValue::new(PALLET_NAME, "DidUpdate");
+tracechain_support::storage_items! {
+    /// the current block's time, in milliseconds since the Unix epoch.
+    pub const NOW: StorageValue<Moment, ValueQuery> = StorageValue::new(PALLET_NAME, "Now");
+    /// whether `set` ran in the current block.
+    pub const DID_UPDATE: StorageValue<bool, ValueQuery> = StorageValue::new(PALLET_NAME, "DidUpdate");
+}
 
 /// The pallet's calls.
 #[allow(non_camel_case_types)]
@@ -70,6 +73,35 @@ pub enum Error {
 
 impl PalletError for Error {
     const PALLET_INDEX: u8 = PALLET_INDEX;
+}
+
+/// The pallet, as the runtime lists it: [`tracechain_support::Pallet`] over this crate's
+/// functions.
+pub struct Pallet;
+
+impl tracechain_support::Pallet for Pallet {
+    const NAME: &'static str = PALLET_NAME;
+    const INDEX: u8 = PALLET_INDEX;
+    const DOCS: &'static str = "The block-time inherent: the runtime's only clock.";
+    type Call = Call;
+    type Event = NoEvent;
+    type Error = Error;
+
+    fn call_weight(_storage: &impl StorageRead, call: &Call) -> Weight {
+        crate::call_weight(call)
+    }
+
+    fn dispatch<E: From<NoEvent>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
+        crate::dispatch(ctx, origin, call)
+    }
+
+    fn storage_metadata<R: RuntimeConfig>() -> Vec<StorageEntry> {
+        crate::storage_metadata()
+    }
+
+    fn constants_metadata<R: RuntimeConfig>() -> Vec<ConstantEntry> {
+        vec![constant("MinimumPeriod", MINIMUM_PERIOD_MS, "The least time between two blocks, in milliseconds.")]
+    }
 }
 
 /// The weight of `call`.
@@ -112,14 +144,6 @@ pub fn check_drift(block_time: Moment, local_now: Moment) -> Result<(), Error> {
         return Err(Error::TooFarInFuture);
     }
     Ok(())
-}
-
-/// The pallet's storage items, for the runtime metadata.
-pub fn storage_metadata() -> Vec<tracechain_support::metadata::StorageEntry> {
-    vec![
-        NOW.metadata("the current block's time, in milliseconds since the Unix epoch."),
-        DID_UPDATE.metadata("whether `set` ran in the current block."),
-    ]
 }
 
 #[cfg(test)]
