@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures what one dishonest validator costs the three honest ones: for each attack mode of
-# `node/src/bft/attack.rs` (or the modes given), runs the adversarial test once and prints the
+# `bft/src/attack.rs` (or the modes given), runs the adversarial test once and prints the
 # honest block interval without and with the attacker, and the honest validators' resident
 # memory under attack.
 #

@@ -1,5 +1,5 @@
 //! One dishonest validator among four, with real processes: validator 3 runs the `attack`
-//! feature's dishonest mode (`TRACECHAIN_ATTACK=all`, see `node/src/bft/attack.rs`). Every round
+//! feature's dishonest mode (`TRACECHAIN_ATTACK=all`, see `bft/src/attack.rs`). Every round
 //! it signs proposals for many rounds and future heights, streams oversized junk under fresh
 //! stream ids, equivocates whenever it proposes, and gossips undecodable and non-member
 //! transactions. The three honest validators must keep finalizing one chain, keep their
