@@ -16,6 +16,7 @@
 
 pub mod account;
 pub mod calendar;
+pub mod cbv;
 pub mod consensus_message;
 pub mod era;
 pub mod extrinsic;
