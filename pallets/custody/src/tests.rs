@@ -3,106 +3,60 @@
 
 use std::{collections::BTreeMap, ops::RangeInclusive, sync::OnceLock};
 
-use pallet_membership::types::{CountryCode, Gln, Location, OrgId, UnLocode};
+use pallet_membership::types::{Gln, Location, OrgId, UnLocode};
 use pallet_products::{serial_item_id, CustomsState, Gtin, ItemStatus};
 use parity_scale_codec::{Decode, Encode};
 use proptest::prelude::*;
-use tracechain_primitives::{gs1::check_digit, AccountId32, BlockNumber, Moment};
-use tracechain_support::{
-    dispatch::DispatchError, weight::DEFAULT_BLOCK_LIMITS, Context, ModuleError, Origin, Overlay,
+use tracechain_pallet_testing::{
+    accounts::{account, signed},
+    commission_serials_call,
+    consortium::{Consortium, Founder, WINERY_VALIDATOR_KEY},
+    context::ContextBuilder,
+    events::last_event_of,
+    gs1::{sscc, winery_gtin, WINERY_GLN},
+    register_wine_call,
+    story::{CARRIER, CARRIER_ORG, IMPORTER, IMPORTER_ORG, NOW, OUTSIDER, WINERY, WINERY_ORG},
+    test_events,
 };
+use tracechain_primitives::{gs1::check_digit, BlockNumber, Moment};
+use tracechain_support::{dispatch::DispatchError, weight::DEFAULT_BLOCK_LIMITS, Context, ModuleError, Overlay};
 
 use super::*;
 
-const WINERY: u8 = 1;
+/// A second account of the winery's.
 const WINERY_CLERK: u8 = 11;
-const CARRIER: u8 = 2;
-const IMPORTER: u8 = 3;
 const WAREHOUSE: u8 = 4;
 const TMALL: u8 = 5;
-const OUTSIDER: u8 = 9;
 
-const WINERY_ORG: OrgId = 0;
-const CARRIER_ORG: OrgId = 1;
-const IMPORTER_ORG: OrgId = 2;
 const WAREHOUSE_ORG: OrgId = 3;
 const TMALL_ORG: OrgId = 4;
 
-const NOW: Moment = 1_700_000_000_000;
 const BLOCK: BlockNumber = 10;
 /// Bottles commissioned in every test context (lot `L2019`).
 const BOTTLES: RangeInclusive<u32> = 1..=20;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum TestEvent {
-    Products(pallet_products::Event),
-    Custody(Event),
-}
-
-impl From<pallet_products::Event> for TestEvent {
-    fn from(event: pallet_products::Event) -> Self {
-        TestEvent::Products(event)
-    }
-}
-
-impl From<Event> for TestEvent {
-    fn from(event: Event) -> Self {
-        TestEvent::Custody(event)
-    }
+test_events! {
+    /// The events of both pallets under test.
+    TestEvent { Products(pallet_products::Event), Custody(Event) }
 }
 
 type Ctx<'a> = Context<'a, TestEvent>;
 
-fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
+/// The acceptance story's consortium up to the retailer, with a bonded warehouse that holds no
+/// role and a second account of the winery's.
+fn consortium() -> Consortium {
+    Consortium::new()
+        .with(Founder::chateau_x(WINERY).account(WINERY_CLERK))
+        .with(Founder::atlantic_freight(CARRIER))
+        .with(Founder::shanghai_fine_imports(IMPORTER))
+        .with(Founder::new("Waigaoqiao Bonded Warehouse", "CN").un_locode("CNSHA").account(WAREHOUSE))
+        .with(Founder::tmall_global(TMALL))
+        .validator(WINERY_ORG, WINERY_VALIDATOR_KEY)
 }
 
-fn signed(n: u8) -> Origin {
-    Origin::Signed(account(n))
-}
-
-fn hex_account(n: u8) -> String {
-    format!("0x{}", format!("{n:02x}").repeat(32))
-}
-
-/// The acceptance story's consortium, in pallet-membership's genesis JSON.
-fn membership_genesis() -> pallet_membership::GenesisConfig {
-    let json = serde_json::json!({
-        "organisations": [
-            {
-                "name": "Château X", "country": "FR", "companyPrefixes": ["3760001"],
-                "locations": [{"gln": "3760001000009"}, {"unLocode": "FRBOD"}],
-                "accounts": [hex_account(WINERY), hex_account(WINERY_CLERK)],
-                "roles": ["manufacturer", "seller", "admin"]
-            },
-            {
-                "name": "Atlantic Freight", "country": "FR", "companyPrefixes": [],
-                "locations": [{"unLocode": "FRLEH"}], "accounts": [hex_account(CARRIER)], "roles": ["carrier"]
-            },
-            {
-                "name": "Shanghai Fine Imports", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(IMPORTER)], "roles": ["importer"]
-            },
-            {
-                "name": "Waigaoqiao Bonded Warehouse", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(WAREHOUSE)], "roles": []
-            },
-            {
-                "name": "Tmall Global", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(TMALL)], "roles": ["retailer", "seller"]
-            }
-        ],
-        "threshold": [1, 2],
-        "validators": [{"orgIndex": 0, "consensusKey": format!("0x{}", "11".repeat(32))}]
-    });
-    serde_json::from_value(json).unwrap()
-}
-
-/// "Château X 2019, 750 ml": indicator 0, company prefix 3760001, item reference 00001.
+/// "Château X 2019, 750 ml" under the development chain's GTIN: item reference 00001.
 fn gtin() -> Vec<u8> {
-    let mut digits = b"0376000100001".to_vec();
-    digits.push(b'0' + check_digit(&digits).unwrap());
-    digits
+    winery_gtin("00001").into_bytes()
 }
 
 fn bottle(n: u32) -> ItemId {
@@ -113,15 +67,8 @@ fn item(n: u32) -> Subject {
     Subject::Item(bottle(n))
 }
 
-/// A valid SSCC of the winery: extension 0, prefix 3760001, serial reference `n`.
-fn sscc(n: u64) -> Sscc {
-    let mut digits = format!("03760001{n:09}").into_bytes();
-    digits.push(b'0' + check_digit(&digits).unwrap());
-    digits.try_into().unwrap()
-}
-
 fn winery_gln() -> Location {
-    Location::Gln(Gln(*b"3760001000009"))
+    Location::Gln(Gln(WINERY_GLN.as_bytes().try_into().unwrap()))
 }
 
 fn port(code: &[u8; 5]) -> Location {
@@ -136,14 +83,7 @@ fn products_error(error: pallet_products::Error) -> DispatchError {
 fn commission(ctx: &mut Ctx<'_>, serials: RangeInclusive<u32>, lot: &[u8]) {
     let serials: Vec<Vec<u8>> = serials.map(|n| n.to_string().into_bytes()).collect();
     for batch in serials.chunks(pallet_products::MAX_BATCH) {
-        let call = pallet_products::Call::commission_serials {
-            gtin: gtin(),
-            lot: Some(lot.to_vec()),
-            serials: batch.to_vec(),
-            production_date: 20190915,
-            expiry_date: None,
-            location: winery_gln(),
-        };
+        let call = commission_serials_call!(gtin(), Some(lot), batch, winery_gln());
         pallet_products::dispatch(ctx, &signed(WINERY), call).unwrap();
     }
 }
@@ -151,19 +91,11 @@ fn commission(ctx: &mut Ctx<'_>, serials: RangeInclusive<u32>, lot: &[u8]) {
 /// Block `BLOCK` at time `NOW` over the genesis consortium, with the product class registered and
 /// bottles `BOTTLES` commissioned at the winery's GLN.
 fn new_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Ctx<'_> {
-    let mut overlay = Overlay::new(state);
-    pallet_membership::build_genesis(&mut overlay, &membership_genesis()).unwrap();
-    pallet_timestamp::NOW.put(&mut overlay, &NOW);
-    let mut ctx = Context::new(overlay, BLOCK);
-    let register = pallet_products::Call::register_class {
-        gtin: gtin(),
-        name: "Château X 2019, 750 ml".as_bytes().to_vec(),
-        brand: "Château X".as_bytes().to_vec(),
-        hs_code: b"220421".to_vec(),
-        origin: CountryCode(*b"FR"),
-        documents: vec![],
-    };
-    pallet_products::dispatch(&mut ctx, &signed(WINERY), register).unwrap();
+    let mut ctx = ContextBuilder::new(state)
+        .genesis(pallet_membership::build_genesis, &consortium().config())
+        .time(&pallet_timestamp::NOW, NOW)
+        .at_block(BLOCK);
+    pallet_products::dispatch(&mut ctx, &signed(WINERY), register_wine_call!(gtin())).unwrap();
     commission(&mut ctx, BOTTLES, b"L2019");
     ctx.take_events();
     ctx
@@ -212,14 +144,7 @@ fn product(ctx: &Ctx<'_>, n: u32) -> pallet_products::Item {
 }
 
 fn last_event(ctx: &Ctx<'_>) -> Event {
-    ctx.events()
-        .iter()
-        .rev()
-        .find_map(|record| match &record.event {
-            TestEvent::Custody(event) => Some(event.clone()),
-            TestEvent::Products(_) => None,
-        })
-        .unwrap()
+    last_event_of(ctx).cloned().expect("a custody event")
 }
 
 /// Moves custody of `subject` from `from` to `to` (accepted at `location`).

@@ -9,137 +9,50 @@ use pallet_inspection::{InspectionResult, InspectionSubject};
 use pallet_membership::types::{Location, OrgId};
 use parity_scale_codec::{Decode, Encode};
 use proptest::prelude::*;
-use tracechain_primitives::{gs1::check_digit, hashing::blake2_256_h, AccountId32, Moment};
-use tracechain_support::{dispatch::DispatchError, Context, ModuleError, Origin, Overlay};
+use tracechain_pallet_testing::{
+    accounts::{account, signed},
+    commission_serials_call,
+    consortium::{Consortium, Founder},
+    context::{pallet_changes, ContextBuilder},
+    events::{events_of, last_event_of},
+    gs1::{sscc, wine_gtin, winery_gtin, WINERY_GLN},
+    story::{
+        CARRIER, CCIG, GACC as REGULATOR, IMPORTER, NOW, OUTSIDER, SHANGHAI_CUSTOMS as SH_CUSTOMS, TMALL as RETAILER,
+        WINERY,
+    },
+    test_events,
+};
+use tracechain_primitives::{hashing::blake2_256_h, Moment};
+use tracechain_support::{dispatch::DispatchError, Context, Overlay};
 
 use super::*;
 
-const WINERY: u8 = 1;
-const CARRIER: u8 = 2;
-const IMPORTER: u8 = 3;
-const SH_CUSTOMS: u8 = 4;
-const CCIG: u8 = 5;
-const RETAILER: u8 = 6;
-const REGULATOR: u8 = 7;
 const SZ_CUSTOMS: u8 = 8;
-const OUTSIDER: u8 = 9;
 const QUALITY_LAB: u8 = 10;
 const RIVAL: u8 = 11;
-const NOW: Moment = 1_700_000_000_000;
 const BLOCK: u32 = 42;
 
-/// The events of the pallets under test. The other pallets' events are only shown in failure
-/// messages.
-#[derive(Debug)]
-#[allow(dead_code)]
-enum TestEvent {
-    Products(pallet_products::Event),
-    Custody(pallet_custody::Event),
-    Inspection(pallet_inspection::Event),
-    Identity(pallet_identity::Event),
-    Customs(Event),
-}
-
-impl From<pallet_identity::Event> for TestEvent {
-    fn from(event: pallet_identity::Event) -> Self {
-        TestEvent::Identity(event)
-    }
-}
-
-impl From<pallet_products::Event> for TestEvent {
-    fn from(event: pallet_products::Event) -> Self {
-        TestEvent::Products(event)
-    }
-}
-
-impl From<pallet_custody::Event> for TestEvent {
-    fn from(event: pallet_custody::Event) -> Self {
-        TestEvent::Custody(event)
-    }
-}
-
-impl From<pallet_inspection::Event> for TestEvent {
-    fn from(event: pallet_inspection::Event) -> Self {
-        TestEvent::Inspection(event)
-    }
-}
-
-impl From<Event> for TestEvent {
-    fn from(event: Event) -> Self {
-        TestEvent::Customs(event)
+test_events! {
+    /// The events of the pallets under test. The other pallets' events are only shown in failure
+    /// messages.
+    TestEvent {
+        Products(pallet_products::Event),
+        Custody(pallet_custody::Event),
+        Inspection(pallet_inspection::Event),
+        Identity(pallet_identity::Event),
+        Customs(Event),
     }
 }
 
 type Ctx<'a> = Context<'a, TestEvent>;
 
-fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
-}
-
-fn signed(n: u8) -> Origin {
-    Origin::Signed(account(n))
-}
-
-fn hex_account(n: u8) -> String {
-    format!("0x{}", format!("{n:02x}").repeat(32))
-}
-
-/// The consortium of the acceptance story (the runtime's development chain), in
-/// pallet-membership's genesis JSON, plus Shenzhen customs and a laboratory accredited for
-/// quality only.
-fn membership_genesis() -> pallet_membership::GenesisConfig {
-    let json = serde_json::json!({
-        "organisations": [
-            {
-                "name": "Château X", "country": "FR", "companyPrefixes": ["3760001"],
-                "locations": [{"gln": "3760001000009"}, {"unLocode": "FRBOD"}],
-                "accounts": [hex_account(WINERY)], "roles": ["manufacturer", "seller", "admin"]
-            },
-            {
-                "name": "Atlantic Freight", "country": "FR", "locations": [{"unLocode": "FRLEH"}],
-                "accounts": [hex_account(CARRIER)], "roles": ["carrier"]
-            },
-            {
-                "name": "Shanghai Fine Imports", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(IMPORTER)], "roles": ["importer"]
-            },
-            {
-                "name": "Shanghai Customs", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(SH_CUSTOMS)], "roles": [{"customsAuthority": {"port": "CNSHA"}}, "admin"]
-            },
-            {
-                "name": "CCIG", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(CCIG)],
-                "roles": [
-                    {"inspector": {"scope": "quarantine"}},
-                    {"inspector": {"scope": "quality"}},
-                    {"inspector": {"scope": "authenticity"}}
-                ]
-            },
-            {
-                "name": "Tmall Global store", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(RETAILER)], "roles": ["retailer", "seller"]
-            },
-            {
-                "name": "GACC", "country": "CN", "accounts": [hex_account(REGULATOR)], "roles": ["regulator", "admin"]
-            },
-            {
-                "name": "Shenzhen Customs", "country": "CN", "locations": [{"unLocode": "CNSZX"}],
-                "accounts": [hex_account(SZ_CUSTOMS)], "roles": [{"customsAuthority": {"port": "CNSZX"}}]
-            },
-            {
-                "name": "Quality Lab", "country": "CN", "locations": [{"unLocode": "CNSZX"}],
-                "accounts": [hex_account(QUALITY_LAB)], "roles": [{"inspector": {"scope": "quality"}}]
-            },
-            {
-                "name": "Pudong Rival Imports", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(RIVAL)], "roles": ["importer"]
-            }
-        ],
-        "threshold": [1, 2],
-        "validators": [{"orgIndex": 0, "consensusKey": format!("0x{}", "11".repeat(32))}]
-    });
-    serde_json::from_value(json).unwrap()
+/// The consortium of the acceptance story (the runtime's development chain), plus Shenzhen
+/// customs, a laboratory accredited for quality only and a second importer in Shanghai.
+fn consortium() -> Consortium {
+    Consortium::development_chain()
+        .with(Founder::new("Shenzhen Customs", "CN").un_locode("CNSZX").account(SZ_CUSTOMS).customs_authority("CNSZX"))
+        .with(Founder::new("Quality Lab", "CN").un_locode("CNSZX").account(QUALITY_LAB).inspector("quality"))
+        .with(Founder::new("Pudong Rival Imports", "CN").un_locode("CNSHA").account(RIVAL).role("importer"))
 }
 
 /// Foods and beverages (HS chapters 01–24) need a quarantine inspection.
@@ -152,11 +65,11 @@ fn customs_genesis() -> GenesisConfig {
 /// 99 without a lot, and corkscrews C1 and C2 commissioned, the winery (owner and custodian)
 /// having named Shanghai Fine Imports their importer.
 fn new_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Ctx<'_> {
-    let mut overlay = Overlay::new(state);
-    pallet_membership::build_genesis(&mut overlay, &membership_genesis()).unwrap();
-    build_genesis(&mut overlay, &customs_genesis()).unwrap();
-    pallet_timestamp::NOW.put(&mut overlay, &NOW);
-    let mut ctx = Context::new(overlay, BLOCK);
+    let mut ctx = ContextBuilder::new(state)
+        .genesis(pallet_membership::build_genesis, &consortium().config())
+        .genesis(build_genesis, &customs_genesis())
+        .time(&pallet_timestamp::NOW, NOW)
+        .at_block(BLOCK);
     register(&mut ctx, &wine_gtin(), "Château X 2019, 750 ml", b"220421", "FR");
     register(&mut ctx, &corkscrew_gtin(), "Château X corkscrew", b"820559", "CN");
     commission(&mut ctx, &wine_gtin(), Some("L1"), &["1", "17", "A1"]);
@@ -187,15 +100,7 @@ fn register(ctx: &mut Ctx<'_>, gtin: &str, name: &str, hs_code: &[u8], origin: &
 }
 
 fn commission(ctx: &mut Ctx<'_>, gtin: &str, lot: Option<&str>, serials: &[&str]) {
-    let call = pallet_products::Call::commission_serials {
-        gtin: gtin.as_bytes().to_vec(),
-        lot: lot.map(|lot| lot.as_bytes().to_vec()),
-        serials: serials.iter().map(|serial| serial.as_bytes().to_vec()).collect(),
-        production_date: 20_190_915,
-        expiry_date: None,
-        location: winery(),
-    };
-    pallet_products::dispatch(ctx, &signed(WINERY), call).unwrap();
+    pallet_products::dispatch(ctx, &signed(WINERY), commission_serials_call!(gtin, lot, serials, winery())).unwrap();
 }
 
 fn org(ctx: &Ctx<'_>, n: u8) -> OrgId {
@@ -203,19 +108,11 @@ fn org(ctx: &Ctx<'_>, n: u8) -> OrgId {
 }
 
 fn winery() -> Location {
-    Location::Gln("3760001000009".parse().unwrap())
-}
-
-fn with_check(body: &str) -> String {
-    format!("{body}{}", check_digit(body.as_bytes()).unwrap())
-}
-
-fn wine_gtin() -> String {
-    with_check("0376000100017")
+    Location::Gln(WINERY_GLN.parse().unwrap())
 }
 
 fn corkscrew_gtin() -> String {
-    with_check("0376000100024")
+    winery_gtin("00024")
 }
 
 fn bottle(serial: &str) -> ItemId {
@@ -228,11 +125,6 @@ fn corkscrew(serial: &str) -> ItemId {
 
 fn items(ids: &[ItemId]) -> Vec<Subject> {
     ids.iter().map(|id| Subject::Item(*id)).collect()
-}
-
-/// The winery's SSCC number `n`: extension 0, prefix 3760001, serial reference `n`.
-fn sscc(n: u32) -> Sscc {
-    with_check(&format!("03760001{n:09}")).into_bytes().try_into().unwrap()
 }
 
 fn pack(ctx: &mut Ctx<'_>, sscc: Sscc, children: Vec<Subject>) {
@@ -253,7 +145,7 @@ fn quarantine() -> Scope {
 }
 
 fn module_error(error: u8) -> DispatchError {
-    DispatchError::Module(ModuleError { index: PALLET_INDEX, error: [error, 0, 0, 0] })
+    tracechain_pallet_testing::errors::module_error(PALLET_INDEX, error)
 }
 
 fn products_error(error: pallet_products::Error) -> DispatchResult {
@@ -338,28 +230,16 @@ fn customs_state(ctx: &Ctx<'_>, id: &ItemId) -> CustomsState {
 }
 
 fn customs_events<'c>(ctx: &'c Ctx<'_>) -> Vec<&'c Event> {
-    ctx.events()
-        .iter()
-        .filter_map(|record| match &record.event {
-            TestEvent::Customs(event) => Some(event),
-            _ => None,
-        })
-        .collect()
+    events_of(ctx)
 }
 
 fn last_event<'c>(ctx: &'c Ctx<'_>) -> &'c Event {
-    customs_events(ctx).last().copied().expect("a customs event")
+    last_event_of(ctx).expect("a customs event")
 }
 
 /// Everything the pallet stores, to check that a failed call changed nothing.
 fn customs_state_keys(ctx: &Ctx<'_>) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
-    let prefix = tracechain_primitives::hashing::twox_128(PALLET_NAME.as_bytes());
-    ctx.overlay
-        .committed_changes()
-        .iter()
-        .filter(|(key, _)| key.starts_with(&prefix))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect()
+    pallet_changes(&ctx.overlay, PALLET_NAME)
 }
 
 fn missing(scope: &str, item: ItemId) -> DispatchResult {

@@ -5,93 +5,41 @@ use std::collections::BTreeMap;
 
 use parity_scale_codec::{Decode, Encode};
 use proptest::prelude::*;
+use tracechain_pallet_testing::{
+    accounts::{account, consensus_key, hex_account, signed},
+    consortium::{Consortium, Founder},
+    context::ContextBuilder,
+    story::{
+        CARRIER, CARRIER_ORG, CCIG, CCIG_ORG, GACC, GACC_ORG, IMPORTER, IMPORTER_ORG, OUTSIDER,
+        SHANGHAI_CUSTOMS as CUSTOMS, SHANGHAI_CUSTOMS_ORG as CUSTOMS_ORG, TMALL, TMALL_ORG, WINERY, WINERY_ORG,
+    },
+};
 use tracechain_primitives::{hashing::twox_128, AccountId32, BlockNumber};
 use tracechain_support::{dispatch::DispatchError, Context, ModuleError, Origin, Overlay};
 
 use super::*;
 
-const WINERY: u8 = 1;
-const CARRIER: u8 = 2;
-const IMPORTER: u8 = 3;
-const CUSTOMS: u8 = 4;
+/// A second account of Shanghai customs'.
 const CUSTOMS_DESK: u8 = 14;
-const CCIG: u8 = 5;
-const TMALL: u8 = 6;
-const GACC: u8 = 7;
-const OUTSIDER: u8 = 9;
 const NEWCOMER: u8 = 20;
 
-const WINERY_ORG: OrgId = 0;
-const CARRIER_ORG: OrgId = 1;
-const IMPORTER_ORG: OrgId = 2;
-const CUSTOMS_ORG: OrgId = 3;
-const CCIG_ORG: OrgId = 4;
-const TMALL_ORG: OrgId = 5;
-const GACC_ORG: OrgId = 6;
 /// The id the next admitted organisation gets.
 const NEW_ORG: OrgId = 7;
 
 const BLOCK: BlockNumber = 100;
 
-fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
-}
-
-fn signed(n: u8) -> Origin {
-    Origin::Signed(account(n))
-}
-
-fn hex_account(n: u8) -> String {
-    format!("0x{}", format!("{n:02x}").repeat(32))
-}
-
-fn key(n: u8) -> [u8; 32] {
-    [n; 32]
-}
-
 /// The `membership` section of the acceptance story's chain spec: three admin organisations
-/// (the winery, Shanghai customs and the regulator), two validators.
+/// (the winery, Shanghai customs and the regulator), two validators. CCIG is accredited for
+/// quarantine only and Tmall Global is a retailer only, so that the tests can grant more.
 fn spec_json() -> serde_json::Value {
-    serde_json::json!({
-        "organisations": [
-            {
-                "name": "Château X", "country": "FR", "companyPrefixes": ["3760001"],
-                "locations": [{"gln": "3760001000009"}, {"unLocode": "FRBOD"}],
-                "accounts": [hex_account(WINERY)], "roles": ["manufacturer", "seller", "admin"]
-            },
-            {
-                "name": "Atlantic Freight", "country": "FR", "companyPrefixes": [],
-                "locations": [{"unLocode": "FRLEH"}], "accounts": [hex_account(CARRIER)], "roles": ["carrier"]
-            },
-            {
-                "name": "Shanghai Fine Imports", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(IMPORTER)], "roles": ["importer"]
-            },
-            {
-                "name": "Shanghai Customs", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(CUSTOMS), hex_account(CUSTOMS_DESK)],
-                "roles": [{"customsAuthority": {"port": "CNSHA"}}, "admin"]
-            },
-            {
-                "name": "CCIG", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(CCIG)],
-                "roles": [{"inspector": {"scope": "quarantine"}}]
-            },
-            {
-                "name": "Tmall Global", "country": "CN",
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(TMALL)], "roles": ["retailer"]
-            },
-            {
-                "name": "GACC", "country": "CN", "companyPrefixes": [],
-                "locations": [], "accounts": [hex_account(GACC)], "roles": ["regulator", "admin"]
-            }
-        ],
-        "threshold": [1, 2],
-        "validators": [
-            {"orgIndex": 0, "consensusKey": format!("0x{}", "11".repeat(32))},
-            {"orgIndex": 3, "consensusKey": format!("0x{}", "22".repeat(32))}
-        ]
-    })
+    Consortium::winery_and_carrier()
+        .with(Founder::shanghai_fine_imports(IMPORTER))
+        .with(Founder::shanghai_customs(CUSTOMS).account(CUSTOMS_DESK))
+        .with(Founder::new("CCIG", "CN").un_locode("CNSHA").account(CCIG).inspector("quarantine"))
+        .with(Founder::new("Tmall Global", "CN").un_locode("CNSHA").account(TMALL).role("retailer"))
+        .with(Founder::gacc(GACC))
+        .validator(CUSTOMS_ORG, 0x22)
+        .to_json()
 }
 
 fn genesis() -> GenesisConfig {
@@ -100,9 +48,7 @@ fn genesis() -> GenesisConfig {
 
 /// A context at block `BLOCK` over the acceptance story's genesis state.
 fn new_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Context<'_, Event> {
-    let mut overlay = Overlay::new(state);
-    build_genesis(&mut overlay, &genesis()).unwrap();
-    Context::new(overlay, BLOCK)
+    ContextBuilder::new(state).genesis(build_genesis, &genesis()).at_block(BLOCK)
 }
 
 /// A context over a consortium whose only admin organisation is the winery: every proposal
@@ -113,9 +59,7 @@ fn single_admin_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Context<'_, Event> {
         founder.roles.retain(|role| *role != Role::Admin);
     }
     config.validators.truncate(1);
-    let mut overlay = Overlay::new(state);
-    build_genesis(&mut overlay, &config).unwrap();
-    Context::new(overlay, BLOCK)
+    ContextBuilder::new(state).genesis(build_genesis, &config).at_block(BLOCK)
 }
 
 /// The same state, in block `number`.
@@ -142,7 +86,7 @@ fn events(ctx: &Context<'_, Event>) -> Vec<Event> {
 }
 
 fn module_error(error: Error) -> DispatchError {
-    DispatchError::Module(ModuleError { index: PALLET_INDEX, error: [error as u8, 0, 0, 0] })
+    tracechain_pallet_testing::errors::module_error(PALLET_INDEX, error as u8)
 }
 
 // Unchecked constructors: tests build invalid values on purpose.
@@ -264,8 +208,8 @@ fn genesis_from_the_chain_spec_builds_the_consortium_and_answers_queries() {
     assert_eq!(
         validators(&ctx),
         vec![
-            ValidatorInfo { org: WINERY_ORG, consensus_key: key(0x11) },
-            ValidatorInfo { org: CUSTOMS_ORG, consensus_key: key(0x22) }
+            ValidatorInfo { org: WINERY_ORG, consensus_key: consensus_key(0x11) },
+            ValidatorInfo { org: CUSTOMS_ORG, consensus_key: consensus_key(0x22) }
         ]
     );
     assert_eq!(pending_validators(&ctx), None);
@@ -330,7 +274,7 @@ fn genesis_refuses_invalid_configs_and_says_where() {
     assert_eq!(build(&unknown_org), Err(GenesisError::UnknownValidatorOrg { index: 1, org_index: 7, count: 7 }));
 
     let mut same_key = genesis();
-    same_key.validators[1].consensus_key = key(0x11);
+    same_key.validators[1].consensus_key = consensus_key(0x11);
     assert_eq!(build(&same_key), Err(GenesisError::Validator { index: 1, error: Error::InvalidValidatorSet }));
 
     let mut no_validators = genesis();
@@ -483,7 +427,7 @@ fn every_validation_error_is_returned_and_changes_nothing() {
     let many_scopes: Vec<Role> = (0..=MAX_ROLES).map(|n| inspector(&format!("scope{n}"))).collect();
     let many_prefixes: Vec<CompanyPrefix> = (0..=MAX_PREFIXES).map(|n| prefix(&format!("80000{n:02}"))).collect();
     let many_accounts: Vec<AccountId32> = (0..=MAX_ACCOUNTS).map(|n| AccountId32([n as u8; 32])).collect();
-    let validator = |org, n| ValidatorInfo { org, consensus_key: key(n) };
+    let validator = |org, n| ValidatorInfo { org, consensus_key: consensus_key(n) };
 
     let cases: Vec<(u8, Call, Error)> = vec![
         // Who may propose, approve and cancel.
@@ -835,9 +779,9 @@ fn a_validator_set_change_takes_effect_exactly_after_the_delay() {
     let mut ctx = new_ctx(&state);
     let before = validators(&ctx);
     let next = vec![
-        ValidatorInfo { org: WINERY_ORG, consensus_key: key(0x11) },
-        ValidatorInfo { org: CARRIER_ORG, consensus_key: key(0x33) },
-        ValidatorInfo { org: GACC_ORG, consensus_key: key(0x44) },
+        ValidatorInfo { org: WINERY_ORG, consensus_key: consensus_key(0x11) },
+        ValidatorInfo { org: CARRIER_ORG, consensus_key: consensus_key(0x33) },
+        ValidatorInfo { org: GACC_ORG, consensus_key: consensus_key(0x44) },
     ];
     propose(&mut ctx, WINERY, Action::SetValidators { validators: next.clone() }).unwrap();
     ctx.take_events();
@@ -1030,9 +974,11 @@ fn call_weights_grow_with_the_lists_and_bound_any_execution() {
         ..Admission::newcomer()
     }
     .action();
-    let one = Action::SetValidators { validators: vec![ValidatorInfo { org: 0, consensus_key: key(1) }] };
+    let one = Action::SetValidators { validators: vec![ValidatorInfo { org: 0, consensus_key: consensus_key(1) }] };
     let many = Action::SetValidators {
-        validators: (0..MAX_VALIDATORS as u8).map(|n| ValidatorInfo { org: 0, consensus_key: key(n) }).collect(),
+        validators: (0..MAX_VALIDATORS as u8)
+            .map(|n| ValidatorInfo { org: 0, consensus_key: consensus_key(n) })
+            .collect(),
     };
     assert!(action_weight(&small).ref_time > 0);
     assert!(action_weight(&large).ref_time > action_weight(&small).ref_time);
@@ -1048,7 +994,8 @@ fn call_weights_grow_with_the_lists_and_bound_any_execution() {
     }
     assert!(!max_action_weight().any_gt(approve));
     // An adversarial list does not overflow, and costs more than any valid action.
-    let huge = Action::SetValidators { validators: vec![ValidatorInfo { org: 0, consensus_key: key(0) }; 100_000] };
+    let huge =
+        Action::SetValidators { validators: vec![ValidatorInfo { org: 0, consensus_key: consensus_key(0) }; 100_000] };
     assert!(call_weight(&Call::propose { action: huge }).ref_time > approve.ref_time);
 }
 

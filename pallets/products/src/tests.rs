@@ -5,70 +5,40 @@ use std::collections::BTreeMap;
 use pallet_membership::types::{CountryCode, Gln, Location, OrgId, UnLocode};
 use parity_scale_codec::Encode;
 use proptest::prelude::*;
-use tracechain_primitives::{gs1::check_digit, hashing::blake2_256_h, AccountId32, Moment, H256};
-use tracechain_support::{dispatch::DispatchError, Context, ModuleError, Origin, Overlay};
+use tracechain_pallet_testing::{
+    accounts::{account, signed},
+    consortium::{Consortium, Founder},
+    context::{pallet_changes, ContextBuilder},
+    errors::module_error,
+    gs1::{wine_gtin, with_check_digit},
+    story::{CARRIER, NOW, OUTSIDER, WINERY},
+};
+use tracechain_primitives::{hashing::blake2_256_h, H256};
+use tracechain_support::{dispatch::DispatchError, Context};
 
 use super::*;
 
-const WINERY: u8 = 1;
-const CARRIER: u8 = 2;
 const RETAILER: u8 = 3;
 const REGULATOR: u8 = 4;
 const OTHER_MAKER: u8 = 5;
-const OUTSIDER: u8 = 9;
-const NOW: Moment = 1_700_000_000_000;
 const BLOCK: u32 = 7;
 
-fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
-}
-
-fn signed(n: u8) -> Origin {
-    Origin::Signed(account(n))
-}
-
-fn hex_account(n: u8) -> String {
-    format!("0x{}", format!("{n:02x}").repeat(32))
-}
-
-/// The consortium of the acceptance story, in pallet-membership's genesis JSON.
-fn membership_genesis() -> pallet_membership::GenesisConfig {
-    let json = serde_json::json!({
-        "organisations": [
-            {
-                "name": "Château X", "country": "FR", "companyPrefixes": ["3760001"],
-                "locations": [{"gln": "3760001000009"}, {"unLocode": "FRBOD"}],
-                "accounts": [hex_account(WINERY)], "roles": ["manufacturer", "seller", "admin"]
-            },
-            {
-                "name": "Atlantic Freight", "country": "FR", "companyPrefixes": [],
-                "locations": [{"unLocode": "FRLEH"}], "accounts": [hex_account(CARRIER)], "roles": ["carrier"]
-            },
-            {
-                "name": "Tmall Global", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(RETAILER)], "roles": ["retailer", "seller"]
-            },
-            {
-                "name": "GACC", "country": "CN", "companyPrefixes": [],
-                "locations": [], "accounts": [hex_account(REGULATOR)], "roles": ["regulator", "admin"]
-            },
-            {
-                "name": "Other Maker", "country": "BE", "companyPrefixes": ["9506000"],
-                "locations": [{"unLocode": "BEANR"}], "accounts": [hex_account(OTHER_MAKER)], "roles": ["manufacturer"]
-            }
-        ],
-        "threshold": [1, 2],
-        "validators": [{"orgIndex": 0, "consensusKey": format!("0x{}", "11".repeat(32))}]
-    });
-    serde_json::from_value(json).unwrap()
+/// The winery and the carrier of the acceptance story, its retailer and regulator, and a Belgian
+/// manufacturer whose company prefix is not the winery's.
+fn consortium() -> Consortium {
+    let other_maker = Founder::new("Other Maker", "BE").company_prefix("9506000").un_locode("BEANR");
+    Consortium::winery_and_carrier()
+        .with(Founder::tmall_global(RETAILER))
+        .with(Founder::gacc(REGULATOR))
+        .with(other_maker.account(OTHER_MAKER).role("manufacturer"))
 }
 
 /// A fresh block context at block `BLOCK` and time `NOW` over the genesis state.
 fn new_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Context<'_, Event> {
-    let mut overlay = Overlay::new(state);
-    pallet_membership::build_genesis(&mut overlay, &membership_genesis()).unwrap();
-    pallet_timestamp::NOW.put(&mut overlay, &NOW);
-    Context::new(overlay, BLOCK)
+    ContextBuilder::new(state)
+        .genesis(pallet_membership::build_genesis, &consortium().config())
+        .time(&pallet_timestamp::NOW, NOW)
+        .at_block(BLOCK)
 }
 
 fn org(ctx: &Context<'_, Event>, n: u8) -> OrgId {
@@ -78,20 +48,6 @@ fn org(ctx: &Context<'_, Event>, n: u8) -> OrgId {
 /// The organisation's first registered location (the winery's GLN).
 fn location_of(ctx: &Context<'_, Event>, n: u8) -> Location {
     pallet_membership::organisation(ctx, org(ctx, n)).unwrap().locations[0].clone()
-}
-
-/// `body` followed by its GS1 check digit.
-fn with_check(body: &str) -> String {
-    format!("{body}{}", check_digit(body.as_bytes()).unwrap())
-}
-
-/// The winery's GTIN-14 for "Château X 2019, 750 ml": indicator 0, prefix 3760001, item 00017.
-fn wine_gtin() -> String {
-    with_check("0376000100017")
-}
-
-fn module_error(index: u8, error: u8) -> DispatchError {
-    DispatchError::Module(ModuleError { index, error: [error, 0, 0, 0] })
 }
 
 fn register_call(gtin: &str) -> Call {
@@ -154,13 +110,7 @@ fn wine_serial(serial: &str) -> ItemId {
 
 /// Everything the pallet stores, to check that a failed call changed nothing.
 fn products_state(ctx: &Context<'_, Event>) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
-    let prefix = tracechain_primitives::hashing::twox_128(PALLET_NAME.as_bytes());
-    ctx.overlay
-        .committed_changes()
-        .iter()
-        .filter(|(key, _)| key.starts_with(&prefix))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    pallet_changes(&ctx.overlay, PALLET_NAME)
 }
 
 #[test]
@@ -205,17 +155,17 @@ fn a_gtin_outside_the_registrants_company_prefix_is_refused() {
     let mut ctx = new_ctx(&state);
     let refused = Err(Error::PrefixNotOwned.into());
     // Another member's prefix (GS1's example prefix 9506000, owned by Other Maker).
-    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check("0950600013435"))), refused);
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check_digit("0950600013435"))), refused);
     // 3760001 appears in the GTIN, but not right after the indicator digit.
-    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check("0123760001123"))), refused);
-    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check("0000003760001"))), refused);
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check_digit("0123760001123"))), refused);
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check_digit("0000003760001"))), refused);
     // 3760001 starting at the indicator digit is one position off.
-    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check("3760001000170"))), refused);
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check_digit("3760001000170"))), refused);
     // No member owns this prefix.
-    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check("0400000000017"))), refused);
+    assert_eq!(dispatch(&mut ctx, &signed(WINERY), register_call(&with_check_digit("0400000000017"))), refused);
     // The prefix's owner may register it; a non-zero indicator (a case of bottles) is fine too.
-    dispatch(&mut ctx, &signed(OTHER_MAKER), register_call(&with_check("0950600013435"))).unwrap();
-    dispatch(&mut ctx, &signed(WINERY), register_call(&with_check("1376000100017"))).unwrap();
+    dispatch(&mut ctx, &signed(OTHER_MAKER), register_call(&with_check_digit("0950600013435"))).unwrap();
+    dispatch(&mut ctx, &signed(WINERY), register_call(&with_check_digit("1376000100017"))).unwrap();
 }
 
 #[test]
@@ -240,7 +190,7 @@ fn a_check_digit_that_does_not_verify_is_refused() {
 fn gtin_13_input_is_stored_as_gtin_14() {
     let state = BTreeMap::new();
     let mut ctx = new_ctx(&state);
-    let gtin13 = with_check("376000100017");
+    let gtin13 = with_check_digit("376000100017");
     dispatch(&mut ctx, &signed(WINERY), register_call(&gtin13)).unwrap();
     let stored = product_class(&ctx, &gtin(&wine_gtin())).unwrap();
     assert_eq!(stored.gtin.as_str(), format!("0{gtin13}"));
@@ -753,7 +703,8 @@ fn recall_rules() {
     ));
     assert_eq!(lot_recall(&ctx, &gtin(&wine_gtin()), b"L1").map(|recall| recall.by), Some(org(&ctx, REGULATOR)));
     assert_eq!(dispatch(&mut ctx, &signed(WINERY), recall("L1", "again")), Err(Error::AlreadyRecalled.into()));
-    let unknown_class = Call::recall_class { gtin: with_check("0376000199999").into_bytes(), reason: b"x".to_vec() };
+    let unknown_class =
+        Call::recall_class { gtin: with_check_digit("0376000199999").into_bytes(), reason: b"x".to_vec() };
     assert_eq!(dispatch(&mut ctx, &signed(REGULATOR), unknown_class), Err(Error::ProductClassNotFound.into()));
 }
 
@@ -908,7 +859,7 @@ proptest! {
     fn a_computed_check_digit_passes_and_any_single_digit_change_fails(
         body in digits(13..14), position in 0usize..14, delta in 1u8..10
     ) {
-        let full = with_check(&body);
+        let full = with_check_digit(&body);
         prop_assert!(Gtin::parse(full.as_bytes()).is_ok());
         let mut changed = full.into_bytes();
         changed[position] = b'0' + (changed[position] - b'0' + delta) % 10;
@@ -919,7 +870,7 @@ proptest! {
     fn gtin_8_12_13_normalise_to_14_by_left_zero_padding(
         body in prop_oneof![digits(7..8), digits(11..12), digits(12..13)]
     ) {
-        let short = with_check(&body);
+        let short = with_check_digit(&body);
         let gtin = Gtin::parse(short.as_bytes()).unwrap();
         let expected = format!("{short:0>14}");
         prop_assert_eq!(gtin.as_str(), expected.as_str());
