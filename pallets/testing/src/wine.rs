@@ -10,8 +10,8 @@
 pub const WINE_NAME: &str = "Château X 2019, 750 ml";
 /// The brand the wine is sold under.
 pub const BRAND: &str = "Château X";
-/// HS 2204.21: wine of fresh grapes in containers of 2 l or less, a food (chapter 22) that
-/// needs a quarantine inspection.
+/// HS 2204.21: wine of fresh grapes in containers of 2 l or less. Chapter 22 is a food chapter,
+/// so the customs suites' rules send the wine to quarantine inspection.
 pub const WINE_HS_CODE: &[u8] = b"220421";
 /// Where the wine is made (ISO 3166-1 alpha-2).
 pub const WINE_ORIGIN: &str = "FR";
