@@ -810,7 +810,7 @@ fn propose_transfer<E: From<Event>>(
     to: OrgId,
     location: Location,
 ) -> DispatchResult {
-    let from = member_org(ctx, &agent)?;
+    let from = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let goods = check_goods(ctx, &subject, kind, from, None)?;
     // Decoding accepts any bytes; a GLN's check digit and a UN/LOCODE's shape are checked here.
     if !location.is_valid() {
@@ -896,7 +896,7 @@ fn accept<E: From<Event>>(
     id: ProposalId,
     location: Location,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let mut proposal = PROPOSALS.get(ctx, &id).ok_or(Error::ProposalNotFound)?;
     if proposal.to != org {
         return Err(Error::NotReceiver.into());
@@ -970,7 +970,7 @@ fn reject<E: From<Event>>(
     id: ProposalId,
     reason: Vec<u8>,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let mut proposal = PROPOSALS.get(ctx, &id).ok_or(Error::ProposalNotFound)?;
     if proposal.to != org {
         return Err(Error::NotReceiver.into());
@@ -1002,7 +1002,7 @@ fn reject<E: From<Event>>(
 }
 
 fn cancel<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: ProposalId) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let mut proposal = PROPOSALS.get(ctx, &id).ok_or(Error::ProposalNotFound)?;
     if proposal.from != org {
         return Err(Error::NotIssuer.into());
@@ -1080,7 +1080,7 @@ fn pack<E: From<Event>>(
     children: Vec<Subject>,
     location: Location,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     // Bounded before reading a child: each costs reads.
     if children.len() > MAX_CHILDREN {
         return Err(Error::TooManyChildren.into());
@@ -1203,7 +1203,7 @@ fn unpack<E: From<Event>>(
     sscc: Sscc,
     location: Location,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let aggregate = AGGREGATES.get(ctx, &sscc).ok_or(Error::AggregateNotFound)?;
     if aggregate.custodian != org {
         return Err(Error::NotCustodian.into());
@@ -1581,10 +1581,6 @@ fn append_step(storage: &mut impl StorageWrite, history: History, step: &Journey
     step.encode_to(&mut value);
     storage.storage_set(key, value);
     storage.storage_set(history.length_key(), new_length.encode());
-}
-
-fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
 }
 
 // ---------------------------------------------------------------------------------------------

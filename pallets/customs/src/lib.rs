@@ -1008,7 +1008,7 @@ fn expand_subjects(storage: &impl StorageRead, subjects: &[Subject]) -> Result<V
 }
 
 fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing: Filing) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     if !pallet_membership::has_role(ctx, org, &Role::Importer) {
         return Err(Error::NotImporter.into());
     }
@@ -1126,7 +1126,7 @@ fn name_importer<E: From<Event>>(
     subjects: Vec<Subject>,
     importer: Option<OrgId>,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     if subjects.is_empty() {
         return Err(Error::NoItems.into());
     }
@@ -1175,7 +1175,7 @@ fn decide<E: From<Event>>(
     id: DeclarationId,
     ruling: Ruling,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let roles = pallet_membership::roles(ctx, org);
     if !roles.iter().any(|role| matches!(role, Role::CustomsAuthority { .. })) {
         return Err(Error::NotCustomsAuthority.into());
@@ -1404,7 +1404,7 @@ fn ensure_inspections_passed(
 }
 
 fn ensure_regulator(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    let org = member_org(storage, agent)?;
+    let org = pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)?;
     if pallet_membership::has_role(storage, org, &Role::Regulator) {
         Ok(org)
     } else {
@@ -1454,10 +1454,6 @@ fn remove_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rul
         time,
     });
     Ok(())
-}
-
-fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
 }
 
 /// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a

@@ -571,7 +571,7 @@ pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call:
 }
 
 fn mark_sold<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, id: ItemId) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     if !pallet_membership::has_role(ctx, org, &Role::Retailer) {
         return Err(Error::NotRetailer.into());
     }
@@ -614,7 +614,7 @@ fn report_counterfeit<E: From<Event>>(
     id: ItemId,
     reason: Vec<u8>,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let item = pallet_products::item(ctx, &id).ok_or(Error::ItemNotFound)?;
     let brand_org = pallet_products::product_class(ctx, &item.gtin).map(|class| class.brand_org);
     if brand_org != Some(org) {
@@ -651,7 +651,7 @@ fn mark_destroyed<E: From<Event>>(
     id: ItemId,
     reason: Vec<u8>,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let item = pallet_products::item(ctx, &id).ok_or(Error::ItemNotFound)?;
     if item.owner != org && !pallet_membership::has_role(ctx, org, &Role::Regulator) {
         return Err(Error::NotOwnerOrRegulator.into());
@@ -691,10 +691,6 @@ pub fn record_destruction<E>(ctx: &mut Context<'_, E>, id: &ItemId, org: OrgId, 
         DESTRUCTIONS.insert(ctx, id, &change);
     }
     pallet_products::set_status(ctx, id, ItemStatus::Destroyed);
-}
-
-fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
 }
 
 fn ensure_reason(reason: &[u8]) -> Result<(), Error> {

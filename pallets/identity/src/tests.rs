@@ -7,122 +7,58 @@ use pallet_membership::types::{Location, OrgId};
 use pallet_products::{CustomsState, Gtin};
 use parity_scale_codec::Encode;
 use proptest::prelude::*;
-use tracechain_primitives::{gs1::check_digit, AccountId32, Moment, H256};
-use tracechain_support::{dispatch::DispatchError, Context, ModuleError, Origin, Overlay};
+use tracechain_pallet_testing::{
+    accounts::{account, signed},
+    commission_lot_call, commission_serials_call,
+    consortium::{Consortium, Founder},
+    context::ContextBuilder,
+    gs1::{wine_gtin, with_check_digit},
+    register_wine_call,
+    story::{CARRIER, NOW, OUTSIDER, WINERY},
+    test_events,
+};
+use tracechain_primitives::H256;
+use tracechain_support::{dispatch::DispatchError, Context, Overlay};
 
 use super::*;
 
-const WINERY: u8 = 1;
-const CARRIER: u8 = 2;
 const RETAILER: u8 = 3;
 const REGULATOR: u8 = 4;
 const OTHER_RETAILER: u8 = 5;
-const OUTSIDER: u8 = 9;
-const NOW: Moment = 1_700_000_000_000;
 const BLOCK: u32 = 11;
 const RESOLVER: &str = "id.tracechain.example";
 
-/// The events of both pallets under test.
-#[derive(Debug)]
-enum TestEvent {
-    Products(pallet_products::Event),
-    Identity(Event),
-}
-
-impl From<pallet_products::Event> for TestEvent {
-    fn from(event: pallet_products::Event) -> Self {
-        TestEvent::Products(event)
-    }
-}
-
-impl From<Event> for TestEvent {
-    fn from(event: Event) -> Self {
-        TestEvent::Identity(event)
-    }
+test_events! {
+    /// The events of both pallets under test.
+    TestEvent { Products(pallet_products::Event), Identity(Event) }
 }
 
 type Ctx<'a> = Context<'a, TestEvent>;
 
-fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
-}
-
-fn signed(n: u8) -> Origin {
-    Origin::Signed(account(n))
-}
-
-fn hex_account(n: u8) -> String {
-    format!("0x{}", format!("{n:02x}").repeat(32))
-}
-
-/// The consortium of the acceptance story, in pallet-membership's genesis JSON.
-fn membership_genesis() -> pallet_membership::GenesisConfig {
-    let json = serde_json::json!({
-        "organisations": [
-            {
-                "name": "Château X", "country": "FR", "companyPrefixes": ["3760001"],
-                "locations": [{"gln": "3760001000009"}, {"unLocode": "FRBOD"}],
-                "accounts": [hex_account(WINERY)], "roles": ["manufacturer", "seller", "admin"]
-            },
-            {
-                "name": "Atlantic Freight", "country": "FR", "companyPrefixes": [],
-                "locations": [{"unLocode": "FRLEH"}], "accounts": [hex_account(CARRIER)], "roles": ["carrier"]
-            },
-            {
-                "name": "Tmall Global", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSHA"}], "accounts": [hex_account(RETAILER)], "roles": ["retailer", "seller"]
-            },
-            {
-                "name": "GACC", "country": "CN", "companyPrefixes": [],
-                "locations": [], "accounts": [hex_account(REGULATOR)], "roles": ["regulator", "admin"]
-            },
-            {
-                "name": "Other Store", "country": "CN", "companyPrefixes": [],
-                "locations": [{"unLocode": "CNSZX"}], "accounts": [hex_account(OTHER_RETAILER)], "roles": ["retailer"]
-            }
-        ],
-        "threshold": [1, 2],
-        "validators": [{"orgIndex": 0, "consensusKey": format!("0x{}", "11".repeat(32))}]
-    });
-    serde_json::from_value(json).unwrap()
+/// The winery and the carrier of the acceptance story, its retailer and regulator, and a
+/// second retailer in Shenzhen.
+fn consortium() -> Consortium {
+    Consortium::winery_and_carrier()
+        .with(Founder::tmall_global(RETAILER))
+        .with(Founder::gacc(REGULATOR))
+        .with(Founder::new("Other Store", "CN").un_locode("CNSZX").account(OTHER_RETAILER).role("retailer"))
 }
 
 /// A fresh block context over the genesis state, with the winery's wine registered and
 /// bottles 1, 17 and `A/B%1` of lot `L1`, bottle 99 without a lot, and lot `L2` commissioned.
 fn new_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Ctx<'_> {
-    let mut overlay = Overlay::new(state);
-    pallet_membership::build_genesis(&mut overlay, &membership_genesis()).unwrap();
-    build_genesis(&mut overlay, &GenesisConfig { resolver_domain: RESOLVER.into() }).unwrap();
-    pallet_timestamp::NOW.put(&mut overlay, &NOW);
-    let mut ctx = Context::new(overlay, BLOCK);
-    let register = pallet_products::Call::register_class {
-        gtin: wine_gtin().as_bytes().to_vec(),
-        name: "Château X 2019, 750 ml".as_bytes().to_vec(),
-        brand: "Château X".as_bytes().to_vec(),
-        hs_code: b"220421".to_vec(),
-        origin: "FR".parse().unwrap(),
-        documents: vec![],
-    };
-    pallet_products::dispatch(&mut ctx, &signed(WINERY), register).unwrap();
+    let mut ctx = ContextBuilder::new(state)
+        .genesis(pallet_membership::build_genesis, &consortium().config())
+        .genesis(build_genesis, &GenesisConfig { resolver_domain: RESOLVER.into() })
+        .time(&pallet_timestamp::NOW, NOW)
+        .at_block(BLOCK);
+    pallet_products::dispatch(&mut ctx, &signed(WINERY), register_wine_call!(wine_gtin())).unwrap();
     let here = location_of(&ctx, WINERY);
-    let serials = |lot: Option<&str>, serials: &[&str]| pallet_products::Call::commission_serials {
-        gtin: wine_gtin().as_bytes().to_vec(),
-        lot: lot.map(|lot| lot.as_bytes().to_vec()),
-        serials: serials.iter().map(|serial| serial.as_bytes().to_vec()).collect(),
-        production_date: 20_190_915,
-        expiry_date: None,
-        location: here.clone(),
-    };
+    let serials =
+        |lot: Option<&str>, serials: &[&str]| commission_serials_call!(wine_gtin(), lot, serials, here.clone());
     pallet_products::dispatch(&mut ctx, &signed(WINERY), serials(Some("L1"), &["1", "17", "A/B%1"])).unwrap();
     pallet_products::dispatch(&mut ctx, &signed(WINERY), serials(None, &["99"])).unwrap();
-    let lot = pallet_products::Call::commission_lot {
-        gtin: wine_gtin().as_bytes().to_vec(),
-        lot: b"L2".to_vec(),
-        quantity: 600,
-        production_date: 20_190_915,
-        expiry_date: None,
-        location: here,
-    };
+    let lot = commission_lot_call!(wine_gtin(), b"L2", 600, here);
     pallet_products::dispatch(&mut ctx, &signed(WINERY), lot).unwrap();
     ctx.take_events();
     ctx
@@ -136,14 +72,6 @@ fn location_of(ctx: &Ctx<'_>, n: u8) -> Location {
     pallet_membership::organisation(ctx, org(ctx, n)).unwrap().locations[0].clone()
 }
 
-fn with_check(body: &str) -> String {
-    format!("{body}{}", check_digit(body.as_bytes()).unwrap())
-}
-
-fn wine_gtin() -> String {
-    with_check("0376000100017")
-}
-
 fn gtin(text: &str) -> Gtin {
     text.parse().unwrap()
 }
@@ -153,7 +81,7 @@ fn bottle(serial: &str) -> ItemId {
 }
 
 fn module_error(error: u8) -> DispatchError {
-    DispatchError::Module(ModuleError { index: PALLET_INDEX, error: [error, 0, 0, 0] })
+    tracechain_pallet_testing::errors::module_error(PALLET_INDEX, error)
 }
 
 /// Hands the item to the retailer, as pallet-custody would on an accepted transfer.
@@ -516,7 +444,7 @@ proptest! {
     fn item_to_uri_to_item_round_trips(value in cset82_value(), is_lot in any::<bool>(), body in "[0-9]{13}") {
         let state = BTreeMap::new();
         let ctx = new_ctx(&state);
-        let gtin = gtin(&with_check(&body));
+        let gtin = gtin(&with_check_digit(&body));
         let kind = if is_lot {
             ItemKind::Lot { lot: value.clone(), quantity: 1 }
         } else {

@@ -521,7 +521,7 @@ fn attest<E: From<Event>>(
     scope: Scope,
     finding: Finding,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     // Membership validated every granted scope, so an ill-formed scope is simply not held.
     ensure_accredited(ctx, org, &scope)?;
     let (read_point, covered) = check_subject(ctx, org, &subject)?;
@@ -664,7 +664,7 @@ fn revoke<E: From<Event>>(
     id: AttestationId,
     reason: Vec<u8>,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let mut attestation = ATTESTATIONS.get(ctx, &id).ok_or(Error::AttestationNotFound)?;
     if attestation.issuer != org && !pallet_membership::has_role(ctx, org, &Role::Regulator) {
         return Err(Error::NotIssuerOrRegulator.into());
@@ -695,7 +695,7 @@ fn supersede<E: From<Event>>(
     reason: Vec<u8>,
     finding: Finding,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     let mut old = ATTESTATIONS.get(ctx, &old_id).ok_or(Error::AttestationNotFound)?;
     if old.issuer != org {
         return Err(Error::NotIssuer.into());
@@ -749,10 +749,6 @@ fn ensure_open(attestation: &Attestation) -> Result<(), Error> {
         return Err(Error::AlreadySuperseded);
     }
     Ok(())
-}
-
-fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
 }
 
 fn first_location(storage: &impl StorageRead, org: OrgId) -> Option<Location> {

@@ -8,155 +8,59 @@ use pallet_membership::types::{Location, OrgId, Role};
 use pallet_products::Gtin;
 use parity_scale_codec::{Decode, Encode};
 use proptest::prelude::*;
-use tracechain_primitives::{gs1::check_digit, hashing::blake2_256_h, AccountId32, Moment};
-use tracechain_support::{dispatch::DispatchError, Context, ModuleError, Origin, Overlay};
+use tracechain_pallet_testing::{
+    accounts::{account, signed},
+    commission_lot_call, commission_serials_call,
+    consortium::{Consortium, Founder},
+    context::{pallet_changes, ContextBuilder},
+    events::{events_of, last_event_of},
+    gs1::{sscc, wine_gtin, WINERY_GLN},
+    register_wine_call,
+    story::{CCIG, GACC as REGULATOR, NOW, OUTSIDER, SHANGHAI_CUSTOMS as SH_CUSTOMS, WINERY},
+    test_events,
+};
+use tracechain_primitives::hashing::blake2_256_h;
+use tracechain_support::{dispatch::DispatchError, Context};
 
 use super::*;
 
-const WINERY: u8 = 1;
-const CARRIER: u8 = 2;
-const IMPORTER: u8 = 3;
-const SH_CUSTOMS: u8 = 4;
-const CCIG: u8 = 5;
-const RETAILER: u8 = 6;
-const REGULATOR: u8 = 7;
 const QUALITY_LAB: u8 = 8;
-const OUTSIDER: u8 = 9;
-const NOW: Moment = 1_700_000_000_000;
 const BLOCK: u32 = 21;
 
-/// The events of the pallets under test. The other pallets' events are only shown in failure
-/// messages.
-#[derive(Debug)]
-#[allow(dead_code)]
-enum TestEvent {
-    Products(pallet_products::Event),
-    Custody(pallet_custody::Event),
-    Inspection(Event),
-}
-
-impl From<pallet_products::Event> for TestEvent {
-    fn from(event: pallet_products::Event) -> Self {
-        TestEvent::Products(event)
-    }
-}
-
-impl From<pallet_custody::Event> for TestEvent {
-    fn from(event: pallet_custody::Event) -> Self {
-        TestEvent::Custody(event)
-    }
-}
-
-impl From<Event> for TestEvent {
-    fn from(event: Event) -> Self {
-        TestEvent::Inspection(event)
-    }
+test_events! {
+    /// The events of the pallets under test. The other pallets' events are only shown in failure
+    /// messages.
+    TestEvent { Products(pallet_products::Event), Custody(pallet_custody::Event), Inspection(Event) }
 }
 
 type Ctx<'a> = Context<'a, TestEvent>;
 
-fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
-}
-
-fn signed(n: u8) -> Origin {
-    Origin::Signed(account(n))
-}
-
-fn hex_account(n: u8) -> String {
-    format!("0x{}", format!("{n:02x}").repeat(32))
-}
-
-/// The consortium of the acceptance story (runtime's development chain), in pallet-membership's
-/// genesis JSON, plus a laboratory accredited for quality only.
-fn membership_genesis() -> pallet_membership::GenesisConfig {
-    let json = serde_json::json!({
-        "organisations": [
-            {
-                "name": "Château X", "country": "FR", "companyPrefixes": ["3760001"],
-                "locations": [{"gln": "3760001000009"}, {"unLocode": "FRBOD"}],
-                "accounts": [hex_account(WINERY)], "roles": ["manufacturer", "seller", "admin"]
-            },
-            {
-                "name": "Atlantic Freight", "country": "FR", "locations": [{"unLocode": "FRLEH"}],
-                "accounts": [hex_account(CARRIER)], "roles": ["carrier"]
-            },
-            {
-                "name": "Shanghai Fine Imports", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(IMPORTER)], "roles": ["importer"]
-            },
-            {
-                "name": "Shanghai Customs", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(SH_CUSTOMS)], "roles": [{"customsAuthority": {"port": "CNSHA"}}, "admin"]
-            },
-            {
-                "name": "CCIG", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(CCIG)],
-                "roles": [
-                    {"inspector": {"scope": "quarantine"}},
-                    {"inspector": {"scope": "quality"}},
-                    {"inspector": {"scope": "authenticity"}}
-                ]
-            },
-            {
-                "name": "Tmall Global store", "country": "CN", "locations": [{"unLocode": "CNSHA"}],
-                "accounts": [hex_account(RETAILER)], "roles": ["retailer", "seller"]
-            },
-            {
-                "name": "GACC", "country": "CN", "accounts": [hex_account(REGULATOR)], "roles": ["regulator", "admin"]
-            },
-            {
-                "name": "Quality Lab", "country": "CN", "locations": [{"unLocode": "CNSZX"}],
-                "accounts": [hex_account(QUALITY_LAB)], "roles": [{"inspector": {"scope": "quality"}}]
-            }
-        ],
-        "threshold": [1, 2],
-        "validators": [{"orgIndex": 0, "consensusKey": format!("0x{}", "11".repeat(32))}]
-    });
-    serde_json::from_value(json).unwrap()
+/// The consortium of the acceptance story (the runtime's development chain), plus a laboratory
+/// accredited for quality only.
+fn consortium() -> Consortium {
+    Consortium::development_chain()
+        .with(Founder::new("Quality Lab", "CN").un_locode("CNSZX").account(QUALITY_LAB).inspector("quality"))
 }
 
 /// A fresh block context over the genesis state, with the winery's wine registered, bottles 1,
 /// 17 and A1 of lot L1, bottle 99 without a lot, and lot item L2 commissioned.
 fn new_ctx(state: &BTreeMap<Vec<u8>, Vec<u8>>) -> Ctx<'_> {
-    let mut overlay = Overlay::new(state);
-    pallet_membership::build_genesis(&mut overlay, &membership_genesis()).unwrap();
-    pallet_timestamp::NOW.put(&mut overlay, &NOW);
-    let mut ctx = Context::new(overlay, BLOCK);
-    let register = pallet_products::Call::register_class {
-        gtin: wine_gtin().into_bytes(),
-        name: "Château X 2019, 750 ml".as_bytes().to_vec(),
-        brand: "Château X".as_bytes().to_vec(),
-        hs_code: b"220421".to_vec(),
-        origin: "FR".parse().unwrap(),
-        documents: vec![],
-    };
-    pallet_products::dispatch(&mut ctx, &signed(WINERY), register).unwrap();
+    let mut ctx = ContextBuilder::new(state)
+        .genesis(pallet_membership::build_genesis, &consortium().config())
+        .time(&pallet_timestamp::NOW, NOW)
+        .at_block(BLOCK);
+    pallet_products::dispatch(&mut ctx, &signed(WINERY), register_wine_call!(wine_gtin())).unwrap();
     commission(&mut ctx, Some("L1"), &["1", "17", "A1"]);
     commission(&mut ctx, None, &["99"]);
-    let lot = pallet_products::Call::commission_lot {
-        gtin: wine_gtin().into_bytes(),
-        lot: b"L2".to_vec(),
-        quantity: 600,
-        production_date: 20_190_915,
-        expiry_date: None,
-        location: winery(),
-    };
+    let lot = commission_lot_call!(wine_gtin(), b"L2", 600, winery());
     pallet_products::dispatch(&mut ctx, &signed(WINERY), lot).unwrap();
     ctx.take_events();
     ctx
 }
 
 fn commission(ctx: &mut Ctx<'_>, lot: Option<&str>, serials: &[&str]) {
-    let call = pallet_products::Call::commission_serials {
-        gtin: wine_gtin().into_bytes(),
-        lot: lot.map(|lot| lot.as_bytes().to_vec()),
-        serials: serials.iter().map(|serial| serial.as_bytes().to_vec()).collect(),
-        production_date: 20_190_915,
-        expiry_date: None,
-        location: winery(),
-    };
-    pallet_products::dispatch(ctx, &signed(WINERY), call).unwrap();
+    pallet_products::dispatch(ctx, &signed(WINERY), commission_serials_call!(wine_gtin(), lot, serials, winery()))
+        .unwrap();
 }
 
 fn org(ctx: &Ctx<'_>, n: u8) -> OrgId {
@@ -164,15 +68,7 @@ fn org(ctx: &Ctx<'_>, n: u8) -> OrgId {
 }
 
 fn winery() -> Location {
-    Location::Gln("3760001000009".parse().unwrap())
-}
-
-fn with_check(body: &str) -> String {
-    format!("{body}{}", check_digit(body.as_bytes()).unwrap())
-}
-
-fn wine_gtin() -> String {
-    with_check("0376000100017")
+    Location::Gln(WINERY_GLN.parse().unwrap())
 }
 
 fn gtin() -> Gtin {
@@ -185,11 +81,6 @@ fn bottle(serial: &str) -> ItemId {
 
 fn lot_item(lot: &str) -> ItemId {
     pallet_products::lot_item_id(&gtin(), lot.as_bytes())
-}
-
-/// The winery's SSCC number `n`: extension 0, prefix 3760001, serial reference `n`.
-fn sscc(n: u32) -> Sscc {
-    with_check(&format!("03760001{n:09}")).into_bytes().try_into().unwrap()
 }
 
 fn pack(ctx: &mut Ctx<'_>, sscc: Sscc, children: Vec<Subject>) {
@@ -210,7 +101,7 @@ fn quarantine() -> Scope {
 }
 
 fn module_error(error: u8) -> DispatchError {
-    DispatchError::Module(ModuleError { index: PALLET_INDEX, error: [error, 0, 0, 0] })
+    tracechain_pallet_testing::errors::module_error(PALLET_INDEX, error)
 }
 
 fn attest_call(subject: InspectionSubject, scope: Scope, result: InspectionResult) -> Call {
@@ -255,28 +146,16 @@ fn supersede_call(attestation: AttestationId, result: InspectionResult) -> Call 
 }
 
 fn inspection_events<'c>(ctx: &'c Ctx<'_>) -> Vec<&'c Event> {
-    ctx.events()
-        .iter()
-        .filter_map(|record| match &record.event {
-            TestEvent::Inspection(event) => Some(event),
-            _ => None,
-        })
-        .collect()
+    events_of(ctx)
 }
 
 fn last_event<'c>(ctx: &'c Ctx<'_>) -> &'c Event {
-    inspection_events(ctx).last().copied().expect("an inspection event")
+    last_event_of(ctx).expect("an inspection event")
 }
 
 /// Everything the pallet stores, to check that a failed call changed nothing.
 fn inspection_state(ctx: &Ctx<'_>) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
-    let prefix = tracechain_primitives::hashing::twox_128(PALLET_NAME.as_bytes());
-    ctx.overlay
-        .committed_changes()
-        .iter()
-        .filter(|(key, _)| key.starts_with(&prefix))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+    pallet_changes(&ctx.overlay, PALLET_NAME)
 }
 
 #[test]

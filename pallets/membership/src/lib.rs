@@ -1206,7 +1206,9 @@ pub fn is_member(storage: &impl StorageRead, account: &AccountId32) -> bool {
     ACCOUNT_ORG.contains(storage, account)
 }
 
-/// The organisation `account` acts for.
+/// The organisation `account` acts for, `None` for an account of no member. The other pallets
+/// refuse such a signer with their own `NotMember` error, so that the refusal carries the index of
+/// the pallet that was called.
 pub fn organisation_of(storage: &impl StorageRead, account: &AccountId32) -> Option<OrgId> {
     ACCOUNT_ORG.get(storage, account)
 }

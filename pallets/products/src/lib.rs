@@ -605,7 +605,7 @@ fn register_class<E: From<Event>>(
     origin: CountryCode,
     documents: Vec<Document>,
 ) -> DispatchResult {
-    let org = member_org(ctx, &agent)?;
+    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
     if !pallet_membership::has_role(ctx, org, &Role::Manufacturer) {
         return Err(Error::NotManufacturer.into());
     }
@@ -836,7 +836,7 @@ fn check_recall(
     agent: &AccountId32,
     gtin: &[u8],
 ) -> Result<(OrgId, ProductClass), DispatchError> {
-    let org = member_org(storage, agent)?;
+    let org = pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)?;
     let gtin = Gtin::parse(gtin)?;
     let class = PRODUCT_CLASSES.get(storage, &gtin).ok_or(Error::ProductClassNotFound)?;
     if class.brand_org != org && !pallet_membership::has_role(storage, org, &Role::Regulator) {
@@ -931,14 +931,10 @@ fn add_document<E: From<Event>>(
     Ok(())
 }
 
-fn member_org(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)
-}
-
 /// The signer's organisation, if it holds the Manufacturer role now (a brand whose role the
 /// consortium revoked no longer commissions or documents its classes).
 fn ensure_manufacturer(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    let org = member_org(storage, agent)?;
+    let org = pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)?;
     if pallet_membership::has_role(storage, org, &Role::Manufacturer) {
         Ok(org)
     } else {

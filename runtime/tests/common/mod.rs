@@ -45,15 +45,9 @@ pub fn next_block(
 /// GTIN-14 of "Château X 2019, 750 ml": indicator 0, company prefix 3760001, item 00001.
 pub const GTIN: &str = tracechain_runtime::story::GTIN;
 
-/// `body` followed by its GS1 check digit.
-pub fn with_check_digit(body: &str) -> String {
-    format!("{body}{}", tracechain_primitives::gs1::check_digit(body.as_bytes()).expect("digits"))
-}
-
-/// The SSCC of the brand's pallet `serial` (company prefix 3760001), check digit included.
-pub fn sscc(serial: u32) -> [u8; 18] {
-    let body = with_check_digit(&format!("03760001{serial:09}"));
-    let mut digits = [0u8; 18];
-    digits.copy_from_slice(body.as_bytes());
-    digits
-}
+/// `with_check_digit(body)`: `body` followed by its GS1 check digit; `sscc(serial)`: the SSCC of
+/// the brand's pallet `serial` (company prefix 3760001), check digit included. Every test binary
+/// compiles this module; those that use neither would warn (the `dead_code` allowance above does
+/// not cover imports).
+#[allow(unused_imports)]
+pub use tracechain_pallet_testing::gs1::{sscc, with_check_digit};
