@@ -139,7 +139,7 @@ impl Node {
     /// Adds the pending equivocation reports to a block being built (after the timestamp). A
     /// report the runtime refuses (recorded meanwhile, or stale) is dropped; an included one is
     /// kept, since this block may not be decided, until a later block refuses it as recorded.
-    fn include_equivocation_reports<S: NodeStore + ?Sized>(&self, builder: &mut BlockBuilder<'_, S>) {
+    fn include_equivocation_reports<S: NodeStore + ?Sized>(&self, builder: &mut BlockBuilder<'_, TrieView<'_, S>>) {
         let mut pending = self.equivocations.lock();
         let mut refused = Vec::new();
         for (offence, report) in pending.iter().take(MAX_BLOCK_EQUIVOCATION_REPORTS) {

@@ -36,6 +36,12 @@
 //! `_query_call_fee_details` (call, len), `_query_weight_to_fee` and `_query_length_to_fee`: the
 //! real weight and class, zero fees. Validation runs against the best
 //! block's state, as the pool does; the block hash must be one the node has.
+//! `BlockBuilder_apply_extrinsic` is a dry run: the extrinsic is applied, signature checked, in a
+//! block built on the named one and discarded (`ApplyExtrinsicResult`); `_inherent_extrinsics`
+//! gives the timestamp inherent of the data's `timstap0`, and `_check_inherents` checks a block's
+//! time against the named (parent) block's and the data's. `GenesisBuilder_preset_names`,
+//! `_get_preset` (the `development` configuration as JSON) and `_build_state` (whether a full
+//! configuration builds; the state built is discarded) serve chain-spec tools.
 
 use std::sync::Arc;
 
@@ -45,7 +51,6 @@ use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 use tracechain_primitives::{hashing::blake2_256_h, header::Header, AccountId32, H256};
 use tracechain_runtime::{runtime_api, Runtime, VERSION};
-use tracechain_support::StateReader;
 
 use crate::{
     client::NodeClient,
@@ -338,12 +343,25 @@ pub(crate) fn runtime_call(
                 .ok_or_else(|| invalid_params(format!("{method} takes a u32 version, got {} bytes", input.len())))?;
             Ok(tracechain_runtime::metadata::encoded_metadata_at(version).map(<[u8]>::to_vec).encode())
         }
+        "BlockBuilder_apply_extrinsic" => with_runtime_state(client, header, |runtime, state| {
+            runtime_api::apply_extrinsic(runtime, state, header, input)
+        }),
+        "BlockBuilder_inherent_extrinsics" => answered(runtime_api::inherent_extrinsics(input)),
+        "BlockBuilder_check_inherents" => {
+            with_runtime_state(client, header, |_, state| runtime_api::check_inherents(state, input))
+        }
+        "GenesisBuilder_build_state" => answered(runtime_api::build_state(input)),
+        "GenesisBuilder_get_preset" => answered(runtime_api::get_preset(input)),
+        "GenesisBuilder_preset_names" => {
+            no_arguments(method, input)?;
+            Ok(runtime_api::preset_names())
+        }
         "TransactionPaymentApi_query_info" => {
-            payment_query(client, header, |runtime, state| runtime_api::query_info(runtime, state, input))
+            with_runtime_state(client, header, |runtime, state| runtime_api::query_info(runtime, state, input))
         }
         "TransactionPaymentApi_query_fee_details" => answered(runtime_api::query_fee_details(input)),
         "TransactionPaymentCallApi_query_call_info" => {
-            payment_query(client, header, |runtime, state| runtime_api::query_call_info(runtime, state, input))
+            with_runtime_state(client, header, |runtime, state| runtime_api::query_call_info(runtime, state, input))
         }
         "TransactionPaymentCallApi_query_call_fee_details" => answered(runtime_api::query_call_fee_details(input)),
         "TransactionPaymentCallApi_query_weight_to_fee" => answered(runtime_api::query_weight_to_fee(input)),
@@ -362,14 +380,17 @@ pub(crate) fn runtime_call(
 }
 
 fn answered(result: Result<Vec<u8>, runtime_api::RuntimeApiError>) -> Result<Vec<u8>, ErrorObjectOwned> {
-    result.map_err(|error| invalid_params(error.to_string()))
+    result.map_err(|error| match error {
+        runtime_api::RuntimeApiError::BadArguments { .. } => invalid_params(error.to_string()),
+        runtime_api::RuntimeApiError::State { .. } => state_error(error.to_string()),
+    })
 }
 
-/// Answers a payment query that weighs a call against `header`'s state.
-fn payment_query(
+/// Answers a runtime API call that reads `header`'s state.
+fn with_runtime_state(
     client: &dyn NodeClient,
     header: &Header,
-    query: impl FnOnce(&Runtime, &dyn StateReader) -> Result<Vec<u8>, runtime_api::RuntimeApiError>,
+    query: impl FnOnce(&Runtime, &ClientState<'_>) -> Result<Vec<u8>, runtime_api::RuntimeApiError>,
 ) -> Result<Vec<u8>, ErrorObjectOwned> {
     let runtime = Runtime::new(client.genesis_hash());
     let state = ClientState { client, state_root: header.state_root };

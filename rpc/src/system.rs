@@ -16,6 +16,7 @@
 //! | `system_addReservedPeer` | reserves a peer (`…/p2p/<peer id>`) at once, without a restart: `null` once the network took it. Local callers only |
 //! | `system_removeReservedPeer` | stops reserving a peer, by peer id. Local callers only |
 //! | `system_accountNextIndex` (alias `account_nextIndex`) | the account's next nonce, counting pooled transactions |
+//! | `system_dryRun` | (extrinsic, at?) `BlockBuilder_apply_extrinsic` on the block after `at` (default: best): the SCALE `ApplyExtrinsicResult`, nothing kept. Local callers only (Substrate marks it unsafe) |
 
 use std::sync::Arc;
 
@@ -99,6 +100,13 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
         },
     )?;
     module.register_alias("account_nextIndex", "system_accountNextIndex")?;
+    module.register_blocking_method("system_dryRun", |params, client, _| -> Result<String, ErrorObjectOwned> {
+        let args = Args::parse(&params, "system_dryRun", &["extrinsic", "at"])?;
+        let extrinsic = args.required_bytes(0)?;
+        let header = crate::state::resolve_at(&**client, args.hash(1)?)?;
+        crate::state::runtime_call(&**client, &header, "BlockBuilder_apply_extrinsic", &extrinsic)
+            .map(|answer| crate::json::to_hex(&answer))
+    })?;
     Ok(())
 }
 

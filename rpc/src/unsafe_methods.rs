@@ -21,9 +21,9 @@ use jsonrpsee::types::{ErrorObjectOwned, Request};
 use crate::{call_hooks::CallHook, error::codes};
 
 /// The methods Substrate marks unsafe that this node serves: they change the node (its pool,
-/// its peers) or expose its network view.
+/// its peers), expose its network view, or run a caller's extrinsic (`system_dryRun`).
 pub const UNSAFE_METHODS: &[&str] =
-    &["author_removeExtrinsic", "system_addReservedPeer", "system_peers", "system_removeReservedPeer"];
+    &["author_removeExtrinsic", "system_addReservedPeer", "system_dryRun", "system_peers", "system_removeReservedPeer"];
 
 /// Substrate's message for a refused unsafe call.
 pub const UNSAFE_REFUSAL: &str = "RPC call is unsafe to be called externally";

@@ -226,6 +226,74 @@ async fn read_proof_verifies_against_the_state_root() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn block_builder_dry_runs_and_genesis_presets_over_state_call() {
+    let (node, server) = serve().await;
+    let url = server.http_url();
+    let alice = dev("Alice");
+
+    // Every method the runtime declares is answered by state_call (maybe as bad arguments).
+    for api in &tracechain_runtime::runtime_api::RUNTIME_APIS {
+        for method in (api.methods)() {
+            let name = api.call_name(&method);
+            let answer = call(&url, "state_call", json!([name, "0x"])).await;
+            let message = answer["error"]["message"].as_str().unwrap_or_default();
+            assert!(!message.contains("is not provided"), "{name}: {answer}");
+        }
+    }
+
+    // A dry run: success, then a failing call, both leaving the chain as it was.
+    let head = node.head();
+    let ok = node.sign(&alice, remark(b"dry"), 0);
+    let answer = unhex(&result(&url, "state_call", json!(["BlockBuilder_apply_extrinsic", hex0x(&ok)])).await);
+    assert_eq!(answer, vec![0, 0], "Ok(Ok(()))");
+    assert_eq!(unhex(&result(&url, "system_dryRun", json!([hex0x(&ok)])).await), answer);
+    assert_eq!(unhex(&result(&url, "system_dryRun", json!([hex0x(&ok), head.hash()])).await), answer);
+    let sold =
+        tracechain_runtime::RuntimeCall::Identity(pallet_identity::Call::mark_sold { item: H256::repeat_byte(3) });
+    let failing = node.sign(&alice, sold, 0);
+    let answer = unhex(&result(&url, "system_dryRun", json!([hex0x(&failing)])).await);
+    assert_eq!(answer[..3], [0, 1, 3], "Ok(Err(DispatchError::Module {{ .. }}))");
+    assert_eq!(answer[3], pallet_identity::PALLET_INDEX);
+    let mut tampered = ok.clone();
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let answer = unhex(&result(&url, "system_dryRun", json!([hex0x(&tampered)])).await);
+    assert_eq!(answer[..2], [1, 0], "Err(Invalid(..)): the signature is checked");
+    assert_eq!(node.head(), head, "dry runs build no block");
+    assert_eq!(result(&url, "system_accountNextIndex", json!([alice.public().to_string()])).await, json!(0));
+    let bad = error(&url, "system_dryRun", json!(["0x0801"])).await;
+    assert_eq!(bad["code"], json!(-32602), "{bad}");
+    let unknown_at = error(&url, "system_dryRun", json!([hex0x(&ok), H256::repeat_byte(7)])).await;
+    assert!(unknown_at["data"].as_str().unwrap().contains("unknown block"), "{unknown_at}");
+
+    // Inherents: the timestamp of the data.
+    let data: std::collections::BTreeMap<[u8; 8], Vec<u8>> = [(*b"timstap0", 42u64.encode())].into();
+    let inherents =
+        unhex(&result(&url, "state_call", json!(["BlockBuilder_inherent_extrinsics", hex0x(&data.encode())])).await);
+    let expected = vec![tracechain_primitives::extrinsic::UncheckedExtrinsic::new_unsigned(
+        tracechain_runtime::RuntimeCall::Timestamp(pallet_timestamp::Call::set { now: 42 }),
+    )];
+    assert_eq!(inherents, expected.encode());
+
+    // GenesisBuilder: the development preset is the chain's own genesis configuration.
+    let names = unhex(&result(&url, "state_call", json!(["GenesisBuilder_preset_names", "0x"])).await);
+    assert_eq!(Vec::<Vec<u8>>::decode(&mut &names[..]).unwrap(), vec![b"development".to_vec()]);
+    let preset = unhex(&result(&url, "state_call", json!(["GenesisBuilder_get_preset", "0x00"])).await);
+    let json = Option::<Vec<u8>>::decode(&mut &preset[..]).unwrap().expect("the default preset");
+    let config: Value = serde_json::from_slice(&json).unwrap();
+    let spec: Value = serde_json::from_str(&tracechain_runtime::ChainSpec::development().unwrap().to_json()).unwrap();
+    assert_eq!(config, spec["genesis"]);
+    let built = unhex(&result(&url, "state_call", json!(["GenesisBuilder_build_state", hex0x(&json.encode())])).await);
+    assert_eq!(built, vec![0], "Ok(())");
+    let broken = br#"{"membership": 7}"#.to_vec();
+    let built =
+        unhex(&result(&url, "state_call", json!(["GenesisBuilder_build_state", hex0x(&broken.encode())])).await);
+    let refusal = Result::<(), String>::decode(&mut &built[..]).unwrap().unwrap_err();
+    assert!(refusal.contains("invalid type: integer `7`"), "{refusal}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn runtime_version_and_runtime_calls() {
     let (node, server) = serve().await;
     let url = server.http_url();
@@ -244,10 +312,12 @@ async fn runtime_version_and_runtime_calls() {
         json!([
             ["0xdf6acb689907609b", 5],
             ["0x37e397fc7c91f5e4", 2],
+            ["0x40fe3ad401f8959a", 6],
             ["0xd2bc9897eed08f15", 3],
             ["0xbc9d89904f5b923f", 1],
             ["0x37c8bb1350a9a2a8", 4],
-            ["0xf3ff14d5ab527059", 3]
+            ["0xf3ff14d5ab527059", 3],
+            ["0xfbc577b9d747efd6", 1]
         ])
     );
     assert_eq!(result(&url, "chain_getRuntimeVersion", json!([genesis])).await, version);

@@ -303,8 +303,28 @@ impl Runtime {
         state: &'a TrieView<'a, S>,
         parent: &Header,
         digest: Digest,
-    ) -> Result<BlockBuilder<'a, S>, BlockError> {
+    ) -> Result<BlockBuilder<'a, TrieView<'a, S>>, BlockError> {
         BlockBuilder::new(self, state, parent.hash(), parent.number.saturating_add(1), digest)
+    }
+
+    /// Applies `bytes` (a length-prefixed extrinsic) in a block built on `parent`, whose
+    /// post-state is `state`, and throws the block away: `BlockBuilder_apply_extrinsic` and
+    /// `system_dryRun`. The signature is verified and the block-start hooks run, exactly as when
+    /// the extrinsic is included in the next block. `Err` only when the state cannot be read, since
+    /// a verdict over a failed read would be wrong.
+    pub fn dry_run<St: StateReader>(
+        &self,
+        state: &St,
+        parent: &Header,
+        bytes: &[u8],
+    ) -> Result<ApplyExtrinsicResult, BlockError> {
+        let mut builder =
+            BlockBuilder::new(self, state, parent.hash(), parent.number.saturating_add(1), Digest::default())?;
+        let outcome = builder.apply_extrinsic(bytes, SignatureCheck::Verify);
+        match builder.state_failure() {
+            Some(reason) => Err(BlockError::Corruption { reason }),
+            None => Ok(outcome),
+        }
     }
 
     /// Imports `block` on its parent's post-state `state` by full re-execution, checking every
@@ -520,10 +540,17 @@ fn ensure_member(storage: &impl StorageRead, account: &AccountId32) -> Result<()
     Ok(())
 }
 
-/// A block being built (or re-executed): the overlay of its changes and what it holds so far.
-pub struct BlockBuilder<'a, S: NodeStore + ?Sized> {
+/// What applying one extrinsic gives (`sp_runtime::ApplyExtrinsicResult`): `Err` when it cannot be
+/// included, else whether its call succeeded.
+pub type ApplyExtrinsicResult = Result<Result<(), DispatchError>, TransactionError>;
+
+/// A block being built (or re-executed) on its parent's post-state `St`: the overlay of its
+/// changes and what it holds so far. Any [`StateReader`] can apply extrinsics (a dry run reads
+/// the state through the RPC); only a builder over a trie can [`BlockBuilder::finalize`], since
+/// the block's state root is computed there.
+pub struct BlockBuilder<'a, St> {
     runtime: &'a Runtime,
-    state: &'a TrieView<'a, S>,
+    state: &'a St,
     ctx: Context<'a, RuntimeEvent>,
     parent_hash: H256,
     number: BlockNumber,
@@ -535,10 +562,10 @@ pub struct BlockBuilder<'a, S: NodeStore + ?Sized> {
     seen_signed: bool,
 }
 
-impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
+impl<'a, St: StateReader> BlockBuilder<'a, St> {
     fn new(
         runtime: &'a Runtime,
-        state: &'a TrieView<'a, S>,
+        state: &'a St,
         parent_hash: H256,
         number: BlockNumber,
         digest: Digest,
@@ -582,11 +609,7 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
 
     /// Applies one extrinsic (length-prefixed bytes). On `Err` the extrinsic is not included and
     /// nothing changes; on `Ok` it is included and the inner result says whether its call succeeded.
-    pub fn apply_extrinsic(
-        &mut self,
-        bytes: &[u8],
-        check: SignatureCheck,
-    ) -> Result<Result<(), DispatchError>, TransactionError> {
+    pub fn apply_extrinsic(&mut self, bytes: &[u8], check: SignatureCheck) -> ApplyExtrinsicResult {
         let prepared = self.runtime.prepare(&self.ctx, self.number, bytes)?;
         if check == SignatureCheck::Verify {
             if let Some(signed) = &prepared.signed {
@@ -619,11 +642,7 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
             .map_err(|error| TransactionError::BadMandatory { reason: error.describe() })
     }
 
-    fn apply_prepared(
-        &mut self,
-        prepared: PreparedExtrinsic,
-        body: &[u8],
-    ) -> Result<Result<(), DispatchError>, TransactionError> {
+    fn apply_prepared(&mut self, prepared: PreparedExtrinsic, body: &[u8]) -> ApplyExtrinsicResult {
         let runtime = self.runtime;
         let limits = runtime.limits;
         let class = prepared.call.class();
@@ -701,6 +720,14 @@ impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, S> {
         Ok(result)
     }
 
+    /// Why the state could not be read while applying, if it could not: an answer computed
+    /// over a failed read must not be trusted.
+    pub fn state_failure(&self) -> Option<String> {
+        self.ctx.overlay.corruption()
+    }
+}
+
+impl<'a, S: NodeStore + ?Sized> BlockBuilder<'a, TrieView<'a, S>> {
     /// Ends the block: checks the inherents, stores the events, and computes the roots.
     pub fn finalize(mut self) -> Result<ExecutedBlock, BlockError> {
         self.ctx.set_phase(Phase::Finalization);

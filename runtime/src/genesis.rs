@@ -119,6 +119,34 @@ impl Genesis {
     }
 }
 
+impl GenesisConfig {
+    /// Builds the genesis state and block from this configuration (`GenesisBuilder_build_state`
+    /// builds the same state).
+    pub fn build(&self) -> Result<Genesis, GenesisError> {
+        let empty = BTreeMap::new();
+        let mut overlay = Overlay::new(&empty);
+        pallet_system::NUMBER.put(&mut overlay, &0);
+        pallet_system::PARENT_HASH.put(&mut overlay, &H256(GENESIS_HASH_PLACEHOLDER));
+        pallet_system::BLOCK_HASH.insert(&mut overlay, &0, &H256(GENESIS_HASH_PLACEHOLDER));
+        pallet_timestamp::NOW.put(&mut overlay, &self.timestamp);
+        pallet_membership::build_genesis(&mut overlay, &self.membership)?;
+        pallet_identity::build_genesis(&mut overlay, &self.identity)?;
+        pallet_customs::build_genesis(&mut overlay, &self.customs)?;
+        pallet_custody::build_genesis(&mut overlay, &self.custody)?;
+        let storage: BTreeMap<Vec<u8>, Vec<u8>> =
+            overlay.into_changes().into_iter().filter_map(|(key, value)| value.map(|value| (key, value))).collect();
+        let header = Header {
+            parent_hash: H256::zero(),
+            number: 0,
+            state_root: trie_root(storage.iter().map(|(key, value)| (key.clone(), value.clone()))),
+            extrinsics_root: EMPTY_TRIE_ROOT,
+            digest: Digest::default(),
+        };
+        debug_assert_eq!(header.encode().len(), 32 + 1 + 32 + 32 + 1);
+        Ok(Genesis { block: Block { header, extrinsics: Vec::new() }, storage })
+    }
+}
+
 /// Substrate's placeholder for the genesis block's own hash in `System.BlockHash(0)`, replaced
 /// by the real hash when block 1 starts.
 const GENESIS_HASH_PLACEHOLDER: [u8; 32] = [69; 32];
@@ -137,27 +165,7 @@ impl ChainSpec {
 
     /// Builds the genesis state and block.
     pub fn genesis(&self) -> Result<Genesis, GenesisError> {
-        let empty = BTreeMap::new();
-        let mut overlay = Overlay::new(&empty);
-        pallet_system::NUMBER.put(&mut overlay, &0);
-        pallet_system::PARENT_HASH.put(&mut overlay, &H256(GENESIS_HASH_PLACEHOLDER));
-        pallet_system::BLOCK_HASH.insert(&mut overlay, &0, &H256(GENESIS_HASH_PLACEHOLDER));
-        pallet_timestamp::NOW.put(&mut overlay, &self.genesis.timestamp);
-        pallet_membership::build_genesis(&mut overlay, &self.genesis.membership)?;
-        pallet_identity::build_genesis(&mut overlay, &self.genesis.identity)?;
-        pallet_customs::build_genesis(&mut overlay, &self.genesis.customs)?;
-        pallet_custody::build_genesis(&mut overlay, &self.genesis.custody)?;
-        let storage: BTreeMap<Vec<u8>, Vec<u8>> =
-            overlay.into_changes().into_iter().filter_map(|(key, value)| value.map(|value| (key, value))).collect();
-        let header = Header {
-            parent_hash: H256::zero(),
-            number: 0,
-            state_root: trie_root(storage.iter().map(|(key, value)| (key.clone(), value.clone()))),
-            extrinsics_root: EMPTY_TRIE_ROOT,
-            digest: Digest::default(),
-        };
-        debug_assert_eq!(header.encode().len(), 32 + 1 + 32 + 32 + 1);
-        Ok(Genesis { block: Block { header, extrinsics: Vec::new() }, storage })
+        self.genesis.build()
     }
 
     /// The development chain of the acceptance story: the well-known dev accounts as members.

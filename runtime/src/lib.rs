@@ -48,7 +48,7 @@ pub mod workload;
 
 pub use call::RuntimeCall;
 pub use event::RuntimeEvent;
-pub use executive::{BlockBuilder, BlockError, ExecutedBlock, Runtime, SignatureCheck};
+pub use executive::{ApplyExtrinsicResult, BlockBuilder, BlockError, ExecutedBlock, Runtime, SignatureCheck};
 pub use genesis::{ChainSpec, GenesisError};
 pub use in_memory::InMemoryChain;
 pub use validity::{TransactionError, TransactionSource, ValidTransaction};

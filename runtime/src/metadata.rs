@@ -64,6 +64,11 @@ pub const SUBSTRATE_PATHS: &[(&str, &str)] = &[
     ("tracechain_primitives::extrinsic::MultiSignature", "sp_runtime::MultiSignature"),
     ("tracechain_primitives::header::DigestItem", "sp_runtime::generic::digest::DigestItem"),
     ("tracechain_primitives::header::Digest", "sp_runtime::generic::digest::Digest"),
+    ("tracechain_primitives::header::Header", "sp_runtime::generic::header::Header"),
+    ("tracechain_primitives::header::Block", "sp_runtime::generic::block::Block"),
+    ("sp_inherents::runtime_api::InherentData", "sp_inherents::InherentData"),
+    ("sp_inherents::runtime_api::CheckInherentsResult", "sp_inherents::CheckInherentsResult"),
+    ("sp_genesis_builder::runtime_api::PresetId", "sp_genesis_builder::PresetId"),
     ("tracechain_runtime::call::RuntimeCall", "tracechain_runtime::RuntimeCall"),
     ("tracechain_runtime::event::RuntimeEvent", "tracechain_runtime::RuntimeEvent"),
     ("tracechain_runtime::metadata::Runtime", "tracechain_runtime::Runtime"),
@@ -569,16 +574,31 @@ mod tests {
             [
                 "Core",
                 "Metadata",
+                "BlockBuilder",
                 "TaggedTransactionQueue",
                 "AccountNonceApi",
                 "TransactionPaymentApi",
-                "TransactionPaymentCallApi"
+                "TransactionPaymentCallApi",
+                "GenesisBuilder"
             ]
         );
-        let nonce = &metadata.apis[3].methods[0];
+        let api = |name: &str| metadata.apis.iter().find(|api| api.name == name).expect("listed");
+        let nonce = &api("AccountNonceApi").methods[0];
         assert_eq!(nonce.name, "account_nonce");
         assert_eq!(path_in(&metadata.types, nonce.inputs[0].ty.id), "sp_core::crypto::AccountId32");
-        let query_info = &metadata.apis[4].methods[0];
+        let check_inherents = &api("BlockBuilder").methods[2];
+        assert_eq!(check_inherents.name, "check_inherents");
+        assert_eq!(path_in(&metadata.types, check_inherents.inputs[0].ty.id), "sp_runtime::generic::block::Block");
+        assert_eq!(path_in(&metadata.types, check_inherents.inputs[1].ty.id), "sp_inherents::InherentData");
+        assert_eq!(path_in(&metadata.types, check_inherents.output.id), "sp_inherents::CheckInherentsResult");
+        let preset_names = &api("GenesisBuilder").methods[2];
+        let scale_info::TypeDef::Sequence(names) =
+            &metadata.types.resolve(preset_names.output.id).expect("registered").type_def
+        else {
+            panic!("Vec<PresetId>")
+        };
+        assert_eq!(path_in(&metadata.types, names.type_param.id), "sp_genesis_builder::PresetId");
+        let query_info = &api("TransactionPaymentApi").methods[0];
         assert_eq!(
             path_in(&metadata.types, query_info.output.id),
             "pallet_transaction_payment::types::RuntimeDispatchInfo"

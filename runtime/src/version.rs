@@ -64,10 +64,12 @@ mod tests {
             [
                 "df6acb689907609b",
                 "37e397fc7c91f5e4",
+                "40fe3ad401f8959a",
                 "d2bc9897eed08f15",
                 "bc9d89904f5b923f",
                 "37c8bb1350a9a2a8",
-                "f3ff14d5ab527059"
+                "f3ff14d5ab527059",
+                "fbc577b9d747efd6"
             ]
         );
     }

@@ -393,3 +393,34 @@ async fn send_stop(sink: &SubscriptionSink) {
         let _ = sink.send(notification).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn follow() -> Arc<Follow> {
+        let (events, _) = mpsc::channel(OPERATION_EVENT_BUFFER);
+        Arc::new(Follow {
+            with_runtime: true,
+            limits: NewApiLimits::default(),
+            state: Mutex::new(FollowState::default()),
+            events,
+        })
+    }
+
+    #[test]
+    fn continue_for_a_running_operation_is_error_32803_and_changes_nothing() {
+        let follow = follow();
+        let operation = follow.start_operation(1).expect("a free slot");
+        let error = follow.resume(operation.id()).unwrap_err();
+        assert!(matches!(error, ChainHeadError::NotWaitingForContinue));
+        assert_eq!(jsonrpsee::types::ErrorObjectOwned::from(error).code(), -32803);
+        assert_eq!(follow.free_slots(), NewApiLimits::default().operations_per_follow - 1, "still running");
+        // Unknown or finished operations: no effect, no error (the spec's rule for a race with the end).
+        assert!(follow.resume("999").is_ok());
+        let id = operation.id().to_string();
+        drop(operation);
+        assert!(follow.resume(&id).is_ok());
+        assert_eq!(follow.free_slots(), NewApiLimits::default().operations_per_follow);
+    }
+}
