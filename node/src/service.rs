@@ -21,7 +21,7 @@ use tracechain_engine::{
 use tracechain_primitives::hashing::short_display;
 use tracechain_primitives::{
     header::{Block, Digest, Header},
-    trie::{NodeStore, TrieError},
+    trie::{NodeStore, TrieError, TrieView},
     AccountId32, BlockNumber, Moment, Nonce, H256,
 };
 use tracechain_rpc::{
