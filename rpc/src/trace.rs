@@ -6,7 +6,7 @@
 //! | `trace_getProductClass` | gtin, at? | the class (name, brand, HS code, origin, brand organisation, documents, recall) or `null` |
 //! | `trace_getItem` | item, at? | the item's identity and current state (a journey without its history) or `null` |
 //! | `trace_getJourney` | item, at? | the item's full journey: every step with block, time, organisation and roles, bizStep, disposition, location; declarations and inspections with document hashes; or `null` |
-//! | `trace_getOpenDeclarations` | port, at? | the open customs declarations at a port (UN/LOCODE) |
+//! | `trace_getOpenDeclarations` | port, at? | the open customs declarations at a port (UN/LOCODE): each declarant's share in the order of its storage key (`Customs.OpenByPortAndDeclarant`, by `twox64` of the organisation id), oldest first within a share |
 //! | `trace_getAttestations` | item, at? | the inspections covering an item (directly, by lot or by aggregate) |
 //! | `trace_getRecalls` | gtin?, at? | the recalls of a product class and its lots, or of every class |
 //! | `trace_getEpcis` | item, at? | the item's journey as a GS1 EPCIS 2.0 `EPCISDocument` (JSON-LD, see [`tracechain_runtime::epcis`]) or `null` |
@@ -276,8 +276,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             let port: UnLocode =
                 args.required_str(0)?.parse().map_err(|error| args.error(0, format!("not a UN/LOCODE: {error:?}")))?;
             let header = resolve_at(&**client, args.hash(1)?)?;
+            let keys = worklist_keys(&**client, &header, &port)?;
             let entries = with_state(&**client, &header, |state| {
-                pallet_customs::open_declarations_by_port(state, &port)
+                pallet_customs::open_declarations_by_port(state, &port, &keys)
                     .iter()
                     .map(|(id, declaration)| journey::declaration_view(state, *id, declaration))
                     .collect()
@@ -309,6 +310,27 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
         },
     )?;
     Ok(())
+}
+
+/// How many worklist keys one read of `trace_getOpenDeclarations` asks the node for at a time.
+const WORKLIST_KEYS_PER_READ: usize = 256;
+
+/// The keys of `port`'s customs worklist in the state of `header`, in key order: one per
+/// declarant with open declarations there (`Customs.OpenByPortAndDeclarant`), so at most one per
+/// member organisation.
+fn worklist_keys(client: &dyn NodeClient, header: &Header, port: &UnLocode) -> Result<Vec<Vec<u8>>, ErrorObjectOwned> {
+    let prefix = pallet_customs::worklist_prefix(port);
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    loop {
+        let page = client
+            .storage_keys(header.state_root, &prefix, WORKLIST_KEYS_PER_READ, keys.last().map(Vec::as_slice))
+            .map_err(|error| state_error(error.to_string()))?;
+        let last_page = page.len() < WORKLIST_KEYS_PER_READ;
+        keys.extend(page);
+        if last_page {
+            return Ok(keys);
+        }
+    }
 }
 
 /// The class and lot recalls of `gtin` (of every class if `None`), classes first, at most

@@ -711,7 +711,7 @@ mod tests {
                 vec![
                     ("Declarations", O),
                     ("NextDeclarationId", D),
-                    ("OpenByPort", D),
+                    ("OpenByPortAndDeclarant", D),
                     ("ItemDeclarations", D),
                     ("InspectionRules", D),
                     ("NamedImporters", O),
