@@ -17,6 +17,7 @@
 //! | 3002 | the node failed while reading a block (`chain_*`) |
 //! | 4002 | `state_getKeysPaged` count over the maximum |
 //! | 4003 | the node failed while reading state, or an unsupported runtime call (`state_*`) |
+//! | 5001 | `trace_getJourney`: the journey has more steps than it answers whole; the message names the count and says to use `trace_getJourneyPage` |
 //!
 //! Invalid parameters carry the generic message `Invalid params` (as jsonrpsee and Substrate
 //! send it) and the specific reason in `data`.
@@ -82,6 +83,8 @@ pub mod codes {
     pub const STATE_INVALID_COUNT: i32 = 4002;
     /// `state`: the node failed, or the runtime cannot answer.
     pub const STATE_CLIENT: i32 = 4003;
+    /// `trace`: the journey is too long to answer whole; it is read page by page.
+    pub const TRACE_JOURNEY_TOO_LONG: i32 = 5001;
 }
 
 /// Invalid parameters, with the specific reason in `data`.

@@ -5,8 +5,9 @@
 //! |---|---|---|
 //! | `trace_getProductClass` | gtin, at? | the class (name, brand, HS code, origin, brand organisation, documents, recall) or `null` |
 //! | `trace_getItem` | item, at? | the item's identity and current state (a journey without its history) or `null` |
-//! | `trace_getJourney` | item, at? | the item's full journey: every step with block, time, organisation and roles, bizStep, disposition, location; declarations and inspections with document hashes; or `null` |
-//! | `trace_getOpenDeclarations` | port, at? | the open customs declarations at a port (UN/LOCODE) |
+//! | `trace_getJourney` | item, at? | the item's full journey: every step with block, time, organisation and roles, bizStep, disposition, location; declarations and inspections with document hashes; or `null`. A journey of more than [`MAX_JOURNEY_STEPS`] steps is refused (error 5001, see below) |
+//! | `trace_getJourneyPage` | item, page, at? | `{item, page, pages, totalSteps, steps, at}`: the steps of custody history page `page` (0 to `pages` − 1, 64 history steps a page) with the steps other pallets recorded among them, in journey order, so the pages concatenate to `trace_getJourney`'s `steps`; `pages` (at least 1) and `totalSteps` count the whole journey; or `null` |
+//! | `trace_getOpenDeclarations` | port, at? | the open customs declarations at a port (UN/LOCODE): each declarant's share in the order of its storage key (`Customs.OpenByPortAndDeclarant`, by `twox64` of the organisation id), oldest first within a share |
 //! | `trace_getAttestations` | item, at? | the inspections covering an item (directly, by lot or by aggregate) |
 //! | `trace_getRecalls` | gtin?, at? | the recalls of a product class and its lots, or of every class |
 //! | `trace_getEpcis` | item, at? | the item's journey as a GS1 EPCIS 2.0 `EPCISDocument` (JSON-LD, see [`tracechain_runtime::epcis`]) or `null` |
@@ -16,21 +17,27 @@
 //! whose state it was read from, so that a client can fetch proofs against the same state.
 //!
 //! ## Failure
-//! A malformed GTIN, port, item id or URI is an invalid-params error that says what was wrong;
+//! A malformed GTIN, port, item id, URI or page index, and a page past the journey's last, are
+//! invalid-params errors that say what was wrong;
 //! an unknown block is the same error as `state_*`'s; a state the node cannot read (pruned, or a
 //! corrupt node) is a state error with the node's reason. Unknown items and classes are `null`.
 //! A journey that cannot be exported as EPCIS (a step whose block time or hash the node no longer
-//! has) is a state error that names the step.
+//! has) is a state error that names the step. A journey too long for `trace_getJourney` is error
+//! 5001 (`codes::TRACE_JOURNEY_TOO_LONG`), whose message names its step count and says to read it
+//! with `trace_getJourneyPage`, and whose `data` is `{steps, pages, maxSteps}`.
 
 use std::{cell::RefCell, collections::BTreeMap, sync::Arc};
 
-use jsonrpsee::{types::ErrorObjectOwned, RpcModule};
+use jsonrpsee::{
+    types::{ErrorObject, ErrorObjectOwned},
+    RpcModule,
+};
 use serde::Serialize;
 use serde_json::Value;
 use tracechain_primitives::{header::Header, storage_key, BlockNumber, Moment, H256};
 use tracechain_runtime::{
     epcis::{self, EpcisContext},
-    journey::{self, Journey},
+    journey::{self, Journey, JourneyPageError, JourneyParts},
 };
 use tracechain_support::{overlay::StateReader, Overlay};
 
@@ -39,13 +46,16 @@ use pallet_products::types::{Gtin, Recall};
 
 use crate::{
     client::NodeClient,
-    error::{state_error, RpcError},
+    error::{codes, state_error, RpcError},
     json::{decode_hex, Args},
     state::resolve_at,
 };
 
 /// Most recalls `trace_getRecalls` answers.
 pub const MAX_RECALLS: usize = 1000;
+/// Most steps `trace_getJourney` answers whole (eight custody history pages of 64); a longer journey
+/// is read page by page with `trace_getJourneyPage`.
+pub const MAX_JOURNEY_STEPS: u64 = 512;
 
 /// The block a `trace_*` answer was read at.
 #[derive(Clone, Debug, Serialize)]
@@ -149,9 +159,19 @@ fn parse_gtin(args: &Args, index: usize) -> Result<Gtin, ErrorObjectOwned> {
     Gtin::parse(text.as_bytes()).map_err(|error| args.error(index, format!("not a valid GTIN: {error:?}")))
 }
 
-/// The journey of `item` in the state of `header`, with times of past blocks read from their
-/// headers' states (each block once).
+/// The journey of `item` in the state of `header`, every history page read.
 fn journey_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Result<Option<Journey>, ErrorObjectOwned> {
+    let Some(parts) = journey_parts_at(client, header, item)? else { return Ok(None) };
+    with_state(client, header, |state| parts.into_journey(state)).map(Some)
+}
+
+/// The journey of `item` in the state of `header` without its history's pages (see
+/// [`JourneyParts`]), with times of past blocks read from their headers' states (each block once).
+fn journey_parts_at(
+    client: &dyn NodeClient,
+    header: &Header,
+    item: &ItemRef,
+) -> Result<Option<JourneyParts>, ErrorObjectOwned> {
     let times: RefCell<BTreeMap<BlockNumber, Option<Moment>>> = RefCell::new(BTreeMap::new());
     let block_time = |number: BlockNumber| -> Option<Moment> {
         if let Some(time) = times.borrow().get(&number) {
@@ -171,8 +191,23 @@ fn journey_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Resul
             ItemRef::Id(id) => Some(*id),
             ItemRef::Uri(uri) => pallet_identity::item_for_uri(state, uri),
         };
-        id.and_then(|id| journey::journey(state, &id, &block_time))
+        id.and_then(|id| journey::journey_parts(state, &id, &block_time))
     })
+}
+
+/// `trace_getJourney`'s refusal of a journey longer than [`MAX_JOURNEY_STEPS`].
+fn journey_too_long(parts: &JourneyParts) -> ErrorObjectOwned {
+    let (steps, pages) = (parts.total_steps(), parts.pages());
+    ErrorObject::owned(
+        codes::TRACE_JOURNEY_TOO_LONG,
+        format!(
+            "the journey of {} has {steps} steps, more than the {MAX_JOURNEY_STEPS} trace_getJourney answers whole: \
+             read it with trace_getJourneyPage, pages 0 to {}",
+            parts.journey.item,
+            pages.saturating_sub(1)
+        ),
+        Some(serde_json::json!({ "steps": steps, "pages": pages, "maxSteps": MAX_JOURNEY_STEPS })),
+    )
 }
 
 /// The EPCIS 2.0 document of `item`'s journey in the state of `header`: event ids from the hashes
@@ -238,9 +273,10 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             let args = Args::parse(&params, "trace_getItem", &["item", "at"])?;
             let item = parse_item(&args, 0)?;
             let header = resolve_at(&**client, args.hash(1)?)?;
-            journey_at(&**client, &header, &item)?
-                .map(|journey| {
-                    let mut json = with_at(&journey, &header)?;
+            // The item's state needs no history page.
+            journey_parts_at(&**client, &header, &item)?
+                .map(|parts| {
+                    let mut json = with_at(&parts.journey, &header)?;
                     if let Value::Object(fields) = &mut json {
                         for history in ["steps", "declarations", "inspections"] {
                             fields.remove(history);
@@ -257,7 +293,35 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             let args = Args::parse(&params, "trace_getJourney", &["item", "at"])?;
             let item = parse_item(&args, 0)?;
             let header = resolve_at(&**client, args.hash(1)?)?;
-            journey_at(&**client, &header, &item)?.map(|journey| with_at(&journey, &header)).transpose()
+            let Some(parts) = journey_parts_at(&**client, &header, &item)? else { return Ok(None) };
+            // Counted before a history page is read.
+            if parts.total_steps() > MAX_JOURNEY_STEPS {
+                return Err(journey_too_long(&parts));
+            }
+            let journey = with_state(&**client, &header, |state| parts.into_journey(state))?;
+            with_at(&journey, &header).map(Some)
+        },
+    )?;
+    module.register_blocking_method(
+        "trace_getJourneyPage",
+        |params, client, _| -> Result<Option<Value>, ErrorObjectOwned> {
+            let args = Args::parse(&params, "trace_getJourneyPage", &["item", "page", "at"])?;
+            let item = parse_item(&args, 0)?;
+            let page = args.required_u32(1)?;
+            let header = resolve_at(&**client, args.hash(2)?)?;
+            let Some(parts) = journey_parts_at(&**client, &header, &item)? else { return Ok(None) };
+            let page =
+                with_state(&**client, &header, |state| parts.page(state, page))?.map_err(|error| match error {
+                    JourneyPageError::PastTheEnd { page, pages } => args.error(
+                        1,
+                        format!(
+                            "is {page}, past the end: the journey of {} has {pages} page(s), 0 to {}",
+                            parts.journey.item,
+                            pages.saturating_sub(1)
+                        ),
+                    ),
+                })?;
+            with_at(&page, &header).map(Some)
         },
     )?;
     module.register_blocking_method(
@@ -276,8 +340,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             let port: UnLocode =
                 args.required_str(0)?.parse().map_err(|error| args.error(0, format!("not a UN/LOCODE: {error:?}")))?;
             let header = resolve_at(&**client, args.hash(1)?)?;
+            let keys = worklist_keys(&**client, &header, &port)?;
             let entries = with_state(&**client, &header, |state| {
-                pallet_customs::open_declarations_by_port(state, &port)
+                pallet_customs::open_declarations_by_port(state, &port, &keys)
                     .iter()
                     .map(|(id, declaration)| journey::declaration_view(state, *id, declaration))
                     .collect()
@@ -291,8 +356,9 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
             let args = Args::parse(&params, "trace_getAttestations", &["item", "at"])?;
             let item = parse_item(&args, 0)?;
             let header = resolve_at(&**client, args.hash(1)?)?;
-            Ok(journey_at(&**client, &header, &item)?
-                .map(|journey| ListJson { at: at_json(&header), entries: journey.inspections }))
+            // The inspections need no history page.
+            Ok(journey_parts_at(&**client, &header, &item)?
+                .map(|parts| ListJson { at: at_json(&header), entries: parts.journey.inspections }))
         },
     )?;
     module.register_blocking_method(
@@ -309,6 +375,27 @@ pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<()
         },
     )?;
     Ok(())
+}
+
+/// How many worklist keys one read of `trace_getOpenDeclarations` asks the node for at a time.
+const WORKLIST_KEYS_PER_READ: usize = 256;
+
+/// The keys of `port`'s customs worklist in the state of `header`, in key order: one per
+/// declarant with open declarations there (`Customs.OpenByPortAndDeclarant`), so at most one per
+/// member organisation.
+fn worklist_keys(client: &dyn NodeClient, header: &Header, port: &UnLocode) -> Result<Vec<Vec<u8>>, ErrorObjectOwned> {
+    let prefix = pallet_customs::worklist_prefix(port);
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    loop {
+        let page = client
+            .storage_keys(header.state_root, &prefix, WORKLIST_KEYS_PER_READ, keys.last().map(Vec::as_slice))
+            .map_err(|error| state_error(error.to_string()))?;
+        let last_page = page.len() < WORKLIST_KEYS_PER_READ;
+        keys.extend(page);
+        if last_page {
+            return Ok(keys);
+        }
+    }
 }
 
 /// The class and lot recalls of `gtin` (of every class if `None`), classes first, at most

@@ -273,3 +273,173 @@ async fn a_journey_of_several_history_pages_is_served_whole_and_proven_page_by_p
     assert_eq!(serde_json::to_value(&recomputed.steps[1..]).expect("json"), json!(steps[1..]));
     server.stop().await;
 }
+
+/// The steps of every page of `reference`'s journey at `at` (the best block if `None`), in page
+/// order, each page checked against the counts it carries.
+async fn every_page(url: &str, reference: &str, at: Option<&str>) -> (Vec<Value>, Value) {
+    let params = |page: u32| match at {
+        Some(at) => json!([reference, page, at]),
+        None => json!([reference, page]),
+    };
+    let first = result(url, "trace_getJourneyPage", params(0)).await;
+    let pages = first["pages"].as_u64().expect("pages") as u32;
+    let mut steps = Vec::new();
+    for page in 0..pages {
+        let answer = if page == 0 { first.clone() } else { result(url, "trace_getJourneyPage", params(page)).await };
+        assert_eq!((&answer["page"], &answer["pages"]), (&json!(page), &json!(pages)));
+        assert_eq!(answer["totalSteps"], first["totalSteps"]);
+        assert_eq!(answer["item"], json!(reference));
+        let page_steps = answer["steps"].as_array().expect("steps");
+        // A page holds one history page: 64 custody steps, fewer only in the last.
+        let custody = page_steps.iter().filter(|step| step["bizStep"] == json!("shipping")).count();
+        if page + 1 < pages {
+            assert_eq!(custody, pallet_custody::HISTORY_PAGE_STEPS as usize, "page {page}");
+        }
+        steps.extend(page_steps.iter().cloned());
+    }
+    (steps, first)
+}
+
+/// A history looper makes a journey longer than `trace_getJourney` answers whole: the whole
+/// answer is refused with an error that names the step count and the paged method, and the
+/// pages of `trace_getJourneyPage` concatenate to the journey, every step of every pallet in its
+/// place (commissioning on the first page, inspections among the custody steps, the recall on
+/// the last page).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_looped_journey_is_refused_whole_and_served_page_by_page() {
+    use tracechain_rpc::trace::MAX_JOURNEY_STEPS;
+    use tracechain_runtime::{story, InMemoryChain, SignatureCheck};
+
+    let node = TestNode::new();
+    let spec = ChainSpec::development().expect("spec");
+    let mut author = InMemoryChain::new(&spec).expect("chain");
+    let (alice, eve) = (dev("Alice"), dev("Eve"));
+    let winery = story::location(story::WINERY_GLN).expect("GLN");
+    let build = |author: &mut InMemoryChain, extrinsics: Vec<Vec<u8>>| {
+        let now = 1_700_000_000_000 + u64::from(author.head().number + 1) * 6_000;
+        let (block, results) = author.build_block(now, &extrinsics, SignatureCheck::Verify).expect("block");
+        assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+        node.import(&block);
+    };
+    let setup = vec![
+        author.sign(&alice, story::register_class(), 0),
+        author.sign(&alice, story::commission(vec![b"17".to_vec()], winery.clone()), 1),
+    ];
+    build(&mut author, setup);
+    let gtin = pallet_products::types::Gtin::parse(story::GTIN.as_bytes()).expect("gtin");
+    let bottle = pallet_products::types::serial_item_id(&gtin, b"17");
+    let propose = RuntimeCall::Custody(pallet_custody::Call::propose_transfer {
+        subject: pallet_custody::types::Subject::Item(bottle),
+        kind: pallet_custody::types::TransferKind::Custody,
+        to: 1,
+        location: winery,
+    });
+    let attest =
+        story::attest_quarantine_pass(pallet_inspection::types::InspectionSubject::Item(bottle)).expect("call");
+    // Loops per block: the first two fill exactly one history page each, so the inspection
+    // attested in the second block sits at a page boundary; the one in the third block inside a
+    // page.
+    let loops_per_block = [64u64, 64, 40, 100, 100, 100, 60];
+    let (mut nonce, mut id, mut eve_nonce) = (2, 0u64, 0);
+    let mut mid = None;
+    for (index, loops) in loops_per_block.iter().enumerate() {
+        let mut extrinsics = Vec::new();
+        for _ in 0..*loops {
+            extrinsics.push(author.sign(&alice, propose.clone(), nonce));
+            let cancel = RuntimeCall::Custody(pallet_custody::Call::cancel { proposal: id });
+            extrinsics.push(author.sign(&alice, cancel, nonce + 1));
+            (nonce, id) = (nonce + 2, id + 1);
+        }
+        if index == 1 || index == 2 {
+            extrinsics.push(author.sign(&eve, attest.clone(), eve_nonce));
+            eve_nonce += 1;
+        }
+        build(&mut author, extrinsics);
+        if index == 4 {
+            mid = Some(node.best_header());
+        }
+    }
+    let recall = RuntimeCall::Products(pallet_products::Call::recall_lot {
+        gtin: story::GTIN.as_bytes().to_vec(),
+        lot: story::LOT.to_vec(),
+        reason: b"cork taint".to_vec(),
+    });
+    let recall = author.sign(&alice, recall, nonce);
+    build(&mut author, vec![recall]);
+    let (_, server) = serve_node(node.clone()).await;
+    let url = server.http_url();
+    let reference = format!("{bottle:?}");
+    let loops: u64 = loops_per_block.iter().sum();
+    let total = 1 + loops + 2 + 1;
+    assert!(total > MAX_JOURNEY_STEPS && 1 + 368 + 2 <= MAX_JOURNEY_STEPS);
+
+    // At an earlier block the journey was short enough to answer whole: its pages concatenate
+    // to it, step for step.
+    let mid = format!("{:?}", mid.expect("mid").hash());
+    let whole = result(&url, "trace_getJourney", json!([reference, mid])).await;
+    let whole_steps = whole["steps"].as_array().expect("steps").clone();
+    assert_eq!(whole_steps.len(), 1 + 368 + 2);
+    let (paged, first) = every_page(&url, &reference, Some(&mid)).await;
+    assert_eq!(paged, whole_steps, "the pages concatenate to the journey");
+    assert_eq!((&first["pages"], &first["totalSteps"]), (&json!(6), &json!(whole_steps.len())));
+    assert_eq!(paged[0]["bizStep"], json!("commissioning"));
+    let attestations: Vec<usize> =
+        (0..paged.len()).filter(|at| paged[*at]["record"]["type"] == "attestation").collect();
+    assert_eq!(attestations, vec![1 + 128, 1 + 168 + 1], "each after the custody steps of its block");
+    // The attestation of the second block opens page 2 (it follows the history step 127 that
+    // ends page 1 in the journey, and precedes step 128).
+    let page_two = result(&url, "trace_getJourneyPage", json!([reference, 2, mid])).await;
+    assert_eq!(page_two["steps"][0]["record"]["type"], json!("attestation"));
+
+    // Now it is longer than trace_getJourney answers: refused, naming the count and the way.
+    let refused = error(&url, "trace_getJourney", json!([reference])).await;
+    assert_eq!(refused["code"], json!(5001), "{refused}");
+    let message = refused["message"].as_str().unwrap_or_default();
+    assert!(message.contains(&format!("{total} steps")) && message.contains("trace_getJourneyPage"), "{message}");
+    assert_eq!(refused["data"], json!({"steps": total, "pages": 9, "maxSteps": MAX_JOURNEY_STEPS}));
+    let (paged, first) = every_page(&url, &reference, None).await;
+    assert_eq!((&first["pages"], &first["totalSteps"]), (&json!(9), &json!(total)));
+    assert_eq!(paged.len() as u64, total);
+    assert_eq!(paged[..whole_steps.len()], whole_steps[..], "the earlier journey is a prefix of today's");
+    assert_eq!(paged.last().map(|step| &step["bizStep"]), Some(&json!("recalling")));
+    let proposals: Vec<&Value> =
+        paged.iter().map(|step| &step["record"]["proposal"]).filter(|p| !p.is_null()).collect();
+    let expected: Vec<Value> = (0..loops).map(|proposal| json!(proposal)).collect();
+    assert_eq!(proposals, expected.iter().collect::<Vec<_>>(), "every custody step once, in order");
+    // The whole item is still described without its history, and named parameters work.
+    assert_eq!(result(&url, "trace_getItem", json!([reference])).await["status"], json!("recalled"));
+    let named = result(&url, "trace_getJourneyPage", json!({"item": reference, "page": 8})).await;
+    // The last page starts at history step 512, after the commissioning and both inspections.
+    assert_eq!(named["steps"], json!(paged[1 + 8 * 64 + 2..]));
+
+    // A page past the end, and bad parameters, are errors that say what is wrong.
+    let past = error(&url, "trace_getJourneyPage", json!([reference, 9])).await;
+    assert_eq!(past["code"], json!(-32602));
+    let says = past["data"].as_str().unwrap_or_default();
+    assert!(
+        says.contains("parameter `page` (position 1) is 9, past the end") && says.contains("9 page(s), 0 to 8"),
+        "{says}"
+    );
+    let unknown_block = format!("{:?}", H256::repeat_byte(9));
+    for (params, expected) in [
+        (json!([reference]), "parameter `page` (position 1) is required"),
+        (json!([reference, "1"]), "parameter `page` (position 1) must be an integer"),
+        (json!([reference, -1]), "parameter `page` (position 1) must be an integer"),
+        (json!([reference, 1.5]), "parameter `page` (position 1) must be an integer"),
+        (json!([reference, 4_294_967_296u64]), "parameter `page` (position 1) must be an integer"),
+        (json!(["bottle 17", 0]), "parameter `item` (position 0)"),
+        (json!(["0x1234", 0]), "32 bytes"),
+        (json!([reference, 0, "0x12"]), "parameter `at` (position 2) must be a 32-byte hash"),
+        (json!([reference, 0, unknown_block]), "unknown block"),
+        (json!([reference, 0, null, 1]), "takes at most 3 parameter(s)"),
+        (json!({"item": reference, "pages": 1}), "no parameter named \"pages\""),
+    ] {
+        let bad = error(&url, "trace_getJourneyPage", params.clone()).await;
+        assert_eq!(bad["code"], json!(-32602), "{params}: {bad}");
+        assert!(bad["data"].as_str().unwrap_or_default().contains(expected), "{params}: {bad}");
+    }
+    // An unknown item is null, whatever the page.
+    let unknown = format!("{:?}", H256::repeat_byte(7));
+    assert_eq!(result(&url, "trace_getJourneyPage", json!([unknown, 3])).await, Value::Null);
+    server.stop().await;
+}

@@ -578,10 +578,10 @@ impl<'a, St: StateReader> BlockBuilder<'a, St> {
         let mut ctx = Context::new(overlay, number);
         ctx.set_phase(Phase::Initialization);
         pallet_system::initialize(&mut ctx, number, parent_hash);
-        pallet_membership::on_initialize(&mut ctx);
         // The block-start hooks' work is mandatory: it counts in the block's weight
         // (`System.BlockWeight`), though not against the share normal transactions may fill.
-        let hooks_weight = pallet_custody::on_initialize(&mut ctx);
+        let membership_weight = pallet_membership::on_initialize(&mut ctx);
+        let hooks_weight = membership_weight.saturating_add(pallet_custody::on_initialize(&mut ctx));
         Ok(Self {
             runtime,
             state,

@@ -3,7 +3,9 @@
 //!
 //! Everything here is read from pallet storage (never from logs or events), so the same journey
 //! can be proven with storage proofs against a finalized block's state root. Steps are ordered by
-//! block, then by the order in which the pallets record them.
+//! block, then by the order in which the pallets record them. A journey's size is known before its
+//! custody history is read ([`journey_parts`]), and a long one is read a history page at a time
+//! ([`JourneyParts::page`]), the pages concatenating to the whole journey's steps.
 
 use serde::{Deserialize, Serialize};
 use tracechain_primitives::{calendar::UtcDateTime, BlockNumber, Moment};
@@ -364,6 +366,145 @@ pub fn journey(
     id: &ItemId,
     block_time: &dyn Fn(BlockNumber) -> Option<Moment>,
 ) -> Option<Journey> {
+    journey_parts(storage, id, block_time).map(|parts| parts.into_journey(storage))
+}
+
+/// An item's journey with everything read but its custody history's pages: the item's identity
+/// and state, the steps other pallets record, and how many steps the history holds. From it,
+/// [`JourneyParts::into_journey`] reads every history page for the whole journey, and
+/// [`JourneyParts::page`] one page of it, so that the size of an answer is known before the
+/// history is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JourneyParts {
+    /// The item.
+    pub item: ItemId,
+    /// The journey without steps.
+    pub journey: Journey,
+    /// The steps that come before the custody history's steps of their block (commissioning).
+    first: Vec<Step>,
+    /// The steps that come after the custody history's steps of their block (recall, sale,
+    /// counterfeit report, destruction, customs, inspections), in that order.
+    rest: Vec<Step>,
+    /// How many steps the custody history holds (`Custody.HistoryLength`).
+    history_length: u32,
+}
+
+/// One page of an item's journey (`trace_getJourneyPage`): the steps of custody history page
+/// `page` (`Custody.HistoryPages`, [`pallet_custody::HISTORY_PAGE_STEPS`] steps a page, only the
+/// last one shorter) together with the steps other pallets recorded among them, in journey order.
+/// A step another pallet recorded goes in the page of the history step that follows it in the
+/// journey, or in the last page when no history step follows it; so the pages, in order,
+/// concatenate to the journey's steps exactly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JourneyPage {
+    /// The item id.
+    pub item: String,
+    /// This page's index, from 0.
+    pub page: u32,
+    /// How many pages the journey has: at least 1, the history's pages otherwise.
+    pub pages: u32,
+    /// How many steps the whole journey has.
+    pub total_steps: u64,
+    /// This page's steps, in journey order.
+    pub steps: Vec<Step>,
+}
+
+/// Why a journey page cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JourneyPageError {
+    /// There is no page with this index.
+    #[error("page {page} is past the end: the journey has {pages} page(s), 0 to {}", .pages.saturating_sub(1))]
+    PastTheEnd {
+        /// The page asked for.
+        page: u32,
+        /// How many pages the journey has.
+        pages: u32,
+    },
+}
+
+impl JourneyParts {
+    /// How many steps the whole journey has.
+    pub fn total_steps(&self) -> u64 {
+        (self.first.len() as u64).saturating_add(u64::from(self.history_length)).saturating_add(self.rest.len() as u64)
+    }
+
+    /// How many pages the journey has: the custody history's pages, and at least one (which
+    /// holds every step when the history is empty).
+    pub fn pages(&self) -> u32 {
+        self.history_length.div_ceil(pallet_custody::HISTORY_PAGE_STEPS).max(1)
+    }
+
+    /// The whole journey: every history page read, every step in order.
+    pub fn into_journey(self, storage: &impl StorageRead) -> Journey {
+        let history = pallet_custody::history(storage, &self.item);
+        let mut steps = self.first;
+        steps.extend(history.iter().map(|step| custody_step(storage, step)));
+        steps.extend(self.rest);
+        let mut journey = self.journey;
+        journey.steps = in_journey_order(steps);
+        journey
+    }
+
+    /// Page `page` of the journey (see [`JourneyPage`]): reads that history page and the one
+    /// before it (for the block of its last step), never the others.
+    pub fn page(&self, storage: &impl StorageRead, page: u32) -> Result<JourneyPage, JourneyPageError> {
+        let pages = self.pages();
+        if page >= pages {
+            return Err(JourneyPageError::PastTheEnd { page, pages });
+        }
+        let history = pallet_custody::history_page(storage, &self.item, page);
+        // The block of the history step just before this page, and of the last step of this
+        // page when a page follows it: a step of another pallet belongs here when it comes after
+        // the first and before the step following the second.
+        let before = page.checked_sub(1).and_then(|previous| {
+            pallet_custody::history_page(storage, &self.item, previous).last().map(|step| step.block)
+        });
+        let last_of_page = if page + 1 < pages { history.last().map(|step| step.block) } else { None };
+        // A step before the history steps of its block (commissioning) follows every history step
+        // of an earlier block; a step after them follows every history step of its block.
+        let first = self.first.iter().filter(|step| {
+            before.is_none_or(|block| block < step.block) && last_of_page.is_none_or(|block| block >= step.block)
+        });
+        let rest = self.rest.iter().filter(|step| {
+            before.is_none_or(|block| block <= step.block) && last_of_page.is_none_or(|block| block > step.block)
+        });
+        let mut steps: Vec<Step> = first.cloned().collect();
+        steps.extend(history.iter().map(|step| custody_step(storage, step)));
+        steps.extend(rest.cloned());
+        Ok(JourneyPage {
+            item: self.journey.item.clone(),
+            page,
+            pages,
+            total_steps: self.total_steps(),
+            steps: in_journey_order(steps),
+        })
+    }
+}
+
+/// Steps in journey order: by block, and within a block in the order given (each pallet's own
+/// order); a step without a time takes the time another step of its block records (all steps
+/// of a block share its time).
+fn in_journey_order(mut steps: Vec<Step>) -> Vec<Step> {
+    // A stable sort keeps each pallet's own order within a block.
+    steps.sort_by_key(|step| step.block);
+    let known: std::collections::BTreeMap<BlockNumber, Moment> =
+        steps.iter().filter_map(|step| step.time.map(|time| (step.block, time))).collect();
+    for step in &mut steps {
+        if step.time.is_none() {
+            step.time = known.get(&step.block).copied();
+        }
+    }
+    steps
+}
+
+/// The parts of item `id`'s journey, or `None` if no such item exists; `block_time` as for
+/// [`journey`].
+pub fn journey_parts(
+    storage: &impl StorageRead,
+    id: &ItemId,
+    block_time: &dyn Fn(BlockNumber) -> Option<Moment>,
+) -> Option<JourneyParts> {
     let item = pallet_products::item(storage, id)?;
     let class = pallet_products::product_class(storage, &item.gtin);
     let party = |org: OrgId| party(storage, org);
@@ -389,9 +530,8 @@ pub fn journey(
             record: StepRecord::Commissioned,
         });
     }
-    for step in pallet_custody::history(storage, id) {
-        steps.push(custody_step(storage, &step));
-    }
+    let first = std::mem::take(&mut steps);
+    let history_length = pallet_custody::history_length(storage, id);
     let recall = pallet_products::recall_of(storage, &item).map(|recall| recall_view(storage, &recall));
     if let Some(recall) = &recall {
         steps.push(notice_step(recall, "recalling", "recalled", "recalled", StepRecord::Recall));
@@ -472,23 +612,12 @@ pub fn journey(
             view
         })
         .collect();
-    // A stable sort keeps each pallet's own order within a block.
-    steps.sort_by_key(|step| step.block);
-    // A step whose pallet records only its block takes the time another step of that block
-    // records (all steps of a block share its time).
-    let known: std::collections::BTreeMap<BlockNumber, Moment> =
-        steps.iter().filter_map(|step| step.time.map(|time| (step.block, time))).collect();
-    for step in &mut steps {
-        if step.time.is_none() {
-            step.time = known.get(&step.block).copied();
-        }
-    }
 
     let (serial, lot, quantity) = match &item.kind {
         ItemKind::Serial { serial } => (Some(text(serial)), item.lot.as_deref().map(text), None),
         ItemKind::Lot { lot, quantity } => (None, Some(text(lot)), Some(*quantity)),
     };
-    Some(Journey {
+    let journey = Journey {
         item: format!("{id:?}"),
         digital_link: pallet_identity::digital_link(storage, &item),
         gtin: item.gtin.to_string(),
@@ -510,8 +639,9 @@ pub fn journey(
         destroyed,
         declarations,
         inspections,
-        steps,
-    })
+        steps: Vec::new(),
+    };
+    Some(JourneyParts { item: *id, journey, first, rest: steps, history_length })
 }
 
 fn decision_words(kind: &DecisionKind) -> (&'static str, &'static str, String) {

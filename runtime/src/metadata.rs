@@ -731,7 +731,7 @@ mod tests {
                 vec![
                     ("Declarations", O),
                     ("NextDeclarationId", D),
-                    ("OpenByPort", D),
+                    ("OpenByPortAndDeclarant", D),
                     ("ItemDeclarations", D),
                     ("InspectionRules", D),
                     ("NamedImporters", O),

@@ -422,14 +422,16 @@ fn expiring_proposals_are_charged_to_the_block_weight() {
         chain.read(|state| chain.runtime().extrinsic_weight(state, &call))
     };
     let block_weight = |chain: &InMemoryChain| chain.read(|state| pallet_system::BLOCK_WEIGHT.get(state));
+    // Every block start also checks for a scheduled validator set (pallet-membership).
+    let start = |chain: &InMemoryChain| timestamp(chain).saturating_add(pallet_membership::VALIDATOR_SET_CHECK_WEIGHT);
     // Block 3: nothing due; the hook's look-up is still charged.
     next_block(&mut chain, &[]);
-    assert_eq!(block_weight(&chain), timestamp(&chain).saturating_add(EXPIRY_BASE_WEIGHT));
+    assert_eq!(block_weight(&chain), start(&chain).saturating_add(EXPIRY_BASE_WEIGHT));
     // Block 4: three expiries.
     next_block(&mut chain, &[]);
     let expiries =
         EXPIRY_BASE_WEIGHT.saturating_add(EXPIRY_LIST_WEIGHT).saturating_add(EXPIRY_WEIGHT.saturating_mul(3));
-    assert_eq!(block_weight(&chain), timestamp(&chain).saturating_add(expiries));
+    assert_eq!(block_weight(&chain), start(&chain).saturating_add(expiries));
     let expired = chain
         .head_events()
         .iter()
@@ -439,4 +441,68 @@ fn expiring_proposals_are_charged_to_the_block_weight() {
         })
         .count();
     assert_eq!(expired, 3);
+}
+
+/// The block-start work of applying a scheduled validator set is charged to the block: at the
+/// activation height `System.BlockWeight` holds the hook's writes, on top of what every block
+/// start costs, so a validator-set change is not free block space.
+#[test]
+fn a_validator_set_taking_effect_is_charged_to_the_block_weight() {
+    use pallet_membership::{
+        types::{Action, ValidatorInfo},
+        VALIDATOR_SET_CHANGE_WEIGHT, VALIDATOR_SET_CHECK_WEIGHT, VALIDATOR_SET_DELAY,
+    };
+    use tracechain_primitives::keyring::Ed25519Pair;
+
+    let mut chain = dev_chain();
+    let (alice, dave) = (dev("Alice"), dev("Dave"));
+    let org_of = |chain: &InMemoryChain, pair: &Sr25519Pair| {
+        chain.read(|state| pallet_membership::organisation_of(state, &pair.public())).expect("member")
+    };
+    let validator = |pair: &Sr25519Pair, suri: &str| ValidatorInfo {
+        org: org_of(&chain, pair),
+        consensus_key: Ed25519Pair::from_suri(suri).expect("key").public(),
+    };
+    let validators = vec![validator(&alice, "//Alice"), validator(&dave, "//Dave")];
+    // Two of the three admin organisations decide a new set in block 2.
+    let propose = RuntimeCall::Membership(pallet_membership::Call::propose {
+        action: Action::SetValidators { validators: validators.clone() },
+    });
+    let signed = chain.sign(&alice, propose, 0);
+    let (_, results) = next_block(&mut chain, &[signed]);
+    assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+    let approve = RuntimeCall::Membership(pallet_membership::Call::approve { proposal: 0 });
+    let signed = chain.sign(&dave, approve, 0);
+    let (_, results) = next_block(&mut chain, &[signed]);
+    assert!(results.iter().all(|result| matches!(result, Ok(Ok(())))), "{results:?}");
+    let at = chain.head().number + VALIDATOR_SET_DELAY;
+    assert_eq!(chain.read(|state| pallet_membership::pending_validators(state)), Some((at, validators.clone())));
+
+    let timestamp = |chain: &InMemoryChain| {
+        let now = time_of(chain.head().number);
+        let call = RuntimeCall::Timestamp(pallet_timestamp::Call::set { now });
+        chain.read(|state| chain.runtime().extrinsic_weight(state, &call))
+    };
+    let block_weight = |chain: &InMemoryChain| chain.read(|state| pallet_system::BLOCK_WEIGHT.get(state));
+    let start =
+        timestamp(&chain).saturating_add(VALIDATOR_SET_CHECK_WEIGHT).saturating_add(pallet_custody::EXPIRY_BASE_WEIGHT);
+    while chain.head().number < at - 1 {
+        next_block(&mut chain, &[]);
+    }
+    // The block before: only the look-up.
+    assert_eq!(block_weight(&chain), start);
+    // The activation block: the look-up and the change.
+    next_block(&mut chain, &[]);
+    assert_eq!(chain.head().number, at);
+    assert_eq!(block_weight(&chain), start.saturating_add(VALIDATOR_SET_CHANGE_WEIGHT));
+    assert!(block_weight(&chain).ref_time > start.ref_time);
+    assert_eq!(chain.read(|state| pallet_membership::validators(state)), validators);
+    let changed = chain.head_events().iter().any(|record| {
+        record.phase == Phase::Initialization
+            && matches!(record.event, RuntimeEvent::Membership(pallet_membership::Event::ValidatorSetChanged { .. }))
+    });
+    assert!(changed, "the set changed at the block start");
+    // After it, only the look-up again.
+    next_block(&mut chain, &[]);
+    assert_eq!(block_weight(&chain), start);
 }

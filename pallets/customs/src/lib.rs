@@ -30,6 +30,12 @@
 //!   Then each item must be under no open declaration ([`Error::AlreadyDeclared`]) and movable
 //!   (`pallet_products::ensure_movable`, whose errors pass through). The items become
 //!   `Declared`.
+//! - **Each declarant's own share of a port's worklist**: a declaring organisation has at most
+//!   [`MAX_OPEN_PER_DECLARANT`] open declarations at one port ([`Error::DeclarantShareFull`]).
+//!   The bound is per (port, declaring organisation), not per port: a declarant holding many
+//!   items and declaring them one by one fills only its own share, and every other importer
+//!   still declares at that port. A declaration leaves its declarant's share when it is cleared
+//!   or refused.
 //! - **Declared goods wait**: from the declaration to the first decision, the items are
 //!   `Declared`, which `ensure_movable` refuses with pallet-products' `ItemAwaitingCustoms`: no
 //!   custody or ownership transfer (proposed, or accepted from a proposal made before), no
@@ -118,7 +124,7 @@ use tracechain_primitives::{storage_key::StorageHasher, AccountId32, Moment, H25
 use tracechain_support::{
     dispatch::{DispatchResult, Origin},
     metadata::StorageEntry,
-    storage::{StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
+    storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
     weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
     Context, PalletError, RuntimeConfig,
 };
@@ -141,8 +147,9 @@ pub const MAX_SCOPES: usize = 8;
 pub const MAX_DECISIONS: usize = 16;
 /// The most inspection rules.
 pub const MAX_RULES: usize = 64;
-/// The most open declarations per port (the index read by customs officers' worklists).
-pub const MAX_OPEN_PER_PORT: usize = 1_024;
+/// The most open declarations one declaring organisation may hold at one port (its share of the
+/// port's worklist, `OpenByPortAndDeclarant`).
+pub const MAX_OPEN_PER_DECLARANT: usize = 1_024;
 /// The most declarations remembered per item.
 pub const MAX_DECLARATIONS_PER_ITEM: usize = 64;
 /// The longest reason for a hold or a refusal, in bytes.
@@ -157,10 +164,19 @@ tracechain_support::storage_items! {
     /// the id the next declaration gets.
     pub const NEXT_DECLARATION_ID: StorageValue<DeclarationId, ValueQuery> =
         StorageValue::new(PALLET_NAME, "NextDeclarationId");
-    /// port → the ids of its open declarations, oldest first, at most [`MAX_OPEN_PER_PORT`].
-    /// Maintained on declare and on clearance or refusal.
-    pub const OPEN_BY_PORT: StorageMap<UnLocode, Vec<DeclarationId>, ValueQuery> =
-        StorageMap::new(PALLET_NAME, "OpenByPort", StorageHasher::Blake2_128Concat);
+    /// (port, declaring organisation) → the ids of that organisation's open declarations at the
+    /// port, oldest first, at most [`MAX_OPEN_PER_DECLARANT`]; absent when it has none. Maintained
+    /// on declare and on clearance or refusal. A port's entries share the prefix
+    /// `twox128(Customs) ++ twox128(OpenByPortAndDeclarant) ++ blake2_128(port) ++ port`: its
+    /// worklist is read by iterating the keys under that prefix, in key order (declarants by
+    /// `twox64(organisation id)`, a fixed order that is not the order of the ids).
+    pub const OPEN_BY_PORT_AND_DECLARANT: StorageDoubleMap<UnLocode, OrgId, Vec<DeclarationId>, ValueQuery> =
+        StorageDoubleMap::new(
+            PALLET_NAME,
+            "OpenByPortAndDeclarant",
+            StorageHasher::Blake2_128Concat,
+            StorageHasher::Twox64Concat,
+        );
     /// item → the ids of the declarations that covered it, oldest first, at most
     /// [`MAX_DECLARATIONS_PER_ITEM`]. Item ids are already hashes, so the key is not hashed again.
     pub const ITEM_DECLARATIONS: StorageMap<ItemId, Vec<DeclarationId>, ValueQuery> =
@@ -667,10 +683,19 @@ pub enum Error {
     #[codec(index = 28)]
     #[error("at most {MAX_RULES} inspection rules")]
     TooManyRules,
-    /// The port has 1,024 open declarations already.
+    /// The declaring organisation has 1,024 open declarations at the port already: its own share
+    /// of the port's worklist is full (other declarants' shares are theirs). The organisation is
+    /// not encoded: a module error has four bytes.
     #[codec(index = 29)]
-    #[error("a port has at most {MAX_OPEN_PER_PORT} open declarations")]
-    TooManyOpenDeclarations,
+    #[error(
+        "organisation {declarant} already has {MAX_OPEN_PER_DECLARANT} open declarations at this port, the most \
+         one declarant may hold at a port"
+    )]
+    DeclarantShareFull {
+        /// The declaring organisation.
+        #[codec(skip)]
+        declarant: OrgId,
+    },
     /// An item was declared 64 times already.
     #[codec(index = 30)]
     #[error("an item is declared at most {MAX_DECLARATIONS_PER_ITEM} times")]
@@ -817,8 +842,8 @@ fn rule_order(a: &InspectionRule, b: &InspectionRule) -> std::cmp::Ordering {
 // Weights
 // ---------------------------------------------------------------------------------------------
 
-/// Signer, roles, the port's authorities, the id counter, the declaration, the port's index;
-/// hashing and encoding.
+/// Signer, roles, the port's authorities, the id counter, the declaration, the declarant's share
+/// of the port's worklist; hashing and encoding.
 const BASE_WEIGHT: Weight =
     db_reads_writes(6, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
 
@@ -1050,9 +1075,9 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
     }
     let origin_mismatch: Vec<(Gtin, CountryCode)> =
         origins.into_iter().filter(|(_, registered)| *registered != filing.declared_origin).collect();
-    let mut open = OPEN_BY_PORT.get(ctx, &filing.port);
-    if open.len() >= MAX_OPEN_PER_PORT {
-        return Err(Error::TooManyOpenDeclarations.into());
+    let mut open = OPEN_BY_PORT_AND_DECLARANT.get(ctx, &filing.port, &org);
+    if open.len() >= MAX_OPEN_PER_DECLARANT {
+        return Err(Error::DeclarantShareFull { declarant: org }.into());
     }
     let id = NEXT_DECLARATION_ID.get(ctx);
     let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
@@ -1086,7 +1111,7 @@ fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing:
     }
     DECLARATIONS.insert(ctx, &id, &declaration);
     open.push(id);
-    OPEN_BY_PORT.insert(ctx, &filing.port, &open);
+    OPEN_BY_PORT_AND_DECLARANT.insert(ctx, &filing.port, &org, &open);
     let port = Location::UnLocode(filing.port);
     ctx.deposit_event(Event::Declared {
         declaration: id,
@@ -1246,12 +1271,13 @@ fn decide<E: From<Event>>(
         }
     }
     if was_open && !status.is_open() {
-        let mut open = OPEN_BY_PORT.get(ctx, &declaration.port);
+        let (port, declarant) = (&declaration.port, &declaration.importer);
+        let mut open = OPEN_BY_PORT_AND_DECLARANT.get(ctx, port, declarant);
         open.retain(|held| *held != id);
         if open.is_empty() {
-            OPEN_BY_PORT.remove(ctx, &declaration.port);
+            OPEN_BY_PORT_AND_DECLARANT.remove(ctx, port, declarant);
         } else {
-            OPEN_BY_PORT.insert(ctx, &declaration.port, &open);
+            OPEN_BY_PORT_AND_DECLARANT.insert(ctx, port, declarant, &open);
         }
     }
     DECLARATIONS.insert(ctx, &id, &declaration);
@@ -1475,14 +1501,59 @@ pub fn declaration(storage: &impl StorageRead, id: DeclarationId) -> Option<Decl
     DECLARATIONS.get(storage, &id)
 }
 
-/// The open declarations (declared, on hold, pending inspection) at `port`, oldest first: a
-/// customs office's worklist.
-pub fn open_declarations_by_port(storage: &impl StorageRead, port: &UnLocode) -> Vec<(DeclarationId, Declaration)> {
-    OPEN_BY_PORT
-        .get(storage, port)
+/// The open declarations (declared, on hold, pending inspection) `declarant` filed at `port`,
+/// oldest first: its share of the port's worklist, at most [`MAX_OPEN_PER_DECLARANT`].
+pub fn open_declarations_of(
+    storage: &impl StorageRead,
+    port: &UnLocode,
+    declarant: OrgId,
+) -> Vec<(DeclarationId, Declaration)> {
+    OPEN_BY_PORT_AND_DECLARANT
+        .get(storage, port, &declarant)
         .into_iter()
         .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
         .collect()
+}
+
+/// The open declarations at `port` (a customs office's worklist), from the keys under
+/// [`worklist_prefix`] of `port` in key order: each declarant's share ([`open_declarations_of`])
+/// in the order of its key, oldest first within a share. Storage is read by key only, so the
+/// caller iterates the keys (the RPC through the node's key iterator, over a state root); keys
+/// that are not worklist entries of `port` are skipped.
+pub fn open_declarations_by_port<K: AsRef<[u8]>>(
+    storage: &impl StorageRead,
+    port: &UnLocode,
+    worklist_keys: impl IntoIterator<Item = K>,
+) -> Vec<(DeclarationId, Declaration)> {
+    worklist_keys
+        .into_iter()
+        .filter_map(|key| worklist_declarant(port, key.as_ref()))
+        .flat_map(|declarant| open_declarations_of(storage, port, declarant))
+        .collect()
+}
+
+/// The storage-key prefix shared by the entries of `port`'s worklist, one per declarant with open
+/// declarations there: `twox128(Customs) ++ twox128(OpenByPortAndDeclarant) ++ blake2_128(port) ++
+/// port`. A customs office lists its port's open work by iterating the keys under it, in key
+/// order, reading each declarant ([`worklist_declarant`]) and its share
+/// ([`open_declarations_of`]).
+pub fn worklist_prefix(port: &UnLocode) -> Vec<u8> {
+    tracechain_primitives::storage_key::map_key(
+        PALLET_NAME,
+        OPEN_BY_PORT_AND_DECLARANT.item(),
+        OPEN_BY_PORT_AND_DECLARANT.hashers().0,
+        &port.encode(),
+    )
+}
+
+/// The declarant of a worklist entry, from a key under [`worklist_prefix`] of `port`: the
+/// organisation id after its `twox64` hash. `None` if the key is not a worklist entry of `port`.
+pub fn worklist_declarant(port: &UnLocode, key: &[u8]) -> Option<OrgId> {
+    let rest = key.strip_prefix(worklist_prefix(port).as_slice())?;
+    let mut id = rest.get(8..)?;
+    let declarant = OrgId::decode(&mut id).ok()?;
+    // The whole key, and no more, or it is not this item's key.
+    (id.is_empty() && OPEN_BY_PORT_AND_DECLARANT.key(port, &declarant) == key).then_some(declarant)
 }
 
 /// Every declaration that covered `item`, oldest first (at most one of them open).

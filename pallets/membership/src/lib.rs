@@ -48,7 +48,9 @@
 //!   or in the scheduled set, cannot be removed (`OrgRunsValidator`).
 //! - A new validator set takes effect [`VALIDATOR_SET_DELAY`] blocks after it is decided, in
 //!   [`on_initialize`], so every node learns of it from a finalized block before it has to
-//!   follow it.
+//!   follow it. The hook's reads and writes are charged to the block as mandatory weight
+//!   ([`VALIDATOR_SET_CHECK_WEIGHT`] every block, [`VALIDATOR_SET_CHANGE_WEIGHT`] more when a
+//!   set takes effect).
 //!
 //! ## Failure
 //! Calls fail with `BadOrigin` unless signed (`report_equivocation`: unless unsigned), and with
@@ -741,20 +743,31 @@ fn execute<E: From<Event>>(ctx: &mut Context<'_, E>, id: u32, action: Action) {
     ctx.deposit_event(Event::Executed { proposal: id, result });
 }
 
+/// The weight of a block start that applies no validator set: the scheduled set read.
+pub const VALIDATOR_SET_CHECK_WEIGHT: Weight = db_reads_writes(1, 0);
+/// The weight of applying the scheduled set at its block, beyond the check: the scheduled set
+/// removed, the set written, the list of change blocks read and written; the event.
+pub const VALIDATOR_SET_CHANGE_WEIGHT: Weight =
+    db_reads_writes(1, 3).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0));
+
 /// Applies the scheduled validator set when its block arrives. Called by the executive at the
-/// start of every block, before any extrinsic.
-pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) {
+/// start of every block, before any extrinsic; returns the weight it used
+/// ([`VALIDATOR_SET_CHECK_WEIGHT`], plus [`VALIDATOR_SET_CHANGE_WEIGHT`] at the block a set
+/// takes effect), which the executive charges to the block as mandatory.
+pub fn on_initialize<E: From<Event>>(ctx: &mut Context<'_, E>) -> Weight {
     let Some((at, validators)) = PENDING_VALIDATORS.get(ctx) else {
-        return;
+        return VALIDATOR_SET_CHECK_WEIGHT;
     };
-    if at <= ctx.block_number() {
-        PENDING_VALIDATORS.kill(ctx);
-        VALIDATORS.put(ctx, &validators);
-        let mut changes = VALIDATOR_SET_CHANGES.get(ctx);
-        changes.push(ctx.block_number());
-        VALIDATOR_SET_CHANGES.put(ctx, &changes);
-        ctx.deposit_event(Event::ValidatorSetChanged { validators });
+    if at > ctx.block_number() {
+        return VALIDATOR_SET_CHECK_WEIGHT;
     }
+    PENDING_VALIDATORS.kill(ctx);
+    VALIDATORS.put(ctx, &validators);
+    let mut changes = VALIDATOR_SET_CHANGES.get(ctx);
+    changes.push(ctx.block_number());
+    VALIDATOR_SET_CHANGES.put(ctx, &changes);
+    ctx.deposit_event(Event::ValidatorSetChanged { validators });
+    VALIDATOR_SET_CHECK_WEIGHT.saturating_add(VALIDATOR_SET_CHANGE_WEIGHT)
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ fn clearance_of_wine_is_refused_until_a_quarantine_attestation_passes() {
         other => panic!("unexpected {other:?}"),
     }
     // Closed: off the port's worklist.
-    assert!(open_declarations_by_port(&ctx, &port("CNSHA")).is_empty());
+    assert!(open_at_port(&ctx, "CNSHA").is_empty());
 }
 
 #[test]
@@ -282,7 +282,7 @@ fn decisions_on_a_closed_declaration_are_refused() {
     }
     assert_eq!(customs_state(&ctx, &corkscrew("C1")), CustomsState::Cleared);
     assert_eq!(customs_state(&ctx, &corkscrew("C2")), CustomsState::Refused);
-    assert!(open_declarations_by_port(&ctx, &port("CNSHA")).is_empty());
+    assert!(open_at_port(&ctx, "CNSHA").is_empty());
 }
 
 #[test]

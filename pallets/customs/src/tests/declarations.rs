@@ -59,7 +59,7 @@ fn an_importer_declares_and_the_items_become_declared() {
     // Declared goods wait for customs' decision.
     let awaiting = products_error(pallet_products::Error::ItemAwaitingCustoms);
     assert_eq!(pallet_products::ensure_movable(&ctx, &bottle("1")).map(|_| ()), awaiting);
-    assert_eq!(open_declarations_by_port(&ctx, &port("CNSHA")), vec![(0, stored.clone())]);
+    assert_eq!(open_at_port(&ctx, "CNSHA"), vec![(0, stored.clone())]);
     assert_eq!(declarations_of_item(&ctx, &bottle("17")), vec![(0, stored)]);
     assert!(declarations_of_item(&ctx, &bottle("A1")).is_empty());
 }
@@ -385,4 +385,68 @@ fn a_declared_origin_different_from_the_registry_is_flagged() {
     assert_eq!(flagged, vec![(wine_gtin().parse().unwrap(), "FR".parse().unwrap())]);
     // A flag is not a refusal: the declaration was filed.
     assert_eq!(customs_state(&ctx, &bottle("99")), CustomsState::Declared);
+}
+
+/// The attack the per-declarant bound prevents: an importer holding many items declares them one
+/// by one at Shanghai, to fill the port's worklist and so lock every other importer out of the
+/// port until customs has decided on them all. It fills only its own share of the worklist.
+#[test]
+fn a_declarant_filling_a_ports_worklist_fills_only_its_own_share() {
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    let (a, b) = (org(&ctx, IMPORTER), org(&ctx, RIVAL));
+    // Importer A is named the importer of 1,024 more corkscrews, and declares each on its own.
+    let serials: Vec<String> = (0..MAX_OPEN_PER_DECLARANT).map(|n| format!("F{n}")).collect();
+    for batch in serials.chunks(pallet_products::MAX_BATCH) {
+        commission(&mut ctx, &corkscrew_gtin(), None, &batch.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let flood: Vec<ItemId> = serials.iter().map(|serial| corkscrew(serial)).collect();
+    for batch in flood.chunks(MAX_DECLARATION_ITEMS) {
+        name_importer_of(&mut ctx, batch);
+    }
+    let first = NEXT_DECLARATION_ID.get(&ctx);
+    for id in &flood {
+        declare_corkscrews(&mut ctx, &[*id]);
+    }
+    assert_eq!(OPEN_BY_PORT_AND_DECLARANT.get(&ctx, &port("CNSHA"), &a).len(), MAX_OPEN_PER_DECLARANT);
+
+    // Importer B, whom the winery names for corkscrew C1, still declares at Shanghai.
+    let rival = Some(b);
+    dispatch(&mut ctx, &signed(WINERY), Call::name_importer { subjects: items(&[corkscrew("C1")]), importer: rival })
+        .unwrap();
+    let corkscrews = |call: &mut Call| {
+        if let Call::declare { hs_code, .. } = call {
+            *hs_code = b"820559".to_vec()
+        }
+    };
+    dispatch(&mut ctx, &signed(RIVAL), with_declaration(corkscrews, items(&[corkscrew("C1")]))).unwrap();
+    let by_b = NEXT_DECLARATION_ID.get(&ctx) - 1;
+    let ids = |open: Vec<(DeclarationId, Declaration)>| open.into_iter().map(|(id, _)| id).collect::<Vec<_>>();
+    assert_eq!(ids(open_declarations_of(&ctx, &port("CNSHA"), b)), vec![by_b]);
+
+    // A's next declaration there is refused with the error naming the per-declarant bound, and
+    // changes nothing: the same state root, no event.
+    let root = state_root(&state, &ctx);
+    let full = Error::DeclarantShareFull { declarant: a };
+    assert_eq!(
+        full.to_string(),
+        format!(
+            "organisation {a} already has {MAX_OPEN_PER_DECLARANT} open declarations at this port, the most one \
+             declarant may hold at a port"
+        )
+    );
+    assert_refused(&mut ctx, IMPORTER, declare_call(items(&[bottle("1")])), full.into());
+    assert_eq!(state_root(&state, &ctx), root, "a refused declaration changed the state root");
+    assert_eq!(customs_state(&ctx, &bottle("1")), CustomsState::None);
+
+    // Shanghai customs' worklist holds both declarants' work.
+    let worklist = ids(open_at_port(&ctx, "CNSHA"));
+    assert_eq!(worklist.len(), MAX_OPEN_PER_DECLARANT + 1);
+    assert!(worklist.contains(&by_b) && worklist.contains(&first));
+    // The share is A's at Shanghai only: A still declares at Shenzhen…
+    dispatch(&mut ctx, &signed(IMPORTER), at_port("CNSZX", items(&[bottle("1")]))).unwrap();
+    // …and at Shanghai again once customs has decided on one of its declarations there.
+    dispatch(&mut ctx, &signed(SH_CUSTOMS), clear(first)).unwrap();
+    dispatch(&mut ctx, &signed(IMPORTER), declare_call(items(&[bottle("17")]))).unwrap();
+    assert_eq!(OPEN_BY_PORT_AND_DECLARANT.get(&ctx, &port("CNSHA"), &a).len(), MAX_OPEN_PER_DECLARANT);
 }

@@ -259,6 +259,36 @@ fn assert_refused(ctx: &mut Ctx<'_>, who: u8, call: Call, error: DispatchError) 
     assert_eq!(ctx.events().len(), events_before, "{call:?} emitted an event");
 }
 
+/// The keys of `port`'s worklist in key order, as a node iterates them: the tests' states are
+/// empty backends under an overlay with no open layer, so every stored key is a committed change.
+fn worklist_keys(ctx: &Ctx<'_>, port: &UnLocode) -> Vec<Vec<u8>> {
+    let prefix = worklist_prefix(port);
+    ctx.overlay
+        .committed_changes()
+        .range(prefix.clone()..)
+        .take_while(|(key, _)| key.starts_with(&prefix))
+        .filter(|(_, value)| value.is_some())
+        .map(|(key, _)| key.clone())
+        .collect()
+}
+
+/// The open declarations at the port `code`, as a customs office lists them.
+fn open_at_port(ctx: &Ctx<'_>, code: &str) -> Vec<(DeclarationId, Declaration)> {
+    open_declarations_by_port(ctx, &port(code), worklist_keys(ctx, &port(code)))
+}
+
+/// The state root of `state` with the context's committed changes applied.
+fn state_root(state: &BTreeMap<Vec<u8>, Vec<u8>>, ctx: &Ctx<'_>) -> tracechain_primitives::H256 {
+    let mut pairs = state.clone();
+    for (key, value) in ctx.overlay.committed_changes() {
+        match value {
+            Some(value) => pairs.insert(key.clone(), value.clone()),
+            None => pairs.remove(key),
+        };
+    }
+    tracechain_primitives::trie::trie_root(pairs)
+}
+
 fn at_port(code: &str, subjects: Vec<Subject>) -> Call {
     with_declaration(
         |call| {

@@ -18,9 +18,7 @@ fn the_ports_worklist_and_the_items_declarations() {
         items(&[bottle("1")]),
     );
     dispatch(&mut ctx, &signed(IMPORTER), call).unwrap();
-    let open_at = |ctx: &Ctx<'_>, code| {
-        open_declarations_by_port(ctx, &port(code)).into_iter().map(|(id, _)| id).collect::<Vec<_>>()
-    };
+    let open_at = |ctx: &Ctx<'_>, code| open_at_port(ctx, code).into_iter().map(|(id, _)| id).collect::<Vec<_>>();
     assert_eq!(open_at(&ctx, "CNSHA"), vec![first, second]);
     assert_eq!(open_at(&ctx, "CNSZX"), vec![2]);
     assert!(open_at(&ctx, "FRLEH").is_empty());
@@ -29,6 +27,33 @@ fn the_ports_worklist_and_the_items_declarations() {
     assert_eq!(open_at(&ctx, "CNSHA"), vec![first, second]);
     dispatch(&mut ctx, &signed(SH_CUSTOMS), clear(first)).unwrap();
     assert_eq!(open_at(&ctx, "CNSHA"), vec![second]);
+    // Each declarant's share, in key order: the rival importer's declaration at Shanghai is
+    // listed with its share, before or after the first importer's as the keys sort.
+    let named = Some(org(&ctx, RIVAL));
+    dispatch(&mut ctx, &signed(WINERY), Call::name_importer { subjects: items(&[bottle("17")]), importer: named })
+        .unwrap();
+    dispatch(&mut ctx, &signed(RIVAL), declare_call(items(&[bottle("17")]))).unwrap();
+    let by_rival = NEXT_DECLARATION_ID.get(&ctx) - 1;
+    let keys = worklist_keys(&ctx, &port("CNSHA"));
+    let declarants: Vec<OrgId> = keys.iter().filter_map(|key| worklist_declarant(&port("CNSHA"), key)).collect();
+    let mut expected = vec![org(&ctx, IMPORTER), org(&ctx, RIVAL)];
+    expected.sort_by_key(|declarant| OPEN_BY_PORT_AND_DECLARANT.key(&port("CNSHA"), declarant));
+    assert_eq!(declarants, expected);
+    let mut listed = Vec::new();
+    for declarant in &declarants {
+        listed.extend(open_declarations_of(&ctx, &port("CNSHA"), *declarant).into_iter().map(|(id, _)| id));
+    }
+    assert_eq!(open_at(&ctx, "CNSHA"), listed);
+    assert!(listed.contains(&by_rival) && listed.contains(&second));
+    // A key of another port, of another item or with trailing bytes is no worklist entry.
+    let shenzhen = OPEN_BY_PORT_AND_DECLARANT.key(&port("CNSZX"), &org(&ctx, IMPORTER));
+    assert_eq!(worklist_declarant(&port("CNSZX"), &shenzhen), Some(org(&ctx, IMPORTER)));
+    assert_eq!(worklist_declarant(&port("CNSHA"), &shenzhen), None);
+    assert_eq!(worklist_declarant(&port("CNSHA"), &DECLARATIONS.key(&0)), None);
+    let mut trailing = keys[0].clone();
+    trailing.push(0);
+    assert_eq!(worklist_declarant(&port("CNSHA"), &trailing), None);
+    assert_eq!(open_declarations_by_port(&ctx, &port("CNSHA"), [shenzhen, trailing]), Vec::new());
     let history = declarations_of_item(&ctx, &corkscrew("C1"));
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].1.status, DeclarationStatus::Cleared);

@@ -318,20 +318,21 @@ fn a_validator_set_change_takes_effect_exactly_after_the_delay() {
     assert_refused(&mut ctx, &signed(WINERY), remove_carrier.clone(), module_error(Error::OrgRunsValidator));
 
     let mut ctx = at_block(ctx, at - 1);
-    on_initialize(&mut ctx);
+    assert_eq!(on_initialize(&mut ctx), VALIDATOR_SET_CHECK_WEIGHT);
     assert_eq!(validators(&ctx), before);
     assert!(ctx.events().is_empty());
     assert_eq!(validator_set_changes(&ctx), Vec::<BlockNumber>::new());
 
     let mut ctx = at_block(ctx, at);
-    on_initialize(&mut ctx);
+    // Applying the set costs its writes, which the hook reports.
+    assert_eq!(on_initialize(&mut ctx), VALIDATOR_SET_CHECK_WEIGHT.saturating_add(VALIDATOR_SET_CHANGE_WEIGHT));
     assert_eq!(validators(&ctx), next);
     assert_eq!(pending_validators(&ctx), None);
     assert_eq!(validator_set_changes(&ctx), vec![at], "light clients find the change");
     assert_eq!(events(&ctx), vec![Event::ValidatorSetChanged { validators: next.clone() }]);
 
     let mut ctx = at_block(ctx, at + 1);
-    on_initialize(&mut ctx);
+    assert_eq!(on_initialize(&mut ctx), VALIDATOR_SET_CHECK_WEIGHT);
     assert!(ctx.events().is_empty(), "applied once");
     // Customs no longer runs a validator and may be removed; the carrier now does.
     assert_refused(&mut ctx, &signed(WINERY), remove_carrier, module_error(Error::OrgRunsValidator));
