@@ -53,6 +53,10 @@ use tracechain_primitives::{calendar::UtcDateTime, BlockNumber, Moment, H256};
 
 use crate::journey::{Journey, Party, Step, StepRecord};
 
+pub mod event_hash;
+
+pub use event_hash::{event_hash, EventHash, EventHashError};
+
 /// The EPCIS 2.0 JSON-LD context.
 pub const EPCIS_CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
