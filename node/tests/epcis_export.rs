@@ -93,6 +93,13 @@ fn the_exported_journey_is_valid_epcis_and_broken_copies_are_not() {
         .any(|event| event["readPoint"]["id"] == json!("https://vocabulary.uncefact.org/unlocode#FRLEH")));
     assert!(events.iter().any(|event| event["readPoint"]["id"] == json!("urn:epc:id:sgln:3760001.00000.0")));
     assert!(events[0]["epcList"][0].as_str().is_some_and(|epc| epc.starts_with("urn:epc:id:sgtin:3760001.000001.R")));
+    // Every event's id is GS1's canonical event hash (CBV 2.0) of the event itself.
+    for event in &events {
+        let mut without_id = event.clone();
+        without_id.as_object_mut().expect("event").remove("eventID");
+        let hash = tracechain_runtime::epcis::event_hash(&without_id).expect("hash");
+        assert_eq!(event["eventID"], json!(hash.uri()), "{event}");
+    }
 
     // Without --out the same document goes to standard output.
     let printed = tracechain(&["epcis", &outcome.digital_link, "--rpc", &rpc]);

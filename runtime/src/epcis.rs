@@ -32,8 +32,12 @@
 //!   type `urn:epcglobal:epcis:vtype:Party`); transfer proposals, customs declarations and
 //!   attestations: `urn:tracechain:transfer:<id>`, `urn:tracechain:customs-declaration:<id>`,
 //!   `urn:tracechain:attestation:<id>`.
-//! - `eventID`: `urn:tracechain:event:<block hash>:<item id>:<n>`, the n-th step (from 0) of this
-//!   item's journey in that block, so the same chain gives the same ids on every export.
+//! - `eventID`: GS1's canonical event hash of the event itself (CBV 2.0 "EPCIS Event Hash ID",
+//!   `ni:///sha-256;<hex>?ver=CBV2.0`, computed by [`event_hash`] over the event without its
+//!   `eventID`), so the same chain gives the same ids on every export, and an exported event can
+//!   be matched against the same event captured elsewhere. Two steps of one block that record
+//!   exactly the same facts (time, items, bizStep, parties…) are the same EPCIS event and share
+//!   an id.
 //! - CBV values (bizStep, disposition, source/destination and business-transaction types) are
 //!   the bare CBV 2.0 terms, which the EPCIS 2.0 JSON-LD context expands to
 //!   `https://ref.gs1.org/cbv/…`; GS1's JSON schema refuses the `urn:epcglobal:cbv:…` forms there.
@@ -43,8 +47,8 @@
 //! was read at (never the wall clock), so one block always exports the same document.
 //!
 //! ## Failure
-//! [`EpcisError`]: a step without a known time or block hash (EPCIS requires both here), or a
-//! journey whose GS1 keys are malformed.
+//! [`EpcisError`]: a step without a known time (EPCIS requires one), or a journey whose GS1 keys
+//! are malformed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -66,7 +70,8 @@ pub const TIME_ZONE_OFFSET: &str = "+00:00";
 /// What the conversion needs besides the journey.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EpcisContext {
-    /// The hash of every block a step of the journey is in.
+    /// The hash of every block a step of the journey is in. Not used by the export since event
+    /// ids became content hashes (see [`event_hash`]); kept for callers, to be removed.
     pub block_hashes: BTreeMap<BlockNumber, H256>,
     /// GS1 company prefixes registered on the chain (digits); those that the journey's GTIN,
     /// GLNs and SSCCs start with are enough (see [`gs1_key_digits`]).
@@ -88,11 +93,13 @@ pub enum EpcisError {
         /// Its bizStep.
         biz_step: String,
     },
-    /// A step's block hash was not given.
-    #[error("the hash of block #{block} is not known; event ids are derived from it")]
-    MissingBlockHash {
-        /// The block.
-        block: BlockNumber,
+    /// An event could not be hashed (never for the events built here; kept total).
+    #[error("the event of step {index} cannot be hashed: {source}")]
+    EventHash {
+        /// The step's position in the journey.
+        index: usize,
+        /// Why.
+        source: EventHashError,
     },
     /// The journey's GTIN is not 14 digits.
     #[error("the GTIN {gtin:?} is not 14 digits")]
@@ -162,11 +169,7 @@ pub fn epcis_document(journey: &Journey, context: &EpcisContext) -> Result<Value
 pub fn epcis_events(journey: &Journey, context: &EpcisContext) -> Result<Vec<Value>, EpcisError> {
     let ids = Identifiers::new(journey, context)?;
     let mut events = Vec::with_capacity(journey.steps.len());
-    let mut per_block: BTreeMap<BlockNumber, usize> = BTreeMap::new();
     for (index, step) in journey.steps.iter().enumerate() {
-        let position = per_block.entry(step.block).or_insert(0);
-        let n = *position;
-        *position += 1;
         if matches!(step.record, StepRecord::Formed | StepRecord::Dissolved) {
             continue;
         }
@@ -175,9 +178,12 @@ pub fn epcis_events(journey: &Journey, context: &EpcisContext) -> Result<Vec<Val
             block: step.block,
             biz_step: step.biz_step.clone(),
         })?;
-        let hash = context.block_hashes.get(&step.block).ok_or(EpcisError::MissingBlockHash { block: step.block })?;
-        let event_id = format!("urn:tracechain:event:{hash:?}:{}:{n}", journey.item);
-        events.push(event(journey, step, &ids, &event_id, time)?);
+        let mut event = event(journey, step, &ids, time)?;
+        let id = event_hash(&event).map_err(|source| EpcisError::EventHash { index, source })?;
+        if let Value::Object(fields) = &mut event {
+            fields.insert("eventID".into(), json!(id.uri()));
+        }
+        events.push(event);
     }
     Ok(events)
 }
@@ -307,13 +313,7 @@ fn party_master_data(journey: &Journey) -> Vec<Value> {
 }
 
 /// One step as an event.
-fn event(
-    journey: &Journey,
-    step: &Step,
-    ids: &Identifiers<'_>,
-    event_id: &str,
-    time: Moment,
-) -> Result<Value, EpcisError> {
+fn event(journey: &Journey, step: &Step, ids: &Identifiers<'_>, time: Moment) -> Result<Value, EpcisError> {
     let (event_type, action) = match step.record {
         StepRecord::OwnershipAccepted { .. } => ("TransactionEvent", "ADD"),
         StepRecord::Packed => ("AggregationEvent", "ADD"),
@@ -326,7 +326,6 @@ fn event(
     event.insert("type".into(), json!(event_type));
     event.insert("eventTime".into(), json!(iso_time(time)));
     event.insert("eventTimeZoneOffset".into(), json!(TIME_ZONE_OFFSET));
-    event.insert("eventID".into(), json!(event_id));
     match step.record {
         StepRecord::Packed | StepRecord::Unpacked => {
             if let Some(sscc) = &step.aggregate {

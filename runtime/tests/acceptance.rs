@@ -444,5 +444,12 @@ fn a_journey_of_several_history_pages_is_read_whole_by_the_journey_and_the_epcis
     assert_eq!(events.len(), journey.steps.len());
     for (event, step) in events.iter().zip(&journey.steps) {
         assert_eq!(event["bizStep"], serde_json::json!(step.biz_step));
+        // Every event's id is GS1's canonical hash of the event itself.
+        let mut without_id = event.clone();
+        without_id.as_object_mut().expect("object").remove("eventID");
+        let hash = tracechain_runtime::epcis::event_hash(&without_id).expect("hash");
+        assert_eq!(event["eventID"], serde_json::json!(hash.uri()));
     }
+    let ids: BTreeSet<&str> = events.iter().filter_map(|event| event["eventID"].as_str()).collect();
+    assert_eq!(ids.len(), events.len(), "every step is its own event");
 }

@@ -215,21 +215,44 @@ fn steps_map_to_the_events_cbv_expects() {
 }
 
 #[test]
-fn event_ids_come_from_the_block_hash_the_item_and_the_position() {
+fn event_ids_are_the_canonical_hashes_of_the_events() {
     let journey = journey();
     let events = epcis_events(&journey, &context()).expect("export");
-    let item = &journey.item;
-    assert_eq!(events[0]["eventID"], json!(format!("urn:tracechain:event:{:?}:{item}:0", H256::repeat_byte(2))));
-    assert_eq!(events[1]["eventID"], json!(format!("urn:tracechain:event:{:?}:{item}:1", H256::repeat_byte(2))));
-    assert_eq!(events[10]["eventID"], json!(format!("urn:tracechain:event:{:?}:{item}:1", H256::repeat_byte(10))));
+    for event in &events {
+        let id = event["eventID"].as_str().expect("an eventID");
+        assert!(id.starts_with("ni:///sha-256;") && id.ends_with("?ver=CBV2.0"), "{id}");
+        let mut without_id = event.clone();
+        without_id.as_object_mut().expect("object").remove("eventID");
+        assert_eq!(event_hash(&without_id).expect("hash").uri(), id);
+        // The id is not part of what it hashes.
+        assert_eq!(event_hash(event).expect("hash").uri(), id);
+    }
     let ids: BTreeSet<&str> = events.iter().filter_map(|event| event["eventID"].as_str()).collect();
     assert_eq!(ids.len(), events.len(), "ids are unique");
-    // The same input gives the same bytes.
+    // The id of a known event, pinned: the commissioning of bottle R-17.
+    assert_eq!(
+        events[0]["eventID"],
+        json!(event_hash(&json!({
+            "type": "ObjectEvent",
+            "eventTime": "2023-11-14T22:13:22.000Z",
+            "eventTimeZoneOffset": "+00:00",
+            "epcList": ["https://id.gs1.org/01/03760001000016/21/R-17"],
+            "action": "ADD",
+            "bizStep": "https://ref.gs1.org/cbv/BizStep-commissioning",
+            "disposition": "active",
+            "ilmd": {"cbvmda:lotNumber": "L2019-01", "cbvmda:itemExpirationDate": "2030-12-31"},
+        }))
+        .expect("hash")
+        .uri())
+    );
+    // The same input gives the same bytes, and block hashes play no part.
     let again = epcis_document(&journey, &context()).expect("export");
     assert_eq!(
         serde_json::to_string(&again).expect("json"),
         serde_json::to_string(&epcis_document(&journey, &context()).expect("export")).expect("json")
     );
+    let no_hashes = EpcisContext { block_hashes: BTreeMap::new(), ..context() };
+    assert_eq!(epcis_events(&journey, &no_hashes).expect("export"), events);
 }
 
 #[test]
@@ -269,9 +292,6 @@ fn missing_facts_are_errors() {
     let mut untimed = journey();
     untimed.steps[3].time = None;
     assert!(matches!(epcis_events(&untimed, &context()), Err(EpcisError::MissingTime { index: 3, block: 4, .. })));
-    let mut no_hash = context();
-    no_hash.block_hashes.remove(&5);
-    assert_eq!(epcis_events(&journey(), &no_hash), Err(EpcisError::MissingBlockHash { block: 5 }));
     let mut bad = journey();
     bad.gtin = "123".into();
     assert!(matches!(epcis_events(&bad, &context()), Err(EpcisError::InvalidGtin { .. })));
