@@ -84,21 +84,19 @@ enum Route<'a> {
 
 /// The route of `path` (cheap: no state is read).
 fn route(path: &str) -> Option<Route<'_>> {
-    let digital_link = |rest: &str| rest == "/01" || rest.starts_with("/01/");
+    let is_link = |rest: &str| rest == "/01" || rest.starts_with("/01/");
+    let under = |prefix: &str| path.strip_prefix(prefix).filter(|rest| is_link(rest));
     if path == WELL_KNOWN {
-        return Some(Route::Description);
+        Some(Route::Description)
+    } else if is_link(path) {
+        Some(Route::Resolve(path))
+    } else if let Some(rest) = under("/page") {
+        Some(Route::Page(rest))
+    } else if let Some(rest) = under("/journey") {
+        Some(Route::Journey(rest))
+    } else {
+        under("/proof").map(Route::Proof)
     }
-    if digital_link(path) {
-        return Some(Route::Resolve(path));
-    }
-    for (prefix, route) in
-        [("/page", Route::Page as fn(&str) -> Route<'_>), ("/journey", Route::Journey), ("/proof", Route::Proof)]
-    {
-        if let Some(rest) = path.strip_prefix(prefix).filter(|rest| digital_link(rest)) {
-            return Some(route(rest));
-        }
-    }
-    None
 }
 
 impl HttpPages for ConsumerPages {
@@ -125,8 +123,12 @@ impl HttpPages for ConsumerPages {
                 Ok(link) => self.resolve(&link, "text/html", true),
                 Err(error) => bad_request(accept, path, &error),
             },
-            Route::Journey(path) | Route::Proof(path) => match digital_link::parse(path, &request.query) {
-                Ok(link) => self.data(&link, matches!(route(&request.path), Some(Route::Proof(_)))),
+            Route::Journey(path) => match digital_link::parse(path, &request.query) {
+                Ok(link) => self.data(&link, false),
+                Err(error) => bad_request("application/json", path, &error),
+            },
+            Route::Proof(path) => match digital_link::parse(path, &request.query) {
+                Ok(link) => self.data(&link, true),
                 Err(error) => bad_request("application/json", path, &error),
             },
         };
@@ -225,7 +227,9 @@ impl ConsumerPages {
                     "verified": { "block": verified.block, "hash": format!("{:?}", verified.hash) },
                     "journey": serde_json::to_value(&verified.journey).unwrap_or_default(),
                 }),
-                Err(error) => json!({ "verified": null, "reason": error.to_string(), "journey": proof.journey }),
+                Err(error) => {
+                    json!({ "verified": null, "reason": error.to_string(), "journey": proof.journey.clone() })
+                }
             }
         };
         with_link(json_response(200, "application/json", value), &link.path())
