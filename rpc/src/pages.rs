@@ -158,7 +158,7 @@ struct Bucket {
 }
 
 impl PageService {
-    fn new(pages: Arc<dyn HttpPages>, limits: PageLimits) -> Arc<Self> {
+    fn new(pages: Arc<dyn HttpPages>, limits: PageLimits, open_cors: bool) -> Arc<Self> {
         let (jobs, queue) = mpsc::sync_channel::<Job>(limits.queue);
         let queue = Arc::new(Mutex::new(queue));
         for index in 0..limits.workers.max(1) {
@@ -175,7 +175,7 @@ impl PageService {
         Arc::new(Self {
             pages,
             limits,
-            open_cors: false,
+            open_cors,
             jobs,
             cache: Mutex::new(PageCache::default()),
             rates: Mutex::new(BTreeMap::new()),
@@ -269,17 +269,13 @@ pub struct PagesLayer(Arc<PageService>);
 impl PagesLayer {
     /// Serves `pages` within `limits`, starting the page workers.
     pub fn new(pages: Arc<dyn HttpPages>, limits: PageLimits) -> Self {
-        Self(PageService::new(pages, limits))
+        Self(PageService::new(pages, limits, false))
     }
 
     /// Serves `pages` within `limits` to scripts of any origin (module docs, CORS): for the
     /// pages listener, where nothing but pages is reachable.
     pub fn with_open_cors(pages: Arc<dyn HttpPages>, limits: PageLimits) -> Self {
-        let mut service = PageService::new(pages, limits);
-        if let Some(service) = Arc::get_mut(&mut service) {
-            service.open_cors = true;
-        }
-        Self(service)
+        Self(PageService::new(pages, limits, true))
     }
 }
 
