@@ -115,6 +115,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "IP:PORT")]
     pub pages_addr: Option<std::net::SocketAddr>,
 
+    /// Where the resolver's default link goes (GS1 `gs1:defaultLink`): an https:// URL that a
+    /// scan without a linkType is redirected to (307, its query string carried), or `linkset`
+    /// to answer the linkset; without it the consumer page is the default link.
+    #[arg(long, value_name = "URL|linkset", value_parser = parse_default_link)]
+    pub resolver_default_link: Option<String>,
+
     /// Threads that render consumer pages (never the ones that build and check blocks).
     #[arg(long, value_name = "COUNT", default_value_t = 2)]
     pub pages_workers: usize,
@@ -396,4 +402,18 @@ pub struct PurgeArgs {
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]
     pub yes: bool,
+}
+
+/// A `--resolver-default-link`: `linkset`, or an `https://` URL a `Location` header can carry.
+fn parse_default_link(value: &str) -> Result<String, String> {
+    let url_ok = value.strip_prefix("https://").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest.len() <= 512
+            && rest.bytes().all(|byte| byte.is_ascii_graphic() && !b"<>\"\\^`{|}".contains(&byte))
+    });
+    if value == "linkset" || url_ok {
+        Ok(value.to_string())
+    } else {
+        Err("expected `linkset` or an https:// URL of at most 512 printable ASCII characters".into())
+    }
 }

@@ -30,5 +30,6 @@ pub mod metrics;
 pub mod network_key;
 pub mod pool;
 pub mod replay;
+pub mod resolver;
 pub mod secret_file;
 pub mod service;

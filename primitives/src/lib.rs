@@ -18,6 +18,7 @@ pub mod account;
 pub mod calendar;
 pub mod cbv;
 pub mod consensus_message;
+pub mod digital_link;
 pub mod era;
 pub mod extrinsic;
 pub mod gs1;

@@ -12,9 +12,12 @@
 //! - **Own workers**: pages render on [`PageLimits::workers`] threads of their own (default 2),
 //!   never on the blocking pool that block building and re-execution use; at most
 //!   [`PageLimits::queue`] requests wait (default 64), one more is `503` at once.
-//! - **Cache**: an answer is kept per (path, `Accept`) for as long as the finalized block is the
-//!   same ([`HttpPages::cache_version`]): a page shows what is proven at the finalized block, so
-//!   it cannot change before the next one. At most [`PageLimits::cache_entries`] (default 256).
+//! - **Cache**: an answer (`200`, `307`, `400` or `404`) is kept per (path, query, `Accept`) —
+//!   everything a [`PageRequest`] carries — for as long as the finalized block is the same
+//!   ([`HttpPages::cache_version`]): a page shows what is proven at the finalized block, so it
+//!   cannot change before the next one. At most [`PageLimits::cache_entries`] (default 256).
+//! - **Requests**: `GET` and `HEAD` (the same answer without its body) of a page path; a query
+//!   string longer than [`MAX_QUERY_BYTES`] is `414` at once; `Accept` is cut to 256 characters.
 //! - **Per-IP rate**: a token bucket per caller address, [`PageLimits::per_ip_per_second`]
 //!   (default 10) with bursts of [`PageLimits::per_ip_burst`] (default 30); beyond it `429` with
 //!   `Retry-After`. At most [`PageLimits::tracked_ips`] addresses are remembered (default 4,096;
@@ -22,7 +25,13 @@
 //!   address: rate-limit at the proxy.
 //! - **Headers**: every page says `Content-Security-Policy` (no scripts, no frames, no forms,
 //!   styles inline only, `frame-ancestors 'none'`), `X-Content-Type-Options: nosniff`,
-//!   `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
+//!   `X-Frame-Options: DENY`, `Referrer-Policy: no-referrer` and `Vary: Accept`, and the
+//!   answer's own `Location` and `Link` ([`PageResponse`]).
+//! - **CORS** ([`PagesLayer::with_open_cors`], the pages listener): a GS1 resolver is read by
+//!   scripts on any site, so every page answer says `Access-Control-Allow-Origin: *` and exposes
+//!   `Link` and `Location`, and an `OPTIONS` preflight of a page path is `204` allowing `GET`
+//!   and `HEAD` only. Nothing there acts for the caller (no credentials are allowed). On the
+//!   JSON-RPC port the pages follow the JSON-RPC port's own CORS policy instead.
 
 use crate::{config::CallerAddr, BoxError};
 use std::{
@@ -78,8 +87,22 @@ impl PageLimits {
     }
 }
 
+/// Longest query string passed to the pages; a longer one is `414`.
+pub const MAX_QUERY_BYTES: usize = 4_096;
+
+/// What a page answer may depend on: all of it is part of the cache key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PageRequest {
+    /// The path, as sent (still percent-encoded).
+    pub path: String,
+    /// The query string without its `?` (empty when there is none), as sent.
+    pub query: String,
+    /// The `Accept` header (`text/html` when there is none), at most 256 characters.
+    pub accept: String,
+}
+
 /// A page's answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageResponse {
     /// HTTP status.
     pub status: u16,
@@ -87,13 +110,17 @@ pub struct PageResponse {
     pub content_type: String,
     /// The body.
     pub body: Vec<u8>,
+    /// `Location` (a redirect's target).
+    pub location: Option<String>,
+    /// `Link` (e.g. a resolver's `<…?linkType=linkset>; rel="linkset"`).
+    pub link: Option<String>,
 }
 
 /// What the node serves on `GET`.
 pub trait HttpPages: Send + Sync + 'static {
-    /// The answer to `GET path` with the request's `Accept` header, or `None` if `path` is not a
-    /// page (the request then goes to JSON-RPC, which refuses a `GET`).
-    fn get(&self, path: &str, accept: &str) -> Option<PageResponse>;
+    /// The answer to a `GET` of a page, or `None` if its path is not a page (the request then
+    /// goes to JSON-RPC, which refuses a `GET`).
+    fn get(&self, request: &PageRequest) -> Option<PageResponse>;
 
     /// Whether `path` is one of the pages at all (cheap: no state is read), so that other paths
     /// go to JSON-RPC without queueing for a worker.
@@ -104,12 +131,13 @@ pub trait HttpPages: Send + Sync + 'static {
     fn cache_version(&self) -> [u8; 32];
 }
 
-type Job = (String, String, tokio::sync::oneshot::Sender<Option<PageResponse>>);
+type Job = (PageRequest, tokio::sync::oneshot::Sender<Option<PageResponse>>);
 
 /// What the layer's services share: the workers' queue, the cache and the rate limit.
 struct PageService {
     pages: Arc<dyn HttpPages>,
     limits: PageLimits,
+    open_cors: bool,
     jobs: mpsc::SyncSender<Job>,
     cache: Mutex<PageCache>,
     rates: Mutex<BTreeMap<IpAddr, Bucket>>,
@@ -118,8 +146,8 @@ struct PageService {
 #[derive(Default)]
 struct PageCache {
     version: [u8; 32],
-    answers: BTreeMap<(String, String), PageResponse>,
-    order: VecDeque<(String, String)>,
+    answers: BTreeMap<PageRequest, PageResponse>,
+    order: VecDeque<PageRequest>,
 }
 
 #[derive(Clone, Copy)]
@@ -130,15 +158,15 @@ struct Bucket {
 }
 
 impl PageService {
-    fn new(pages: Arc<dyn HttpPages>, limits: PageLimits) -> Arc<Self> {
+    fn new(pages: Arc<dyn HttpPages>, limits: PageLimits, open_cors: bool) -> Arc<Self> {
         let (jobs, queue) = mpsc::sync_channel::<Job>(limits.queue);
         let queue = Arc::new(Mutex::new(queue));
         for index in 0..limits.workers.max(1) {
             let (queue, pages) = (queue.clone(), pages.clone());
             let spawned = std::thread::Builder::new().name(format!("pages-{index}")).spawn(move || loop {
                 let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                let Ok((path, accept, reply)) = job else { return };
-                let _ = reply.send(pages.get(&path, &accept));
+                let Ok((request, reply)) = job else { return };
+                let _ = reply.send(pages.get(&request));
             });
             if let Err(error) = spawned {
                 tracing::error!(target: "rpc", "starting a page worker: {error}");
@@ -147,6 +175,7 @@ impl PageService {
         Arc::new(Self {
             pages,
             limits,
+            open_cors,
             jobs,
             cache: Mutex::new(PageCache::default()),
             rates: Mutex::new(BTreeMap::new()),
@@ -174,12 +203,12 @@ impl PageService {
         true
     }
 
-    fn cached(&self, key: &(String, String), version: [u8; 32]) -> Option<PageResponse> {
+    fn cached(&self, key: &PageRequest, version: [u8; 32]) -> Option<PageResponse> {
         let cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         (cache.version == version).then(|| cache.answers.get(key).cloned()).flatten()
     }
 
-    fn keep(&self, key: (String, String), version: [u8; 32], page: &PageResponse) {
+    fn keep(&self, key: PageRequest, version: [u8; 32], page: &PageResponse) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.version != version {
             *cache = PageCache { version, ..PageCache::default() };
@@ -197,24 +226,23 @@ impl PageService {
     }
 
     /// The answer to a page request from `caller`.
-    async fn answer(self: Arc<Self>, caller: Option<IpAddr>, path: String, accept: String) -> PageResponse {
+    async fn answer(self: Arc<Self>, caller: Option<IpAddr>, key: PageRequest) -> PageResponse {
         if let Some(caller) = caller {
             if !self.admit(caller, Instant::now()) {
                 return refusal(429, "Too many page requests from this address; try again in a second.");
             }
         }
         let version = self.pages.cache_version();
-        let key = (path, accept);
         if let Some(page) = self.cached(&key, version) {
             return page;
         }
         let (reply, answer) = tokio::sync::oneshot::channel();
-        if self.jobs.try_send((key.0.clone(), key.1.clone(), reply)).is_err() {
+        if self.jobs.try_send((key.clone(), reply)).is_err() {
             return refusal(503, "The page service is busy; try again in a moment.");
         }
         match answer.await {
             Ok(Some(page)) => {
-                if page.status == 200 || page.status == 404 {
+                if matches!(page.status, 200 | 307 | 400 | 404) {
                     self.keep(key, version, &page);
                 }
                 page
@@ -226,7 +254,12 @@ impl PageService {
 }
 
 fn refusal(status: u16, message: &str) -> PageResponse {
-    PageResponse { status, content_type: "text/plain; charset=utf-8".into(), body: message.as_bytes().to_vec() }
+    PageResponse {
+        status,
+        content_type: "text/plain; charset=utf-8".into(),
+        body: message.as_bytes().to_vec(),
+        ..PageResponse::default()
+    }
 }
 
 /// The HTTP middleware layer.
@@ -236,7 +269,13 @@ pub struct PagesLayer(Arc<PageService>);
 impl PagesLayer {
     /// Serves `pages` within `limits`, starting the page workers.
     pub fn new(pages: Arc<dyn HttpPages>, limits: PageLimits) -> Self {
-        Self(PageService::new(pages, limits))
+        Self(PageService::new(pages, limits, false))
+    }
+
+    /// Serves `pages` within `limits` to scripts of any origin (module docs, CORS): for the
+    /// pages listener, where nothing but pages is reachable.
+    pub fn with_open_cors(pages: Arc<dyn HttpPages>, limits: PageLimits) -> Self {
+        Self(PageService::new(pages, limits, true))
     }
 }
 
@@ -271,34 +310,83 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let path = request.uri().path();
-        if request.method() != http::Method::GET || path == "/" || !self.service.pages.is_page(path) {
+        let method = request.method();
+        let page_method = method == http::Method::GET || method == http::Method::HEAD;
+        let preflight = method == http::Method::OPTIONS && self.service.open_cors;
+        if !(page_method || preflight) || path == "/" || !self.service.pages.is_page(path) {
             return Box::pin(self.inner.call(request));
         }
-        let path = path.to_string();
-        let accept = request
-            .headers()
-            .get(http::header::ACCEPT)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("text/html")
-            .chars()
-            .take(256)
-            .collect::<String>();
+        let open_cors = self.service.open_cors;
+        if preflight {
+            return Box::pin(std::future::ready(preflight_answer()));
+        }
+        let head = method == http::Method::HEAD;
+        let query = request.uri().query().unwrap_or("");
+        if query.len() > MAX_QUERY_BYTES {
+            let page = refusal(414, "The query string is too long.");
+            return Box::pin(std::future::ready(respond(page, head, open_cors)));
+        }
+        let key = PageRequest {
+            path: path.to_string(),
+            query: query.to_string(),
+            accept: request
+                .headers()
+                .get(http::header::ACCEPT)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("text/html")
+                .chars()
+                .take(256)
+                .collect::<String>(),
+        };
         let caller = request.extensions().get::<CallerAddr>().map(|caller| caller.0.ip());
         let service = self.service.clone();
         Box::pin(async move {
-            let page = service.answer(caller, path, accept).await;
-            let mut response = http::Response::builder()
-                .status(page.status)
-                .header(http::header::CONTENT_TYPE, page.content_type)
-                .header(http::header::CACHE_CONTROL, "no-store")
-                .header(http::header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
-                .header(http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-                .header(http::header::X_FRAME_OPTIONS, "DENY")
-                .header(http::header::REFERRER_POLICY, "no-referrer");
-            if page.status == 429 {
-                response = response.header(http::header::RETRY_AFTER, "1");
-            }
-            response.body(HttpBody::from(page.body)).map_err(|error| Box::new(error) as BoxError)
+            let page = service.answer(caller, key).await;
+            respond(page, head, open_cors)
         })
     }
+}
+
+/// The HTTP response of a page answer (without its body for a `HEAD`).
+fn respond(page: PageResponse, head: bool, open_cors: bool) -> Result<http::Response<HttpBody>, BoxError> {
+    let mut response = http::Response::builder()
+        .status(page.status)
+        .header(http::header::CONTENT_TYPE, page.content_type)
+        .header(http::header::CACHE_CONTROL, "no-store")
+        .header(http::header::VARY, "Accept")
+        .header(http::header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
+        .header(http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(http::header::X_FRAME_OPTIONS, "DENY")
+        .header(http::header::REFERRER_POLICY, "no-referrer");
+    if page.status == 429 {
+        response = response.header(http::header::RETRY_AFTER, "1");
+    }
+    if let Some(location) = page.location {
+        response = response.header(http::header::LOCATION, location);
+    }
+    if let Some(link) = page.link {
+        response = response.header(http::header::LINK, link);
+    }
+    if open_cors {
+        response = response
+            .header(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+            .header(http::header::ACCESS_CONTROL_EXPOSE_HEADERS, "Link, Location");
+    }
+    let body = if head { HttpBody::empty() } else { HttpBody::from(page.body) };
+    response.body(body).map_err(|error| Box::new(error) as BoxError)
+}
+
+/// The answer to a CORS preflight of a page path: `GET` and `HEAD` from any origin, no
+/// credentials.
+fn preflight_answer() -> Result<http::Response<HttpBody>, BoxError> {
+    http::Response::builder()
+        .status(204)
+        .header(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .header(http::header::ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD")
+        .header(http::header::ACCESS_CONTROL_ALLOW_HEADERS, "Accept, Accept-Language")
+        .header(http::header::ACCESS_CONTROL_MAX_AGE, "86400")
+        .header(http::header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY)
+        .header(http::header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(HttpBody::empty())
+        .map_err(|error| Box::new(error) as BoxError)
 }

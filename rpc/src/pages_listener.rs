@@ -10,6 +10,9 @@
 //!   flood takes none of the JSON-RPC slots, and are timed out as JSON-RPC's are.
 //! - No Origin or Host check: the pages are public, read-only, and meant to be reached under any
 //!   domain a brand or resolver points at them; nothing here acts for the caller.
+//! - Open CORS ([`PagesLayer::with_open_cors`]): every page answer allows any origin and an
+//!   `OPTIONS` preflight of a page path allows `GET` and `HEAD`, since GS1 resolver clients run
+//!   in browsers; a preflight of anything else is `404` like every other non-page request.
 
 use std::{
     future::{ready, Ready},
@@ -88,7 +91,7 @@ pub async fn start(config: PagesListenerConfig, pages: Arc<dyn HttpPages>) -> Re
     let local_addr = socket.local_addr().map_err(RpcError::LocalAddr)?;
     let (stop, handle) = jsonrpsee::server::stop_channel();
     let connections = Connections::new(config.connections, PAGES_FLAGS);
-    let layer = PagesLayer::new(pages, config.limits.clone());
+    let layer = PagesLayer::with_open_cors(pages, config.limits.clone());
     let timeouts = Timeouts { first_request: config.first_request_timeout, idle: config.idle_timeout };
     listener::spawn_accept_loop(socket, Arc::clone(&connections), stop, timeouts, "pages", move || {
         tower::Layer::layer(&layer, NotAPage)

@@ -243,6 +243,27 @@ pub fn epcis_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Res
         .map_err(|error| state_error(format!("the journey of {} cannot be exported as EPCIS: {error}", journey.item)))
 }
 
+/// What a GS1 resolver answers for a GTIN at the finalized block (a walk-up from an unknown
+/// serial or lot to its product class): the class's view and whether the whole class is
+/// recalled, or `None` for an unregistered GTIN.
+pub fn product_class_at_finalized(
+    client: &dyn NodeClient,
+    gtin: &Gtin,
+) -> Result<Option<(journey::Product, bool)>, ErrorObjectOwned> {
+    let header = client.finalized_header();
+    with_state(client, &header, |state| {
+        pallet_products::product_class(state, gtin).map(|class| {
+            (journey::product_view(state, &class), pallet_products::CLASS_RECALLS.get(state, gtin).is_some())
+        })
+    })
+}
+
+/// The chain's resolver domain (where its Digital Links point) at the finalized block.
+pub fn resolver_domain_at_finalized(client: &dyn NodeClient) -> Result<String, ErrorObjectOwned> {
+    let header = client.finalized_header();
+    with_state(client, &header, |state| pallet_identity::resolver_domain(state))
+}
+
 /// Registers the `trace_*` methods.
 pub(crate) fn register(module: &mut RpcModule<Arc<dyn NodeClient>>) -> Result<(), RpcError> {
     module.register_blocking_method(

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::*;
-use tracechain_rpc::pages::{HttpPages, PageLimits, PageResponse, CONTENT_SECURITY_POLICY};
+use tracechain_rpc::pages::{HttpPages, PageLimits, PageRequest, PageResponse, CONTENT_SECURITY_POLICY};
 
 /// Pages under `/p/`, counting how often one is rendered; rendering takes `delay`.
 struct CountingPages {
@@ -18,10 +18,26 @@ struct CountingPages {
 }
 
 impl HttpPages for CountingPages {
-    fn get(&self, path: &str, _accept: &str) -> Option<PageResponse> {
+    fn get(&self, request: &PageRequest) -> Option<PageResponse> {
+        let path = &request.path;
+        if path == "/p/redirect" {
+            return Some(PageResponse {
+                status: 307,
+                content_type: "text/plain".into(),
+                location: Some(format!("/p/item?{}", request.query)),
+                link: Some("</p/item?linkType=linkset>; rel=\"linkset\"".into()),
+                ..PageResponse::default()
+            });
+        }
+        let body = if request.query.is_empty() { path.clone() } else { format!("{path}?{}", request.query) };
         std::thread::sleep(self.delay);
         self.renders.fetch_add(1, Ordering::SeqCst);
-        Some(PageResponse { status: 200, content_type: "text/html".into(), body: path.as_bytes().to_vec() })
+        Some(PageResponse {
+            status: 200,
+            content_type: "text/html".into(),
+            body: body.into_bytes(),
+            ..PageResponse::default()
+        })
     }
 
     fn is_page(&self, path: &str) -> bool {
@@ -160,6 +176,62 @@ async fn the_pages_listener_serves_pages_only_within_its_own_connection_limits()
     let (status, body) = raw_websocket_from(LOOPBACK, listener.local_addr()).await.expect_err("over the limit");
     assert_eq!(status, 429, "{body}");
     assert!(body.contains("--pages-max-connections-per-ip"), "{body}");
+    listener.stop().await;
+}
+
+/// `method url` without following redirects: status, headers asked for, body.
+async fn request(
+    method: &'static str,
+    url: String,
+    headers: &'static [&'static str],
+) -> (u16, Vec<Option<String>>, String) {
+    tokio::task::spawn_blocking(move || {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let response = match agent.request(method, &url).timeout(Duration::from_secs(20)).call() {
+            Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("{method} {url}: {error}"),
+        };
+        let values = headers.iter().map(|name| response.header(name).map(str::to_string)).collect();
+        (response.status(), values, response.into_string().expect("body"))
+    })
+    .await
+    .expect("request task")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_listener_answers_browsers_of_any_origin_with_get_and_head_only() {
+    use tracechain_rpc::pages_listener::{self, PagesListenerConfig};
+    let counting = pages(Duration::ZERO);
+    let listener = pages_listener::start(PagesListenerConfig::default(), counting.clone()).await.expect("listener");
+    let base = listener.http_url();
+    let cors = &["access-control-allow-origin", "access-control-expose-headers", "vary"];
+    let (status, headers, body) = request("GET", format!("{base}/p/item?17=261231"), cors).await;
+    assert_eq!((status, body.as_str()), (200, "/p/item?17=261231"), "the query reaches the page");
+    assert_eq!(headers, [Some("*".to_string()), Some("Link, Location".to_string()), Some("Accept".to_string())]);
+    // The query is part of the cache key.
+    let (_, _, other) = request("GET", format!("{base}/p/item?17=270101"), &[]).await;
+    assert_eq!(other, "/p/item?17=270101");
+    // HEAD: the same answer without a body.
+    let (status, _, body) = request("HEAD", format!("{base}/p/item"), &[]).await;
+    assert_eq!((status, body.as_str()), (200, ""));
+    // A redirect carries its Location and Link.
+    let (status, headers, _) = request("GET", format!("{base}/p/redirect?a=1"), &["location", "link"]).await;
+    assert_eq!(status, 307);
+    assert_eq!(headers[0].as_deref(), Some("/p/item?a=1"));
+    assert_eq!(headers[1].as_deref(), Some("</p/item?linkType=linkset>; rel=\"linkset\""));
+    // A preflight of a page: GET and HEAD from anywhere; of anything else: 404.
+    let names = &["access-control-allow-origin", "access-control-allow-methods"];
+    let (status, headers, _) = request("OPTIONS", format!("{base}/p/item"), names).await;
+    assert_eq!(status, 204);
+    assert_eq!(headers, [Some("*".to_string()), Some("GET, HEAD".to_string())]);
+    let (status, headers, _) = request("OPTIONS", format!("{base}/"), names).await;
+    assert_eq!((status, headers[0].clone()), (404, None));
+    // Other methods on a page path are not pages.
+    let (status, _, _) = request("POST", format!("{base}/p/item"), &[]).await;
+    assert_eq!(status, 404);
+    // An over-long query is refused before a worker sees it.
+    let (status, _, _) = request("GET", format!("{base}/p/item?{}", "a".repeat(5_000)), &[]).await;
+    assert_eq!(status, 414);
     listener.stop().await;
 }
 

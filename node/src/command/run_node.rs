@@ -56,7 +56,10 @@ pub(crate) fn run_node(args: RunArgs) -> Result<(), CommandError> {
 
         let host = if args.rpc_external { IpAddr::V4(Ipv4Addr::UNSPECIFIED) } else { IpAddr::V4(Ipv4Addr::LOCALHOST) };
         let consumer_pages: Arc<dyn tracechain_rpc::pages::HttpPages> =
-            Arc::new(crate::consumer_page::ConsumerPages::new(node.clone()));
+            Arc::new(crate::consumer_page::ConsumerPages::with_config(
+                node.clone(),
+                crate::resolver::ResolverConfig { default_link: args.resolver_default_link.clone() },
+            ));
         let page_limits = tracechain_rpc::pages::PageLimits {
             workers: args.pages_workers,
             queue: args.pages_queue,
