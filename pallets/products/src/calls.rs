@@ -28,8 +28,8 @@ pub(crate) fn register_class<E: From<Event>>(
     if PRODUCT_CLASSES.contains(ctx, &gtin) {
         return Err(Error::ClassAlreadyRegistered.into());
     }
-    ensure_text(&name, MAX_NAME_LEN, Error::InvalidName, Error::NameHasControlCharacter)?;
-    ensure_text(&brand, MAX_BRAND_LEN, Error::InvalidBrand, Error::BrandHasControlCharacter)?;
+    let stored_name: ProductName = bounded_text(name.clone(), Error::InvalidName, Error::NameHasControlCharacter)?;
+    let stored_brand: BrandName = bounded_text(brand.clone(), Error::InvalidBrand, Error::BrandHasControlCharacter)?;
     if !(6..=10).contains(&hs_code.len()) || !hs_code.iter().all(u8::is_ascii_digit) {
         return Err(Error::InvalidHsCode.into());
     }
@@ -41,8 +41,8 @@ pub(crate) fn register_class<E: From<Event>>(
     let class = ProductClass {
         gtin,
         brand_org: org,
-        name: name.clone(),
-        brand: brand.clone(),
+        name: stored_name,
+        brand: stored_brand,
         hs_code: hs_code.clone(),
         origin: origin.clone(),
         documents,
@@ -363,6 +363,19 @@ pub(crate) fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden:
         Err(TextError::ControlCharacter) => Err(hidden),
         Err(_) => Err(malformed),
     }
+}
+
+/// As [`ensure_text`], with `MAX` as the longest length, keeping the checked text as the
+/// [`BoundedText`] it is stored as.
+pub(crate) fn bounded_text<const MAX: usize>(
+    text: Vec<u8>,
+    malformed: Error,
+    hidden: Error,
+) -> Result<BoundedText<MAX>, Error> {
+    BoundedText::text(text).map_err(|error| match error {
+        TextError::ControlCharacter => hidden,
+        TextError::Malformed | TextError::Blank => malformed,
+    })
 }
 
 pub(crate) fn ensure_documents(documents: &[Document]) -> Result<(), Error> {

@@ -83,7 +83,7 @@ use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite, ValueQuery},
-    text::{check_text, check_uri, TextError, UriError},
+    text::{check_text, check_uri, BoundedText, TextError, UriError},
     weight::Weight,
     Context, PalletError, RuntimeConfig,
 };
@@ -109,6 +109,12 @@ pub const MAX_URI_LEN: usize = 256;
 pub const MAX_NAME_LEN: usize = 128;
 /// The longest brand, in bytes.
 pub const MAX_BRAND_LEN: usize = 64;
+/// A product class's name as stored: text of 1 to [`MAX_NAME_LEN`] bytes, checked when the class
+/// is registered (encoded, and described in the metadata, as `Vec<u8>`).
+pub type ProductName = BoundedText<MAX_NAME_LEN>;
+/// A product class's brand as stored: text of 1 to [`MAX_BRAND_LEN`] bytes, checked when the
+/// class is registered (encoded, and described in the metadata, as `Vec<u8>`).
+pub type BrandName = BoundedText<MAX_BRAND_LEN>;
 /// The longest recall reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
