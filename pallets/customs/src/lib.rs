@@ -107,9 +107,12 @@
 //! from `ensure_movable`. Every check runs before the first write, so a failed call changes
 //! nothing. [`build_genesis`] fails with [`GenesisError`] for an invalid or duplicate rule.
 
+pub mod api;
+mod calls;
 #[cfg(test)]
 mod tests;
 pub mod types;
+pub mod weights;
 
 use std::collections::{btree_map::Entry, BTreeMap, BTreeSet};
 
@@ -125,10 +128,11 @@ use tracechain_support::{
     dispatch::{DispatchResult, Origin},
     metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, StorageWrite, ValueQuery},
-    weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
+    weight::Weight,
     Context, PalletError, RuntimeConfig,
 };
 
+pub use api::*;
 pub use types::{
     hs_chapter, Decision, DecisionKind, Declaration, DeclarationId, DeclarationStatus, InspectionRule, Nomination,
 };
@@ -838,35 +842,9 @@ fn rule_order(a: &InspectionRule, b: &InspectionRule) -> std::cmp::Ordering {
     a.chapters.cmp(&b.chapters).then_with(|| a.scope.as_bytes().cmp(b.scope.as_bytes()))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Weights
-// ---------------------------------------------------------------------------------------------
-
-/// Signer, roles, the port's authorities, the id counter, the declaration, the declarant's share
-/// of the port's worklist; hashing and encoding.
-const BASE_WEIGHT: Weight =
-    db_reads_writes(6, 3).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
-
-/// Declaring one item: movability (the item, its lot's and class's recalls), its nomination, its
-/// class's origin, its declaration index; writing the index and its customs state.
-const PER_DECLARED_ITEM_WEIGHT: Weight =
-    db_reads_writes(6, 2).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
-
-/// Naming the importer of one item: reading the item, writing its nomination.
-const PER_NAMED_ITEM_WEIGHT: Weight =
-    db_reads_writes(1, 1).saturating_add(Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0));
-
-/// A decision on one item: reading and writing its customs state.
-const PER_DECIDED_ITEM_WEIGHT: Weight = db_reads_writes(1, 1);
-
-/// Clearing one item: its class (HS rules), and what covers it: its own, its lot's and its
-/// aggregates' attestation lists and, amortised, the attestations.
-const PER_CLEARED_ITEM_WEIGHT: Weight =
-    db_reads_writes(6, 0).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
-
-/// The weight of `call` in the current state: a declaration costs in proportion to its items
-/// (an aggregate by the item count custody stores for it), a decision in proportion to the
-/// declaration's items, which only the stored declaration tells.
+/// The weight of `call` in the current state ([`weights`] gives each call's): a declaration
+/// costs in proportion to its items (an aggregate by the item count custody stores for it), a
+/// decision in proportion to the declaration's items, which only the stored declaration tells.
 pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
     let decided_items =
         |id: &DeclarationId| DECLARATIONS.get(storage, id).map_or(0, |declaration| declaration.items.len() as u64);
@@ -884,724 +862,57 @@ pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
         })
     };
     match call {
-        Call::declare { subjects, documents, .. } => {
-            let items = subject_units(subjects);
-            BASE_WEIGHT.saturating_add(PER_DECLARED_ITEM_WEIGHT.saturating_mul(items)).saturating_add(
-                Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(documents.len() as u64),
-            )
+        Call::declare { subjects, documents, .. } => weights::declare(subject_units(subjects), documents.len() as u64),
+        Call::hold { declaration, .. } => weights::hold(decided_items(declaration)),
+        Call::refuse { declaration, .. } => weights::refuse(decided_items(declaration)),
+        Call::order_reexport { declaration, .. } => weights::order_reexport(decided_items(declaration)),
+        Call::order_destruction { declaration, .. } => weights::order_destruction(decided_items(declaration)),
+        Call::require_inspection { declaration, scopes } => {
+            weights::require_inspection(decided_items(declaration), scopes.len() as u64)
         }
-        Call::hold { declaration, .. }
-        | Call::refuse { declaration, .. }
-        | Call::order_reexport { declaration, .. } => {
-            BASE_WEIGHT.saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
-        }
-        // The customs state and the status: two updates of each item; and the identity pallet's
-        // destruction record, looked up and written.
-        Call::order_destruction { declaration, .. } => {
-            let items = decided_items(declaration);
-            BASE_WEIGHT
-                .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(items.saturating_mul(2)))
-                .saturating_add(db_reads_writes(1, 1).saturating_mul(items))
-        }
-        Call::require_inspection { declaration, scopes } => BASE_WEIGHT
-            .saturating_add(db_reads_writes(1, 0))
-            .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(decided_items(declaration)))
-            .saturating_add(Weight::from_parts(WEIGHT_REF_TIME_PER_MICROS, 0).saturating_mul(scopes.len() as u64)),
-        Call::clear { declaration, .. } => {
-            let items = decided_items(declaration);
-            BASE_WEIGHT
-                .saturating_add(db_reads_writes(1, 0))
-                .saturating_add(PER_DECIDED_ITEM_WEIGHT.saturating_mul(items))
-                .saturating_add(PER_CLEARED_ITEM_WEIGHT.saturating_mul(items))
-        }
-        Call::set_inspection_rule { .. } | Call::remove_inspection_rule { .. } => {
-            db_reads_writes(3, 1).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
-        }
-        Call::name_importer { subjects, .. } => db_reads_writes(3, 0)
-            .saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
-            .saturating_add(PER_NAMED_ITEM_WEIGHT.saturating_mul(subject_units(subjects))),
+        Call::clear { declaration, .. } => weights::clear(decided_items(declaration)),
+        Call::set_inspection_rule { .. } => weights::set_inspection_rule(),
+        Call::remove_inspection_rule { .. } => weights::remove_inspection_rule(),
+        Call::name_importer { subjects, .. } => weights::name_importer(subject_units(subjects)),
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Dispatch
-// ---------------------------------------------------------------------------------------------
-
-/// Dispatches `call` from `origin`.
+/// Dispatches `call` from `origin` to its implementation in `calls.rs`.
 pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
     let agent = origin.ensure_signed()?;
     match call {
         Call::declare { subjects, hs_code, declared_origin, declared_value, currency, port_of_entry, documents } => {
-            let filing =
-                Filing { subjects, hs_code, declared_origin, declared_value, currency, port: port_of_entry, documents };
-            declare(ctx, agent, filing)
+            let filing = calls::Filing {
+                subjects,
+                hs_code,
+                declared_origin,
+                declared_value,
+                currency,
+                port: port_of_entry,
+                documents,
+            };
+            calls::declare(ctx, agent, filing)
         }
-        Call::hold { declaration, reason } => decide(ctx, agent, declaration, Ruling::Hold(reason)),
+        Call::hold { declaration, reason } => calls::decide(ctx, agent, declaration, calls::Ruling::Hold(reason)),
         Call::require_inspection { declaration, scopes } => {
-            decide(ctx, agent, declaration, Ruling::RequireInspection(scopes))
+            calls::decide(ctx, agent, declaration, calls::Ruling::RequireInspection(scopes))
         }
-        Call::clear { declaration, certificate_ref } => decide(ctx, agent, declaration, Ruling::Clear(certificate_ref)),
-        Call::refuse { declaration, reason } => decide(ctx, agent, declaration, Ruling::Refuse(reason)),
-        Call::set_inspection_rule { chapters, scope } => set_rule(ctx, agent, InspectionRule { chapters, scope }),
-        Call::remove_inspection_rule { chapters, scope } => remove_rule(ctx, agent, InspectionRule { chapters, scope }),
-        Call::name_importer { subjects, importer } => name_importer(ctx, agent, subjects, importer),
-        Call::order_reexport { declaration, reason } => decide(ctx, agent, declaration, Ruling::ReExport(reason)),
-        Call::order_destruction { declaration, reason } => decide(ctx, agent, declaration, Ruling::Destroy(reason)),
-    }
-}
-
-/// What an importer files.
-struct Filing {
-    subjects: Vec<Subject>,
-    hs_code: Vec<u8>,
-    declared_origin: CountryCode,
-    declared_value: u128,
-    currency: [u8; 3],
-    port: UnLocode,
-    documents: Vec<H256>,
-}
-
-impl Filing {
-    /// The checks that need no state.
-    fn validate(&self) -> Result<(), Error> {
-        if self.subjects.is_empty() {
-            return Err(Error::NoItems);
+        Call::clear { declaration, certificate_ref } => {
+            calls::decide(ctx, agent, declaration, calls::Ruling::Clear(certificate_ref))
         }
-        if self.subjects.len() > MAX_DECLARATION_ITEMS {
-            return Err(Error::TooManyItems);
+        Call::refuse { declaration, reason } => calls::decide(ctx, agent, declaration, calls::Ruling::Refuse(reason)),
+        Call::set_inspection_rule { chapters, scope } => {
+            calls::set_rule(ctx, agent, InspectionRule { chapters, scope })
         }
-        if !is_valid_hs_code(&self.hs_code) {
-            return Err(Error::InvalidHsCode);
+        Call::remove_inspection_rule { chapters, scope } => {
+            calls::remove_rule(ctx, agent, InspectionRule { chapters, scope })
         }
-        // Decoding accepts any bytes; only the shape checks make them codes.
-        if !self.declared_origin.is_valid() {
-            return Err(Error::InvalidCountry);
+        Call::name_importer { subjects, importer } => calls::name_importer(ctx, agent, subjects, importer),
+        Call::order_reexport { declaration, reason } => {
+            calls::decide(ctx, agent, declaration, calls::Ruling::ReExport(reason))
         }
-        if !self.currency.iter().all(u8::is_ascii_uppercase) {
-            return Err(Error::InvalidCurrency);
-        }
-        if !self.port.is_valid() {
-            return Err(Error::InvalidPort);
-        }
-        if self.documents.len() > MAX_DOCUMENTS {
-            return Err(Error::TooManyDocuments);
-        }
-        Ok(())
-    }
-}
-
-/// Whether `hs_code` is 6 to 10 ASCII digits with a chapter in 01..=99.
-fn is_valid_hs_code(hs_code: &[u8]) -> bool {
-    (6..=10).contains(&hs_code.len())
-        && hs_code.iter().all(u8::is_ascii_digit)
-        && hs_chapter(hs_code).is_some_and(|chapter| chapter >= 1)
-}
-
-/// The items the subjects name, aggregates expanded, each once, in order.
-fn expand_subjects(storage: &impl StorageRead, subjects: &[Subject]) -> Result<Vec<ItemId>, Error> {
-    let mut seen = BTreeSet::new();
-    let mut items = Vec::new();
-    for subject in subjects {
-        let found = match subject {
-            Subject::Item(id) => vec![*id],
-            Subject::Aggregate(sscc) => {
-                if !is_valid_sscc(sscc) {
-                    return Err(Error::InvalidSscc);
-                }
-                let aggregate = pallet_custody::aggregate(storage, sscc).ok_or(Error::AggregateNotFound)?;
-                // Refuse an oversized aggregate from its stored count, before reading it all.
-                if items.len().saturating_add(aggregate.item_count as usize) > MAX_DECLARATION_ITEMS {
-                    return Err(Error::TooManyItems);
-                }
-                pallet_custody::items_of(storage, subject)
-            }
-        };
-        for id in found {
-            if !seen.insert(id) {
-                return Err(Error::DuplicateItem);
-            }
-            items.push(id);
-        }
-        if items.len() > MAX_DECLARATION_ITEMS {
-            return Err(Error::TooManyItems);
+        Call::order_destruction { declaration, reason } => {
+            calls::decide(ctx, agent, declaration, calls::Ruling::Destroy(reason))
         }
     }
-    if items.is_empty() {
-        return Err(Error::NoItems);
-    }
-    Ok(items)
-}
-
-fn declare<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, filing: Filing) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    if !pallet_membership::has_role(ctx, org, &Role::Importer) {
-        return Err(Error::NotImporter.into());
-    }
-    filing.validate()?;
-    if !pallet_membership::is_port_governed(ctx, &filing.port) {
-        return Err(Error::PortNotGoverned.into());
-    }
-    let items = expand_subjects(ctx, &filing.subjects)?;
-    let mut origins: BTreeMap<Gtin, CountryCode> = BTreeMap::new();
-    let mut histories = Vec::with_capacity(items.len());
-    for id in &items {
-        let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
-        ensure_may_declare(ctx, org, &item)?;
-        // Declared is set only here and left only by a decision: an item in that state is under
-        // an open declaration (on hold and pending inspection, ensure_movable refuses).
-        if item.customs == CustomsState::Declared {
-            return Err(Error::AlreadyDeclared.into());
-        }
-        let item = pallet_products::ensure_movable(ctx, id)?;
-        let history = ITEM_DECLARATIONS.get(ctx, id);
-        if item.customs == CustomsState::ReExported {
-            // Re-exported goods leave the territory: the port that refused them does not see
-            // them declared again. The last declaration of the item is the refused one.
-            let refused_at = history.last().and_then(|last| DECLARATIONS.get(ctx, last)).map(|last| last.port);
-            if refused_at.as_ref() == Some(&filing.port) {
-                return Err(Error::ReExportedFromPort.into());
-            }
-        }
-        if history.len() >= MAX_DECLARATIONS_PER_ITEM {
-            return Err(Error::TooManyDeclarations.into());
-        }
-        histories.push(history);
-        if let Entry::Vacant(slot) = origins.entry(item.gtin) {
-            // Every item's class exists: products commissions items only into registered classes.
-            if let Some(class) = pallet_products::product_class(ctx, &item.gtin) {
-                slot.insert(class.origin);
-            }
-        }
-    }
-    let origin_mismatch: Vec<(Gtin, CountryCode)> =
-        origins.into_iter().filter(|(_, registered)| *registered != filing.declared_origin).collect();
-    let mut open = OPEN_BY_PORT_AND_DECLARANT.get(ctx, &filing.port, &org);
-    if open.len() >= MAX_OPEN_PER_DECLARANT {
-        return Err(Error::DeclarantShareFull { declarant: org }.into());
-    }
-    let id = NEXT_DECLARATION_ID.get(ctx);
-    let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
-    let time = pallet_timestamp::now(ctx);
-    // At most MAX_DECLARATION_ITEMS, checked by the expansion.
-    let item_count = items.len() as u32;
-    let declaration = Declaration {
-        id,
-        importer: org,
-        agent,
-        subjects: filing.subjects.clone(),
-        items,
-        hs_code: filing.hs_code.clone(),
-        declared_origin: filing.declared_origin.clone(),
-        declared_value: filing.declared_value,
-        currency: filing.currency,
-        port: filing.port.clone(),
-        documents: filing.documents.clone(),
-        origin_mismatch: origin_mismatch.clone(),
-        status: DeclarationStatus::Declared,
-        required_scopes: Vec::new(),
-        decisions: Vec::new(),
-        declared_at: ctx.block_number(),
-        declared_time: time,
-    };
-    NEXT_DECLARATION_ID.put(ctx, &next);
-    for (item, mut history) in declaration.items.iter().zip(histories) {
-        history.push(id);
-        ITEM_DECLARATIONS.insert(ctx, item, &history);
-        pallet_products::set_customs_state(ctx, item, CustomsState::Declared);
-    }
-    DECLARATIONS.insert(ctx, &id, &declaration);
-    open.push(id);
-    OPEN_BY_PORT_AND_DECLARANT.insert(ctx, &filing.port, &org, &open);
-    let port = Location::UnLocode(filing.port);
-    ctx.deposit_event(Event::Declared {
-        declaration: id,
-        subjects: filing.subjects,
-        item_count,
-        importer: org,
-        agent,
-        hs_code: filing.hs_code,
-        declared_origin: filing.declared_origin,
-        declared_value: filing.declared_value,
-        currency: filing.currency,
-        documents: filing.documents,
-        origin_mismatch,
-        read_point: port.clone(),
-        biz_location: port,
-        biz_step: BizStep::arriving,
-        disposition: Disposition::in_progress,
-        time,
-    });
-    Ok(())
-}
-
-/// `Ok` if `org` owns or holds `item`, or is the importer its current owner named.
-fn ensure_may_declare(storage: &impl StorageRead, org: OrgId, item: &pallet_products::Item) -> Result<(), Error> {
-    if item.owner == org || item.custodian == org {
-        return Ok(());
-    }
-    match NAMED_IMPORTERS.get(storage, &item.id) {
-        Some(nomination) if nomination.importer == org && nomination.owner == item.owner => Ok(()),
-        _ => Err(Error::NotOwnerOrCustodian),
-    }
-}
-
-fn name_importer<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    subjects: Vec<Subject>,
-    importer: Option<OrgId>,
-) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    if subjects.is_empty() {
-        return Err(Error::NoItems.into());
-    }
-    if subjects.len() > MAX_DECLARATION_ITEMS {
-        return Err(Error::TooManyItems.into());
-    }
-    let items = expand_subjects(ctx, &subjects)?;
-    for id in &items {
-        let item = pallet_products::item(ctx, id).ok_or(pallet_products::Error::ItemNotFound)?;
-        if item.owner != org {
-            return Err(Error::NotOwner.into());
-        }
-    }
-    if let Some(importer) = importer {
-        let is_member = pallet_membership::organisation(ctx, importer).is_some();
-        if !is_member || !pallet_membership::has_role(ctx, importer, &Role::Importer) {
-            return Err(Error::NomineeNotImporter.into());
-        }
-    }
-    for id in &items {
-        match importer {
-            Some(importer) => NAMED_IMPORTERS.insert(ctx, id, &Nomination { owner: org, importer }),
-            None => NAMED_IMPORTERS.remove(ctx, id),
-        }
-    }
-    let time = pallet_timestamp::now(ctx);
-    // At most MAX_DECLARATION_ITEMS, checked by the expansion.
-    let item_count = items.len() as u32;
-    ctx.deposit_event(Event::ImporterNamed { subjects, item_count, owner: org, importer, agent, time });
-    Ok(())
-}
-
-/// A customs decision as called.
-enum Ruling {
-    Hold(Vec<u8>),
-    RequireInspection(Vec<Scope>),
-    Clear(Vec<u8>),
-    Refuse(Vec<u8>),
-    ReExport(Vec<u8>),
-    Destroy(Vec<u8>),
-}
-
-fn decide<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    id: DeclarationId,
-    ruling: Ruling,
-) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    let roles = pallet_membership::roles(ctx, org);
-    if !roles.iter().any(|role| matches!(role, Role::CustomsAuthority { .. })) {
-        return Err(Error::NotCustomsAuthority.into());
-    }
-    let mut declaration = DECLARATIONS.get(ctx, &id).ok_or(Error::DeclarationNotFound)?;
-    if !roles.contains(&Role::CustomsAuthority { port: declaration.port.clone() }) {
-        return Err(Error::NotJurisdiction.into());
-    }
-    let was_open = declaration.status.is_open();
-    match (&ruling, declaration.status) {
-        // Only a refused declaration is ordered re-exported or destroyed, once.
-        (Ruling::ReExport(_) | Ruling::Destroy(_), DeclarationStatus::Refused) => {}
-        (Ruling::ReExport(_) | Ruling::Destroy(_), _) if was_open => return Err(Error::NotRefused.into()),
-        (Ruling::ReExport(_) | Ruling::Destroy(_), _) => return Err(Error::DeclarationClosed.into()),
-        _ if !was_open => return Err(Error::DeclarationClosed.into()),
-        _ => {}
-    }
-    if declaration.decisions.len() >= MAX_DECISIONS {
-        return Err(Error::TooManyDecisions.into());
-    }
-    let now = pallet_timestamp::now(ctx);
-    // Validate the arguments and find the new status and the decision, writing nothing yet.
-    let mut required = Vec::new();
-    let (status, kind) = match ruling {
-        Ruling::Hold(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-            (DeclarationStatus::OnHold, DecisionKind::Hold { reason })
-        }
-        Ruling::RequireInspection(scopes) => {
-            let scopes = validate_scopes(scopes)?;
-            for scope in &scopes {
-                insert_sorted(&mut declaration.required_scopes, scope.clone());
-            }
-            required = required_scopes(ctx, &declaration);
-            (DeclarationStatus::InspectionRequired, DecisionKind::RequireInspection { scopes })
-        }
-        Ruling::Clear(certificate_ref) => {
-            let reference_ok = !certificate_ref.is_empty()
-                && certificate_ref.len() <= MAX_CERTIFICATE_REF_LEN
-                && certificate_ref.iter().all(u8::is_ascii_graphic);
-            if !reference_ok {
-                return Err(Error::InvalidCertificateRef.into());
-            }
-            required = required_scopes(ctx, &declaration);
-            ensure_inspections_passed(ctx, &declaration.items, &required, now)?;
-            (DeclarationStatus::Cleared, DecisionKind::Clear { certificate_ref })
-        }
-        Ruling::Refuse(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-            (DeclarationStatus::Refused, DecisionKind::Refuse { reason })
-        }
-        Ruling::ReExport(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-            (DeclarationStatus::ReExported, DecisionKind::ReExport { reason })
-        }
-        Ruling::Destroy(reason) => {
-            ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-            (DeclarationStatus::Destroyed, DecisionKind::Destroy { reason })
-        }
-    };
-    declaration.status = status;
-    declaration.decisions.push(Decision { kind: kind.clone(), by: org, agent, at: ctx.block_number(), time: now });
-    for item in &declaration.items {
-        pallet_products::set_customs_state(ctx, item, status.customs_state());
-        if let DecisionKind::Destroy { reason } = &kind {
-            // The same destruction record (and status) as `Identity.mark_destroyed`, by customs.
-            pallet_identity::record_destruction(ctx, item, org, reason);
-        }
-    }
-    if was_open && !status.is_open() {
-        let (port, declarant) = (&declaration.port, &declaration.importer);
-        let mut open = OPEN_BY_PORT_AND_DECLARANT.get(ctx, port, declarant);
-        open.retain(|held| *held != id);
-        if open.is_empty() {
-            OPEN_BY_PORT_AND_DECLARANT.remove(ctx, port, declarant);
-        } else {
-            OPEN_BY_PORT_AND_DECLARANT.insert(ctx, port, declarant, &open);
-        }
-    }
-    DECLARATIONS.insert(ctx, &id, &declaration);
-    let port = Location::UnLocode(declaration.port);
-    let (subjects, importer) = (declaration.subjects, declaration.importer);
-    // At most MAX_DECLARATION_ITEMS.
-    let item_count = declaration.items.len() as u32;
-    let event = match kind {
-        DecisionKind::Hold { reason } => Event::Held {
-            declaration: id,
-            subjects,
-            item_count,
-            importer,
-            customs: org,
-            agent,
-            reason,
-            read_point: port.clone(),
-            biz_location: port,
-            biz_step: BizStep::holding,
-            disposition: Disposition::non_sellable_other,
-            time: now,
-        },
-        DecisionKind::RequireInspection { scopes } => Event::InspectionRequired {
-            declaration: id,
-            subjects,
-            item_count,
-            importer,
-            customs: org,
-            agent,
-            scopes,
-            required,
-            read_point: port.clone(),
-            biz_location: port,
-            biz_step: BizStep::inspecting,
-            disposition: Disposition::in_progress,
-            time: now,
-        },
-        DecisionKind::Clear { certificate_ref } => Event::Cleared {
-            declaration: id,
-            subjects,
-            item_count,
-            importer,
-            customs: org,
-            agent,
-            certificate_ref,
-            inspections: required,
-            read_point: port.clone(),
-            biz_location: port,
-            biz_step: BizStep::accepting,
-            disposition: Disposition::active,
-            time: now,
-        },
-        DecisionKind::Refuse { reason } => Event::Refused {
-            declaration: id,
-            subjects,
-            item_count,
-            importer,
-            customs: org,
-            agent,
-            reason,
-            read_point: port.clone(),
-            biz_location: port,
-            biz_step: BizStep::holding,
-            disposition: Disposition::non_conformant,
-            time: now,
-        },
-        DecisionKind::ReExport { reason } => Event::ReExportOrdered {
-            declaration: id,
-            subjects,
-            item_count,
-            importer,
-            customs: org,
-            agent,
-            reason,
-            read_point: port.clone(),
-            biz_location: port,
-            biz_step: BizStep::departing,
-            disposition: Disposition::in_transit,
-            time: now,
-        },
-        DecisionKind::Destroy { reason } => Event::DestructionOrdered {
-            declaration: id,
-            subjects,
-            item_count,
-            importer,
-            customs: org,
-            agent,
-            reason,
-            read_point: port.clone(),
-            biz_location: port,
-            biz_step: BizStep::destroying,
-            disposition: Disposition::destroyed,
-            time: now,
-        },
-    };
-    ctx.deposit_event(event);
-    Ok(())
-}
-
-/// The scopes of a `require_inspection`, checked, sorted.
-fn validate_scopes(scopes: Vec<Scope>) -> Result<Vec<Scope>, Error> {
-    if scopes.is_empty() {
-        return Err(Error::NoScopes);
-    }
-    if scopes.len() > MAX_SCOPES {
-        return Err(Error::TooManyScopes);
-    }
-    let mut sorted = Vec::with_capacity(scopes.len());
-    for scope in scopes {
-        if !scope.is_valid() {
-            return Err(Error::InvalidScope);
-        }
-        if !insert_sorted(&mut sorted, scope) {
-            return Err(Error::DuplicateScope);
-        }
-    }
-    Ok(sorted)
-}
-
-/// Inserts `scope` into the list sorted by bytes; `false` if it was there already.
-fn insert_sorted(scopes: &mut Vec<Scope>, scope: Scope) -> bool {
-    match scopes.binary_search_by(|held| held.as_bytes().cmp(scope.as_bytes())) {
-        Ok(_) => false,
-        Err(slot) => {
-            scopes.insert(slot, scope);
-            true
-        }
-    }
-}
-
-/// `InspectionMissing` for the first item (in declaration order) and scope (in byte order)
-/// without a passed inspection in force at `now`.
-fn ensure_inspections_passed(
-    storage: &impl StorageRead,
-    items: &[ItemId],
-    scopes: &[Scope],
-    now: Moment,
-) -> Result<(), Error> {
-    if scopes.is_empty() {
-        return Ok(());
-    }
-    let mut checker = PassChecker::new(storage, now);
-    for item in items {
-        let passed = checker.passed_scopes(item);
-        if let Some(missing) = scopes.iter().find(|scope| !passed.contains(scope)) {
-            return Err(Error::InspectionMissing { scope: missing.as_bytes().to_vec(), item: *item });
-        }
-    }
-    Ok(())
-}
-
-fn ensure_regulator(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    let org = pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)?;
-    if pallet_membership::has_role(storage, org, &Role::Regulator) {
-        Ok(org)
-    } else {
-        Err(Error::NotRegulator)
-    }
-}
-
-fn set_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: InspectionRule) -> DispatchResult {
-    let org = ensure_regulator(ctx, &agent)?;
-    if !rule.has_valid_chapters() {
-        return Err(Error::InvalidChapterRange.into());
-    }
-    if !rule.scope.is_valid() {
-        return Err(Error::InvalidScope.into());
-    }
-    let mut rules = INSPECTION_RULES.get(ctx);
-    let slot = match rules.binary_search_by(|held| rule_order(held, &rule)) {
-        Ok(_) => return Err(Error::RuleExists.into()),
-        Err(slot) => slot,
-    };
-    if rules.len() >= MAX_RULES {
-        return Err(Error::TooManyRules.into());
-    }
-    rules.insert(slot, rule.clone());
-    INSPECTION_RULES.put(ctx, &rules);
-    let time = pallet_timestamp::now(ctx);
-    ctx.deposit_event(Event::InspectionRuleSet { chapters: rule.chapters, scope: rule.scope, by: org, agent, time });
-    Ok(())
-}
-
-fn remove_rule<E: From<Event>>(ctx: &mut Context<'_, E>, agent: AccountId32, rule: InspectionRule) -> DispatchResult {
-    let org = ensure_regulator(ctx, &agent)?;
-    let mut rules = INSPECTION_RULES.get(ctx);
-    let slot = rules.binary_search_by(|held| rule_order(held, &rule)).map_err(|_| Error::RuleNotFound)?;
-    rules.remove(slot);
-    if rules.is_empty() {
-        INSPECTION_RULES.kill(ctx);
-    } else {
-        INSPECTION_RULES.put(ctx, &rules);
-    }
-    let time = pallet_timestamp::now(ctx);
-    ctx.deposit_event(Event::InspectionRuleRemoved {
-        chapters: rule.chapters,
-        scope: rule.scope,
-        by: org,
-        agent,
-        time,
-    });
-    Ok(())
-}
-
-/// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a
-/// control or bidirectional-formatting character (`tracechain_support::text`).
-fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden: Error) -> Result<(), Error> {
-    match tracechain_support::text::check_text(text, max_len) {
-        Ok(_) => Ok(()),
-        Err(tracechain_support::text::TextError::ControlCharacter) => Err(hidden),
-        Err(_) => Err(malformed),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads, for the RPC
-// ---------------------------------------------------------------------------------------------
-
-/// The declaration with this id.
-pub fn declaration(storage: &impl StorageRead, id: DeclarationId) -> Option<Declaration> {
-    DECLARATIONS.get(storage, &id)
-}
-
-/// The open declarations (declared, on hold, pending inspection) `declarant` filed at `port`,
-/// oldest first: its share of the port's worklist, at most [`MAX_OPEN_PER_DECLARANT`].
-pub fn open_declarations_of(
-    storage: &impl StorageRead,
-    port: &UnLocode,
-    declarant: OrgId,
-) -> Vec<(DeclarationId, Declaration)> {
-    OPEN_BY_PORT_AND_DECLARANT
-        .get(storage, port, &declarant)
-        .into_iter()
-        .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
-        .collect()
-}
-
-/// The open declarations at `port` (a customs office's worklist), from the keys under
-/// [`worklist_prefix`] of `port` in key order: each declarant's share ([`open_declarations_of`])
-/// in the order of its key, oldest first within a share. Storage is read by key only, so the
-/// caller iterates the keys (the RPC through the node's key iterator, over a state root); keys
-/// that are not worklist entries of `port` are skipped.
-pub fn open_declarations_by_port<K: AsRef<[u8]>>(
-    storage: &impl StorageRead,
-    port: &UnLocode,
-    worklist_keys: impl IntoIterator<Item = K>,
-) -> Vec<(DeclarationId, Declaration)> {
-    worklist_keys
-        .into_iter()
-        .filter_map(|key| worklist_declarant(port, key.as_ref()))
-        .flat_map(|declarant| open_declarations_of(storage, port, declarant))
-        .collect()
-}
-
-/// The storage-key prefix shared by the entries of `port`'s worklist, one per declarant with open
-/// declarations there: `twox128(Customs) ++ twox128(OpenByPortAndDeclarant) ++ blake2_128(port) ++
-/// port`. A customs office lists its port's open work by iterating the keys under it, in key
-/// order, reading each declarant ([`worklist_declarant`]) and its share
-/// ([`open_declarations_of`]).
-pub fn worklist_prefix(port: &UnLocode) -> Vec<u8> {
-    tracechain_primitives::storage_key::map_key(
-        PALLET_NAME,
-        OPEN_BY_PORT_AND_DECLARANT.item(),
-        OPEN_BY_PORT_AND_DECLARANT.hashers().0,
-        &port.encode(),
-    )
-}
-
-/// The declarant of a worklist entry, from a key under [`worklist_prefix`] of `port`: the
-/// organisation id after its `twox64` hash. `None` if the key is not a worklist entry of `port`.
-pub fn worklist_declarant(port: &UnLocode, key: &[u8]) -> Option<OrgId> {
-    let rest = key.strip_prefix(worklist_prefix(port).as_slice())?;
-    let mut id = rest.get(8..)?;
-    let declarant = OrgId::decode(&mut id).ok()?;
-    // The whole key, and no more, or it is not this item's key.
-    (id.is_empty() && OPEN_BY_PORT_AND_DECLARANT.key(port, &declarant) == key).then_some(declarant)
-}
-
-/// Every declaration that covered `item`, oldest first (at most one of them open).
-pub fn declarations_of_item(storage: &impl StorageRead, item: &ItemId) -> Vec<(DeclarationId, Declaration)> {
-    ITEM_DECLARATIONS
-        .get(storage, item)
-        .into_iter()
-        .filter_map(|id| DECLARATIONS.get(storage, &id).map(|declaration| (id, declaration)))
-        .collect()
-}
-
-/// The importer `item`'s owner named to declare it, if the nomination is still in force (the
-/// organisation that named it still owns the item).
-pub fn named_importer(storage: &impl StorageRead, item: &ItemId) -> Option<OrgId> {
-    let nomination = NAMED_IMPORTERS.get(storage, item)?;
-    let owner = pallet_products::item(storage, item)?.owner;
-    (nomination.owner == owner).then_some(nomination.importer)
-}
-
-/// The regulator's inspection rules, sorted by chapter range, then scope.
-pub fn inspection_rules(storage: &impl StorageRead) -> Vec<InspectionRule> {
-    INSPECTION_RULES.get(storage)
-}
-
-/// The inspection scopes clearing `declaration` requires now, sorted: those customs required,
-/// and those of the rules covering the HS chapter of the declared HS code or of any declared
-/// item's registered product class.
-pub fn required_scopes(storage: &impl StorageRead, declaration: &Declaration) -> Vec<Scope> {
-    let mut scopes = declaration.required_scopes.clone();
-    let rules = inspection_rules(storage);
-    if rules.is_empty() {
-        return scopes;
-    }
-    let mut chapters = BTreeSet::new();
-    chapters.extend(hs_chapter(&declaration.hs_code));
-    let mut classes = BTreeSet::new();
-    for item in &declaration.items {
-        if let Some(record) = pallet_products::item(storage, item) {
-            if classes.insert(record.gtin) {
-                let class = pallet_products::product_class(storage, &record.gtin);
-                chapters.extend(class.and_then(|class| hs_chapter(&class.hs_code)));
-            }
-        }
-    }
-    for rule in rules {
-        if chapters.iter().any(|chapter| rule.covers(*chapter)) {
-            insert_sorted(&mut scopes, rule.scope);
-        }
-    }
-    scopes
 }

@@ -21,6 +21,7 @@ use tracechain_primitives::H256;
 use tracechain_support::{dispatch::DispatchError, Context, Overlay};
 
 use super::*;
+use crate::calls::ensure_not_sold;
 
 const RETAILER: u8 = 3;
 const REGULATOR: u8 = 4;

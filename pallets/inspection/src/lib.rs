@@ -80,9 +80,12 @@
 //! every value is checked before the first write. The read functions never fail; they return
 //! `None` / empty / `false` for what does not exist.
 
+pub mod api;
+mod calls;
 #[cfg(test)]
 mod tests;
 pub mod types;
+pub mod weights;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -96,10 +99,11 @@ use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageValue, ValueQuery},
-    weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
+    weight::Weight,
     Context, PalletError, RuntimeConfig,
 };
 
+pub use api::*;
 pub use types::{Attestation, AttestationId, AttestationStatus, InspectionResult, InspectionSubject, Revocation};
 
 /// The pallet's name: the first half of its storage prefixes.
@@ -435,419 +439,36 @@ impl tracechain_support::Pallet for Pallet {
     }
 }
 
-/// The weight of recording one item an aggregate attestation covers: reading it from custody,
-/// and reading and writing its coverage index and the issuer's count for it.
-const PER_COVERED_ITEM_WEIGHT: Weight = db_reads_writes(3, 2);
-
-/// The weight of `call` in the current state. An attestation on an aggregate records every
-/// item the aggregate holds, so it is charged by the aggregate's stored item count (custody reads
-/// them all even when there are more than [`MAX_COVERED_ITEMS`] and the call is refused), and a
-/// supersession by the old attestation's covered items, which it copies.
+/// The weight of `call` in the current state ([`weights`] gives each call's). An attestation on
+/// an aggregate records every item the aggregate holds, so it is charged by the aggregate's
+/// stored item count (custody reads them all even when there are more than
+/// [`MAX_COVERED_ITEMS`] and the call is refused), and a supersession by the old attestation's
+/// covered items, which it copies.
 pub fn call_weight(storage: &impl StorageRead, call: &Call) -> Weight {
-    // The signer's organisation and roles, the subject's existence, the id counter, the
-    // attestation, the subject index and the issuer's count on it; hashing and encoding.
-    let base = db_reads_writes(7, 4).saturating_add(Weight::from_parts(20 * WEIGHT_REF_TIME_PER_MICROS, 0));
-    let coverage = |items: u64| PER_COVERED_ITEM_WEIGHT.saturating_mul(items);
     match call {
-        Call::attest { subject: InspectionSubject::Aggregate(sscc), .. } => {
-            let items = pallet_custody::aggregate(storage, sscc).map_or(0, |aggregate| aggregate.item_count);
-            base.saturating_add(coverage(u64::from(items)))
-        }
-        Call::attest { .. } => base,
-        Call::revoke { .. } => {
-            db_reads_writes(4, 1).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0))
-        }
+        Call::attest { subject: InspectionSubject::Aggregate(sscc), .. } => weights::attest(u64::from(
+            pallet_custody::aggregate(storage, sscc).map_or(0, |aggregate| aggregate.item_count),
+        )),
+        Call::attest { .. } => weights::attest(0),
+        Call::revoke { .. } => weights::revoke(),
         Call::supersede { attestation, .. } => {
-            let items = ATTESTATIONS.get(storage, attestation).map_or(0, |old| old.covered_items);
-            base.saturating_add(db_reads_writes(2, 1)).saturating_add(coverage(u64::from(items)))
+            weights::supersede(u64::from(ATTESTATIONS.get(storage, attestation).map_or(0, |old| old.covered_items)))
         }
     }
 }
 
-/// Dispatches `call` from `origin`.
+/// Dispatches `call` from `origin` to its implementation in `calls.rs`.
 pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
     let agent = origin.ensure_signed()?;
     match call {
         Call::attest { subject, scope, result, report_hash, report_uri, valid_until, conditions } => {
-            let finding = Finding { result, report_hash, report_uri, valid_until, conditions };
-            attest(ctx, agent, subject, scope, finding)
+            let finding = calls::Finding { result, report_hash, report_uri, valid_until, conditions };
+            calls::attest(ctx, agent, subject, scope, finding)
         }
-        Call::revoke { attestation, reason } => revoke(ctx, agent, attestation, reason),
+        Call::revoke { attestation, reason } => calls::revoke(ctx, agent, attestation, reason),
         Call::supersede { attestation, reason, result, report_hash, report_uri, valid_until, conditions } => {
-            let finding = Finding { result, report_hash, report_uri, valid_until, conditions };
-            supersede(ctx, agent, attestation, reason, finding)
+            let finding = calls::Finding { result, report_hash, report_uri, valid_until, conditions };
+            calls::supersede(ctx, agent, attestation, reason, finding)
         }
-    }
-}
-
-/// What an attestation finds: the fields `attest` and `supersede` share.
-struct Finding {
-    result: InspectionResult,
-    report_hash: H256,
-    report_uri: Vec<u8>,
-    valid_until: Option<Moment>,
-    conditions: Option<Vec<u8>>,
-}
-
-impl Finding {
-    fn validate(&self, now: Moment) -> Result<(), Error> {
-        let uri = &self.report_uri;
-        match tracechain_support::text::check_uri(uri, MAX_URI_LEN) {
-            Ok(()) => {}
-            Err(tracechain_support::text::UriError::Malformed) => return Err(Error::InvalidReportUri),
-            Err(tracechain_support::text::UriError::SchemeNotAllowed) => return Err(Error::ReportUriSchemeNotAllowed),
-        }
-        if self.valid_until.is_some_and(|until| until <= now) {
-            return Err(Error::InvalidValidity);
-        }
-        match (&self.result, &self.conditions) {
-            (InspectionResult::Conditional, None) => Err(Error::MissingConditions),
-            (InspectionResult::Pass | InspectionResult::Fail, Some(_)) => Err(Error::UnexpectedConditions),
-            (_, Some(conditions)) => ensure_text(
-                conditions,
-                MAX_CONDITIONS_LEN,
-                Error::InvalidConditions,
-                Error::ConditionsHaveControlCharacter,
-            ),
-            (_, None) => Ok(()),
-        }
-    }
-}
-
-fn attest<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    subject: InspectionSubject,
-    scope: Scope,
-    finding: Finding,
-) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    // Membership validated every granted scope, so an ill-formed scope is simply not held.
-    ensure_accredited(ctx, org, &scope)?;
-    let (read_point, covered) = check_subject(ctx, org, &subject)?;
-    let now = pallet_timestamp::now(ctx);
-    finding.validate(now)?;
-    record(ctx, agent, org, subject, scope, finding, covered, None, read_point).map(|_| ())
-}
-
-/// Checks that the subject exists and is well formed; returns where it is (the read point) and,
-/// for an aggregate, the items it holds now (sorted).
-fn check_subject(
-    storage: &impl StorageRead,
-    org: OrgId,
-    subject: &InspectionSubject,
-) -> Result<(Option<Location>, Option<Vec<ItemId>>), Error> {
-    match subject {
-        InspectionSubject::Item(id) => {
-            let item = pallet_products::item(storage, id).ok_or(Error::ItemNotFound)?;
-            Ok((Some(item.location), None))
-        }
-        InspectionSubject::Lot { gtin, lot } => {
-            // Decoding accepts any 14 bytes; only parsing verifies the digits and check digit.
-            if Gtin::parse(gtin.as_bytes()).is_err() {
-                return Err(Error::InvalidGtin);
-            }
-            if !is_valid_serial(lot) {
-                return Err(Error::InvalidLot);
-            }
-            if !pallet_products::LOTS.contains(storage, gtin, lot) {
-                return Err(Error::LotNotFound);
-            }
-            Ok((first_location(storage, org), None))
-        }
-        InspectionSubject::Aggregate(sscc) => {
-            if !is_valid_sscc(sscc) {
-                return Err(Error::InvalidSscc);
-            }
-            let aggregate = pallet_custody::aggregate(storage, sscc).ok_or(Error::AggregateNotFound)?;
-            let items: BTreeSet<ItemId> =
-                pallet_custody::items_of(storage, &Subject::Aggregate(*sscc)).into_iter().collect();
-            if items.len() > MAX_COVERED_ITEMS {
-                return Err(Error::TooManyItems);
-            }
-            Ok((Some(aggregate.location), Some(items.into_iter().collect())))
-        }
-    }
-}
-
-/// One more for an issuer's count, or `TooManyAttestations` when it has its bound already.
-fn counted(count: u32) -> Result<u32, Error> {
-    if count as usize >= MAX_ATTESTATIONS_PER_SUBJECT {
-        return Err(Error::TooManyAttestations);
-    }
-    Ok(count + 1)
-}
-
-/// Writes a new attestation with its indices and emits `Attested`. Every check that can fail is
-/// done before the first write.
-#[allow(clippy::too_many_arguments)]
-fn record<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    issuer: OrgId,
-    subject: InspectionSubject,
-    scope: Scope,
-    finding: Finding,
-    covered: Option<Vec<ItemId>>,
-    supersedes: Option<AttestationId>,
-    read_point: Option<Location>,
-) -> Result<AttestationId, DispatchError> {
-    let id = NEXT_ATTESTATION_ID.get(ctx);
-    let next = id.checked_add(1).ok_or(Error::IdsExhausted)?;
-    let subject_count = counted(ISSUER_SUBJECT_COUNT.get(ctx, &subject, &issuer))?;
-    let covered = covered.unwrap_or_default();
-    let mut coverage = Vec::with_capacity(covered.len());
-    for item in &covered {
-        coverage.push(counted(ISSUER_COVERAGE_COUNT.get(ctx, item, &issuer))?);
-    }
-    let time = pallet_timestamp::now(ctx);
-    // At most MAX_COVERED_ITEMS, checked when the items were read.
-    let covered_count = covered.len() as u32;
-    let attestation = Attestation {
-        id,
-        subject: subject.clone(),
-        scope: scope.clone(),
-        result: finding.result,
-        report_hash: finding.report_hash,
-        report_uri: finding.report_uri.clone(),
-        valid_until: finding.valid_until,
-        conditions: finding.conditions.clone(),
-        issuer,
-        agent,
-        covered_items: covered_count,
-        supersedes,
-        superseded_by: None,
-        superseded_reason: None,
-        revoked: None,
-        issued_at: ctx.block_number(),
-        issued_time: time,
-    };
-    NEXT_ATTESTATION_ID.put(ctx, &next);
-    ATTESTATIONS.insert(ctx, &id, &attestation);
-    let mut subject_ids = SUBJECT_ATTESTATIONS.get(ctx, &subject);
-    subject_ids.push(id);
-    SUBJECT_ATTESTATIONS.insert(ctx, &subject, &subject_ids);
-    ISSUER_SUBJECT_COUNT.insert(ctx, &subject, &issuer, &subject_count);
-    for (item, count) in covered.iter().zip(&coverage) {
-        let mut ids = ITEM_COVERAGE.get(ctx, item);
-        ids.push(id);
-        ITEM_COVERAGE.insert(ctx, item, &ids);
-        ISSUER_COVERAGE_COUNT.insert(ctx, item, &issuer, count);
-    }
-    if !covered.is_empty() {
-        COVERED_ITEMS.insert(ctx, &id, &covered);
-    }
-    ctx.deposit_event(Event::Attested {
-        attestation: id,
-        subject,
-        covered_items: covered_count,
-        scope,
-        result: finding.result,
-        report_hash: finding.report_hash,
-        report_uri: finding.report_uri,
-        valid_until: finding.valid_until,
-        conditions: finding.conditions,
-        supersedes,
-        inspector: issuer,
-        agent,
-        read_point,
-        biz_step: BizStep::inspecting,
-        disposition: finding.result.disposition(),
-        time,
-    });
-    Ok(id)
-}
-
-fn revoke<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    id: AttestationId,
-    reason: Vec<u8>,
-) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    let mut attestation = ATTESTATIONS.get(ctx, &id).ok_or(Error::AttestationNotFound)?;
-    if attestation.issuer != org && !pallet_membership::has_role(ctx, org, &Role::Regulator) {
-        return Err(Error::NotIssuerOrRegulator.into());
-    }
-    ensure_open(&attestation)?;
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-    let time = pallet_timestamp::now(ctx);
-    attestation.revoked = Some(Revocation { by: org, agent, reason: reason.clone(), at: ctx.block_number(), time });
-    ATTESTATIONS.insert(ctx, &id, &attestation);
-    ctx.deposit_event(Event::AttestationRevoked {
-        attestation: id,
-        subject: attestation.subject,
-        scope: attestation.scope,
-        issuer: attestation.issuer,
-        by: org,
-        agent,
-        reason,
-        biz_step: BizStep::inspecting,
-        time,
-    });
-    Ok(())
-}
-
-fn supersede<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    old_id: AttestationId,
-    reason: Vec<u8>,
-    finding: Finding,
-) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    let mut old = ATTESTATIONS.get(ctx, &old_id).ok_or(Error::AttestationNotFound)?;
-    if old.issuer != org {
-        return Err(Error::NotIssuer.into());
-    }
-    // A body that lost its accreditation may no longer issue findings, corrected or not.
-    ensure_accredited(ctx, org, &old.scope)?;
-    ensure_open(&old)?;
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-    let now = pallet_timestamp::now(ctx);
-    finding.validate(now)?;
-    // The new attestation restates the finding about the same goods: an aggregate's covered
-    // items are the old attestation's, not what the SSCC holds today.
-    let covered = (old.covered_items > 0).then(|| COVERED_ITEMS.get(ctx, &old_id));
-    let read_point = match &old.subject {
-        InspectionSubject::Item(id) => pallet_products::item(ctx, id).map(|item| item.location),
-        InspectionSubject::Lot { .. } => first_location(ctx, org),
-        InspectionSubject::Aggregate(sscc) => pallet_custody::aggregate(ctx, sscc).map(|aggregate| aggregate.location),
-    };
-    let new_id =
-        record(ctx, agent, org, old.subject.clone(), old.scope.clone(), finding, covered, Some(old_id), read_point)?;
-    old.superseded_by = Some(new_id);
-    old.superseded_reason = Some(reason.clone());
-    ATTESTATIONS.insert(ctx, &old_id, &old);
-    ctx.deposit_event(Event::AttestationSuperseded {
-        attestation: old_id,
-        by: new_id,
-        subject: old.subject,
-        scope: old.scope,
-        issuer: org,
-        agent,
-        reason,
-        time: now,
-    });
-    Ok(())
-}
-
-fn ensure_accredited(storage: &impl StorageRead, org: OrgId, scope: &Scope) -> Result<(), Error> {
-    if pallet_membership::has_role(storage, org, &Role::Inspector { scope: scope.clone() }) {
-        Ok(())
-    } else {
-        Err(Error::NotAccredited)
-    }
-}
-
-/// `Ok` if the attestation was neither revoked nor superseded.
-fn ensure_open(attestation: &Attestation) -> Result<(), Error> {
-    if attestation.revoked.is_some() {
-        return Err(Error::AlreadyRevoked);
-    }
-    if attestation.superseded_by.is_some() {
-        return Err(Error::AlreadySuperseded);
-    }
-    Ok(())
-}
-
-fn first_location(storage: &impl StorageRead, org: OrgId) -> Option<Location> {
-    pallet_membership::organisation(storage, org).and_then(|organisation| organisation.locations.first().cloned())
-}
-
-/// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a
-/// control or bidirectional-formatting character (`tracechain_support::text`).
-fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden: Error) -> Result<(), Error> {
-    match tracechain_support::text::check_text(text, max_len) {
-        Ok(_) => Ok(()),
-        Err(tracechain_support::text::TextError::ControlCharacter) => Err(hidden),
-        Err(_) => Err(malformed),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reads, for pallet-customs and the RPC
-// ---------------------------------------------------------------------------------------------
-
-/// The attestation with this id.
-pub fn attestation(storage: &impl StorageRead, id: AttestationId) -> Option<Attestation> {
-    ATTESTATIONS.get(storage, &id)
-}
-
-/// Every attestation made on `subject` itself (revoked and superseded ones included), oldest
-/// first. For what covers an item through its lot or an aggregate, see [`covering_attestations`].
-pub fn attestations_of(storage: &impl StorageRead, subject: &InspectionSubject) -> Vec<Attestation> {
-    SUBJECT_ATTESTATIONS.get(storage, subject).into_iter().filter_map(|id| attestation(storage, id)).collect()
-}
-
-/// The items an aggregate attestation covers (what the aggregate held when it was made),
-/// sorted; empty for an attestation on an item or a lot.
-pub fn covered_items(storage: &impl StorageRead, id: AttestationId) -> Vec<ItemId> {
-    COVERED_ITEMS.get(storage, &id)
-}
-
-/// The ids of the attestations that cover `item` (see the crate docs): on the item, on its lot,
-/// and on aggregates that held it when they were made; each list oldest first.
-fn covering_ids(storage: &impl StorageRead, item: &ItemId) -> Vec<AttestationId> {
-    let mut ids = SUBJECT_ATTESTATIONS.get(storage, &InspectionSubject::Item(*item));
-    if let Some(record) = pallet_products::item(storage, item) {
-        if let Some(lot) = record.lot_number() {
-            let lot = InspectionSubject::Lot { gtin: record.gtin, lot: lot.to_vec() };
-            ids.extend(SUBJECT_ATTESTATIONS.get(storage, &lot));
-        }
-    }
-    ids.extend(ITEM_COVERAGE.get(storage, item));
-    ids
-}
-
-/// Every attestation that covers `item` (on the item, on its lot, on aggregates that held it
-/// when attested), revoked and superseded ones included: what a consumer's scan shows.
-pub fn covering_attestations(storage: &impl StorageRead, item: &ItemId) -> Vec<Attestation> {
-    covering_ids(storage, item).into_iter().filter_map(|id| attestation(storage, id)).collect()
-}
-
-/// Whether `item` has passed an inspection of `scope` that is in force at `now`: some attestation
-/// covering it for exactly that scope has result `Pass` or `Conditional` and is neither revoked,
-/// superseded nor expired (see the crate docs).
-pub fn passed(storage: &impl StorageRead, item: &ItemId, scope: &Scope, now: Moment) -> bool {
-    PassChecker::new(storage, now).passed(item, scope)
-}
-
-/// [`passed`] for many items and scopes, reading each attestation once: an attestation on an
-/// aggregate or a lot covers many items, and clearing a declaration asks about each of them.
-pub struct PassChecker<'s, S> {
-    storage: &'s S,
-    now: Moment,
-    /// Attestation id → its scope if it passes at `now`, `None` if it does not (or is missing).
-    verdicts: BTreeMap<AttestationId, Option<Scope>>,
-}
-
-impl<'s, S: StorageRead> PassChecker<'s, S> {
-    /// A checker at time `now`.
-    pub fn new(storage: &'s S, now: Moment) -> Self {
-        Self { storage, now, verdicts: BTreeMap::new() }
-    }
-
-    /// The scopes for which `item` has an attestation in force with a passing result, sorted
-    /// and without duplicates.
-    pub fn passed_scopes(&mut self, item: &ItemId) -> Vec<Scope> {
-        let mut scopes: Vec<Scope> = Vec::new();
-        for id in covering_ids(self.storage, item) {
-            let (storage, now) = (self.storage, self.now);
-            let verdict = self.verdicts.entry(id).or_insert_with(|| {
-                attestation(storage, id).filter(|attestation| attestation.passes_at(now)).map(|found| found.scope)
-            });
-            if let Some(scope) = verdict {
-                if let Err(slot) = scopes.binary_search_by(|held| held.as_bytes().cmp(scope.as_bytes())) {
-                    scopes.insert(slot, scope.clone());
-                }
-            }
-        }
-        scopes
-    }
-
-    /// Whether `item` passed an inspection of `scope` in force at the checker's time.
-    pub fn passed(&mut self, item: &ItemId, scope: &Scope) -> bool {
-        self.passed_scopes(item).contains(scope)
     }
 }

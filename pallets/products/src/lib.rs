@@ -66,9 +66,12 @@
 //! The setters for other pallets do not check permissions (their callers check their own rules)
 //! and do nothing for an unknown item.
 
+pub mod api;
+mod calls;
 #[cfg(test)]
 mod tests;
 pub mod types;
+pub mod weights;
 
 use std::collections::BTreeSet;
 
@@ -80,11 +83,12 @@ use tracechain_support::{
     dispatch::{DispatchError, DispatchResult, Origin},
     metadata::StorageEntry,
     storage::{StorageDoubleMap, StorageMap, StorageRead, StorageWrite, ValueQuery},
-    text::{check_text, check_uri, TextError, UriError},
-    weight::{db_reads_writes, Weight, WEIGHT_REF_TIME_PER_MICROS},
+    text::{check_text, check_uri, BoundedText, TextError, UriError},
+    weight::Weight,
     Context, PalletError, RuntimeConfig,
 };
 
+pub use api::*;
 pub use types::{
     is_cset82, is_valid_date, is_valid_serial, lot_element_string, lot_item_id, serial_element_string, serial_item_id,
     AggregateRef, BizStep, CustomsState, Disposition, Document, Gtin, Item, ItemId, ItemKind, ItemStatus, ProductClass,
@@ -105,6 +109,12 @@ pub const MAX_URI_LEN: usize = 256;
 pub const MAX_NAME_LEN: usize = 128;
 /// The longest brand, in bytes.
 pub const MAX_BRAND_LEN: usize = 64;
+/// A product class's name as stored: text of 1 to [`MAX_NAME_LEN`] bytes, checked when the class
+/// is registered (encoded, and described in the metadata, as `Vec<u8>`).
+pub type ProductName = BoundedText<MAX_NAME_LEN>;
+/// A product class's brand as stored: text of 1 to [`MAX_BRAND_LEN`] bytes, checked when the
+/// class is registered (encoded, and described in the metadata, as `Vec<u8>`).
+pub type BrandName = BoundedText<MAX_BRAND_LEN>;
 /// The longest recall reason, in bytes.
 pub const MAX_REASON_LEN: usize = 256;
 
@@ -555,514 +565,34 @@ impl tracechain_support::Pallet for Pallet {
     }
 }
 
-/// The weight of commissioning one item: the duplicate check (a read), the item (a write),
-/// hashing its element string and encoding it.
-const PER_ITEM_WEIGHT: Weight =
-    db_reads_writes(1, 1).saturating_add(Weight::from_parts(5 * WEIGHT_REF_TIME_PER_MICROS, 0));
-
-/// The weight of `call`. A batch's weight grows linearly with its serials.
+/// The weight of `call` ([`weights`] gives each call's). A batch's weight grows linearly with
+/// its serials.
 pub fn call_weight(call: &Call) -> Weight {
-    // Every call reads the signer's organisation and roles and the class.
-    let base = db_reads_writes(4, 0).saturating_add(Weight::from_parts(10 * WEIGHT_REF_TIME_PER_MICROS, 0));
     match call {
-        Call::register_class { .. } => base.saturating_add(db_reads_writes(2, 1)),
-        Call::commission_serials { serials, .. } => base
-            .saturating_add(db_reads_writes(2, 1))
-            .saturating_add(PER_ITEM_WEIGHT.saturating_mul(serials.len() as u64)),
-        Call::commission_lot { .. } => base.saturating_add(db_reads_writes(2, 1)).saturating_add(PER_ITEM_WEIGHT),
-        Call::recall_lot { .. } | Call::recall_class { .. } => base.saturating_add(db_reads_writes(3, 1)),
-        Call::add_document { .. } => base.saturating_add(db_reads_writes(0, 1)),
+        Call::register_class { .. } => weights::register_class(),
+        Call::commission_serials { serials, .. } => weights::commission_serials(serials.len() as u64),
+        Call::commission_lot { .. } => weights::commission_lot(),
+        Call::recall_lot { .. } => weights::recall_lot(),
+        Call::recall_class { .. } => weights::recall_class(),
+        Call::add_document { .. } => weights::add_document(),
     }
 }
 
-/// Dispatches `call` from `origin`.
+/// Dispatches `call` from `origin` to its implementation in `calls.rs`.
 pub fn dispatch<E: From<Event>>(ctx: &mut Context<'_, E>, origin: &Origin, call: Call) -> DispatchResult {
     let agent = origin.ensure_signed()?;
     match call {
         Call::register_class { gtin, name, brand, hs_code, origin: country, documents } => {
-            register_class(ctx, agent, &gtin, name, brand, hs_code, country, documents)
+            calls::register_class(ctx, agent, &gtin, name, brand, hs_code, country, documents)
         }
         Call::commission_serials { gtin, lot, serials, production_date, expiry_date, location } => {
-            commission_serials(ctx, agent, &gtin, lot, serials, (production_date, expiry_date), location)
+            calls::commission_serials(ctx, agent, &gtin, lot, serials, (production_date, expiry_date), location)
         }
         Call::commission_lot { gtin, lot, quantity, production_date, expiry_date, location } => {
-            commission_lot(ctx, agent, &gtin, lot, quantity, (production_date, expiry_date), location)
+            calls::commission_lot(ctx, agent, &gtin, lot, quantity, (production_date, expiry_date), location)
         }
-        Call::recall_lot { gtin, lot, reason } => recall_lot(ctx, agent, &gtin, lot, reason),
-        Call::recall_class { gtin, reason } => recall_class(ctx, agent, &gtin, reason),
-        Call::add_document { gtin, document } => add_document(ctx, agent, &gtin, document),
+        Call::recall_lot { gtin, lot, reason } => calls::recall_lot(ctx, agent, &gtin, lot, reason),
+        Call::recall_class { gtin, reason } => calls::recall_class(ctx, agent, &gtin, reason),
+        Call::add_document { gtin, document } => calls::add_document(ctx, agent, &gtin, document),
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn register_class<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    gtin: &[u8],
-    name: Vec<u8>,
-    brand: Vec<u8>,
-    hs_code: Vec<u8>,
-    origin: CountryCode,
-    documents: Vec<Document>,
-) -> DispatchResult {
-    let org = pallet_membership::organisation_of(ctx, &agent).ok_or(Error::NotMember)?;
-    if !pallet_membership::has_role(ctx, org, &Role::Manufacturer) {
-        return Err(Error::NotManufacturer.into());
-    }
-    let gtin = Gtin::parse(gtin)?;
-    // The company prefix must start right after the indicator digit: membership looks up the
-    // prefix that `gtin[1..]` starts with, and it must be one of this organisation's.
-    match pallet_membership::prefix_owner(ctx, gtin.after_indicator()) {
-        Some((owner, _)) if owner == org => {}
-        _ => return Err(Error::PrefixNotOwned.into()),
-    }
-    if PRODUCT_CLASSES.contains(ctx, &gtin) {
-        return Err(Error::ClassAlreadyRegistered.into());
-    }
-    ensure_text(&name, MAX_NAME_LEN, Error::InvalidName, Error::NameHasControlCharacter)?;
-    ensure_text(&brand, MAX_BRAND_LEN, Error::InvalidBrand, Error::BrandHasControlCharacter)?;
-    if !(6..=10).contains(&hs_code.len()) || !hs_code.iter().all(u8::is_ascii_digit) {
-        return Err(Error::InvalidHsCode.into());
-    }
-    // Decoding accepts any two bytes; only the shape check makes it a country code.
-    if !origin.is_valid() {
-        return Err(Error::InvalidCountry.into());
-    }
-    ensure_documents(&documents)?;
-    let class = ProductClass {
-        gtin,
-        brand_org: org,
-        name: name.clone(),
-        brand: brand.clone(),
-        hs_code: hs_code.clone(),
-        origin: origin.clone(),
-        documents,
-        registered_at: ctx.block_number(),
-    };
-    PRODUCT_CLASSES.insert(ctx, &gtin, &class);
-    let time = pallet_timestamp::now(ctx);
-    ctx.deposit_event(Event::ProductClassRegistered {
-        gtin,
-        brand_org: org,
-        agent,
-        name,
-        brand,
-        hs_code,
-        origin,
-        time,
-    });
-    Ok(())
-}
-
-/// The commissioning checks shared by serials and lots: the signer's organisation must be the
-/// class's registrant, the dates and the location must be valid, and neither the class nor the
-/// lot may be recalled. Returns the brand's organisation and the GTIN.
-fn check_commissioning(
-    storage: &impl StorageRead,
-    agent: &AccountId32,
-    gtin: &[u8],
-    lot: Option<&[u8]>,
-    (production_date, expiry_date): (u32, Option<u32>),
-    location: &Location,
-) -> Result<(OrgId, Gtin), DispatchError> {
-    let org = ensure_manufacturer(storage, agent)?;
-    let gtin = Gtin::parse(gtin)?;
-    let class = PRODUCT_CLASSES.get(storage, &gtin).ok_or(Error::ProductClassNotFound)?;
-    if class.brand_org != org {
-        return Err(Error::NotBrandOwner.into());
-    }
-    if !is_valid_date(production_date) {
-        return Err(Error::InvalidProductionDate.into());
-    }
-    if let Some(expiry) = expiry_date {
-        if !is_valid_date(expiry) || expiry <= production_date {
-            return Err(Error::InvalidExpiryDate.into());
-        }
-    }
-    // Decoding accepts any bytes; a GLN's check digit and a UN/LOCODE's shape are checked here.
-    if !location.is_valid() {
-        return Err(Error::InvalidLocation.into());
-    }
-    if let Some(lot) = lot {
-        if !is_valid_serial(lot) {
-            return Err(Error::InvalidLot.into());
-        }
-        if LOT_RECALLS.contains(storage, &gtin, &lot.to_vec()) {
-            return Err(Error::LotUnderRecall.into());
-        }
-    }
-    if CLASS_RECALLS.contains(storage, &gtin) {
-        return Err(Error::ClassUnderRecall.into());
-    }
-    Ok((org, gtin))
-}
-
-fn commission_serials<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    gtin: &[u8],
-    lot: Option<Vec<u8>>,
-    serials: Vec<Vec<u8>>,
-    dates: (u32, Option<u32>),
-    location: Location,
-) -> DispatchResult {
-    let (org, gtin) = check_commissioning(ctx, &agent, gtin, lot.as_deref(), dates, &location)?;
-    if serials.is_empty() {
-        return Err(Error::NoItems.into());
-    }
-    if serials.len() > MAX_BATCH {
-        return Err(Error::TooManyItems.into());
-    }
-    // Check every item before writing any, so that a batch with an error changes nothing even
-    // when called outside the executive's transactional layer.
-    let mut seen = BTreeSet::new();
-    let mut items = Vec::with_capacity(serials.len());
-    for serial in &serials {
-        if !is_valid_serial(serial) {
-            return Err(Error::InvalidSerial.into());
-        }
-        let id = serial_item_id(&gtin, serial);
-        if !seen.insert(id) || ITEMS.contains(ctx, &id) {
-            return Err(Error::DuplicateItem.into());
-        }
-        items.push(id);
-    }
-    let commissioned_at = ctx.block_number();
-    for (id, serial) in items.iter().zip(&serials) {
-        let item = Item {
-            id: *id,
-            gtin,
-            kind: ItemKind::Serial { serial: serial.clone() },
-            lot: lot.clone(),
-            production_date: dates.0,
-            expiry_date: dates.1,
-            owner: org,
-            custodian: org,
-            location: location.clone(),
-            status: ItemStatus::Active,
-            customs: CustomsState::None,
-            recalled: None,
-            parent: None,
-            commissioned_at,
-        };
-        ITEMS.insert(ctx, id, &item);
-    }
-    if let Some(lot) = &lot {
-        note_lot_items(ctx, &gtin, lot, items.len() as u32);
-    }
-    let time = pallet_timestamp::now(ctx);
-    ctx.deposit_event(Event::ItemsCommissioned {
-        gtin,
-        lot,
-        serials,
-        items,
-        production_date: dates.0,
-        expiry_date: dates.1,
-        org,
-        agent,
-        read_point: location.clone(),
-        biz_location: location,
-        biz_step: BizStep::commissioning,
-        disposition: Disposition::active,
-        time,
-    });
-    Ok(())
-}
-
-fn commission_lot<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    gtin: &[u8],
-    lot: Vec<u8>,
-    quantity: u32,
-    dates: (u32, Option<u32>),
-    location: Location,
-) -> DispatchResult {
-    let (org, gtin) = check_commissioning(ctx, &agent, gtin, Some(&lot), dates, &location)?;
-    if quantity == 0 {
-        return Err(Error::InvalidQuantity.into());
-    }
-    let id = lot_item_id(&gtin, &lot);
-    if ITEMS.contains(ctx, &id) {
-        return Err(Error::DuplicateItem.into());
-    }
-    let item = Item {
-        id,
-        gtin,
-        kind: ItemKind::Lot { lot: lot.clone(), quantity },
-        lot: None,
-        production_date: dates.0,
-        expiry_date: dates.1,
-        owner: org,
-        custodian: org,
-        location: location.clone(),
-        status: ItemStatus::Active,
-        customs: CustomsState::None,
-        recalled: None,
-        parent: None,
-        commissioned_at: ctx.block_number(),
-    };
-    ITEMS.insert(ctx, &id, &item);
-    note_lot_items(ctx, &gtin, &lot, 1);
-    let time = pallet_timestamp::now(ctx);
-    ctx.deposit_event(Event::LotCommissioned {
-        item: id,
-        gtin,
-        lot,
-        quantity,
-        production_date: dates.0,
-        expiry_date: dates.1,
-        org,
-        agent,
-        read_point: location.clone(),
-        biz_location: location,
-        biz_step: BizStep::commissioning,
-        disposition: Disposition::active,
-        time,
-    });
-    Ok(())
-}
-
-fn note_lot_items(storage: &mut impl StorageWrite, gtin: &Gtin, lot: &[u8], count: u32) {
-    let lot = lot.to_vec();
-    let total = LOTS.get(storage, gtin, &lot).saturating_add(count);
-    LOTS.insert(storage, gtin, &lot, &total);
-}
-
-/// The recall permission: the signer's organisation is the class's registrant or a Regulator.
-/// Returns the recalling organisation and the class.
-fn check_recall(
-    storage: &impl StorageRead,
-    agent: &AccountId32,
-    gtin: &[u8],
-) -> Result<(OrgId, ProductClass), DispatchError> {
-    let org = pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)?;
-    let gtin = Gtin::parse(gtin)?;
-    let class = PRODUCT_CLASSES.get(storage, &gtin).ok_or(Error::ProductClassNotFound)?;
-    if class.brand_org != org && !pallet_membership::has_role(storage, org, &Role::Regulator) {
-        return Err(Error::NotBrandOrRegulator.into());
-    }
-    Ok((org, class))
-}
-
-fn recall_lot<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    gtin: &[u8],
-    lot: Vec<u8>,
-    reason: Vec<u8>,
-) -> DispatchResult {
-    let (org, class) = check_recall(ctx, &agent, gtin)?;
-    if !is_valid_serial(&lot) {
-        return Err(Error::InvalidLot.into());
-    }
-    if !LOTS.contains(ctx, &class.gtin, &lot) {
-        return Err(Error::LotNotFound.into());
-    }
-    if LOT_RECALLS.contains(ctx, &class.gtin, &lot) {
-        return Err(Error::AlreadyRecalled.into());
-    }
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-    let time = pallet_timestamp::now(ctx);
-    let recall = Recall { by: org, reason: reason.clone(), at: ctx.block_number(), time };
-    LOT_RECALLS.insert(ctx, &class.gtin, &lot, &recall);
-    let read_point = first_location(ctx, org);
-    ctx.deposit_event(Event::LotRecalled {
-        gtin: class.gtin,
-        lot,
-        by: org,
-        brand_org: class.brand_org,
-        agent,
-        reason,
-        read_point,
-        biz_step: BizStep::recalling,
-        disposition: Disposition::recalled,
-        time,
-    });
-    Ok(())
-}
-
-fn recall_class<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    gtin: &[u8],
-    reason: Vec<u8>,
-) -> DispatchResult {
-    let (org, class) = check_recall(ctx, &agent, gtin)?;
-    if CLASS_RECALLS.contains(ctx, &class.gtin) {
-        return Err(Error::AlreadyRecalled.into());
-    }
-    ensure_text(&reason, MAX_REASON_LEN, Error::InvalidReason, Error::ReasonHasControlCharacter)?;
-    let time = pallet_timestamp::now(ctx);
-    let recall = Recall { by: org, reason: reason.clone(), at: ctx.block_number(), time };
-    CLASS_RECALLS.insert(ctx, &class.gtin, &recall);
-    let read_point = first_location(ctx, org);
-    ctx.deposit_event(Event::ClassRecalled {
-        gtin: class.gtin,
-        by: org,
-        brand_org: class.brand_org,
-        agent,
-        reason,
-        read_point,
-        biz_step: BizStep::recalling,
-        disposition: Disposition::recalled,
-        time,
-    });
-    Ok(())
-}
-
-fn add_document<E: From<Event>>(
-    ctx: &mut Context<'_, E>,
-    agent: AccountId32,
-    gtin: &[u8],
-    document: Document,
-) -> DispatchResult {
-    let org = ensure_manufacturer(ctx, &agent)?;
-    let gtin = Gtin::parse(gtin)?;
-    let mut class = PRODUCT_CLASSES.get(ctx, &gtin).ok_or(Error::ProductClassNotFound)?;
-    if class.brand_org != org {
-        return Err(Error::NotBrandOwner.into());
-    }
-    class.documents.push(document.clone());
-    ensure_documents(&class.documents)?;
-    PRODUCT_CLASSES.insert(ctx, &gtin, &class);
-    let time = pallet_timestamp::now(ctx);
-    ctx.deposit_event(Event::DocumentAdded { gtin, document, brand_org: org, agent, time });
-    Ok(())
-}
-
-/// The signer's organisation, if it holds the Manufacturer role now (a brand whose role the
-/// consortium revoked no longer commissions or documents its classes).
-fn ensure_manufacturer(storage: &impl StorageRead, agent: &AccountId32) -> Result<OrgId, Error> {
-    let org = pallet_membership::organisation_of(storage, agent).ok_or(Error::NotMember)?;
-    if pallet_membership::has_role(storage, org, &Role::Manufacturer) {
-        Ok(org)
-    } else {
-        Err(Error::NotManufacturer)
-    }
-}
-
-fn first_location(storage: &impl StorageRead, org: OrgId) -> Option<Location> {
-    pallet_membership::organisation(storage, org).and_then(|organisation| organisation.locations.first().cloned())
-}
-
-/// Member-written text: `malformed` when empty, too long or not UTF-8, `hidden` when it has a
-/// control or bidirectional-formatting character (`tracechain_support::text`).
-fn ensure_text(text: &[u8], max_len: usize, malformed: Error, hidden: Error) -> Result<(), Error> {
-    match check_text(text, max_len) {
-        Ok(_) => Ok(()),
-        Err(TextError::ControlCharacter) => Err(hidden),
-        Err(_) => Err(malformed),
-    }
-}
-
-fn ensure_documents(documents: &[Document]) -> Result<(), Error> {
-    if documents.len() > MAX_DOCUMENTS {
-        return Err(Error::TooManyDocuments);
-    }
-    for document in documents {
-        match check_uri(&document.uri, MAX_URI_LEN) {
-            Ok(()) => {}
-            Err(UriError::Malformed) => return Err(Error::InvalidDocumentUri),
-            Err(UriError::SchemeNotAllowed) => return Err(Error::DocumentUriSchemeNotAllowed),
-        }
-    }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------------------------
-// For other pallets: reads, the movability check, and setters (no permission checks: the caller
-// checked its own rule).
-// ---------------------------------------------------------------------------------------------
-
-/// The product class with this GTIN.
-pub fn product_class(storage: &impl StorageRead, gtin: &Gtin) -> Option<ProductClass> {
-    PRODUCT_CLASSES.get(storage, gtin)
-}
-
-/// The item with this id.
-pub fn item(storage: &impl StorageRead, id: &ItemId) -> Option<Item> {
-    ITEMS.get(storage, id)
-}
-
-/// The recall of lot `lot` of `gtin`, if recalled.
-pub fn lot_recall(storage: &impl StorageRead, gtin: &Gtin, lot: &[u8]) -> Option<Recall> {
-    LOT_RECALLS.get(storage, gtin, &lot.to_vec())
-}
-
-/// The recall of the whole class `gtin`, if recalled.
-pub fn class_recall(storage: &impl StorageRead, gtin: &Gtin) -> Option<Recall> {
-    CLASS_RECALLS.get(storage, gtin)
-}
-
-/// Whether the item, its lot or its product class is under recall: the item's own recall first,
-/// then its lot's (a lot item's own lot, or a serialised item's `lot`), then its class's.
-pub fn recall_of(storage: &impl StorageRead, item: &Item) -> Option<Recall> {
-    item.recalled
-        .clone()
-        .or_else(|| item.lot_number().and_then(|lot| lot_recall(storage, &item.gtin, lot)))
-        .or_else(|| class_recall(storage, &item.gtin))
-}
-
-/// `Ok(item)` if the item may change custody, ownership or aggregation, or be sold, now: it
-/// exists, is `Active`, is not under recall (itself, its lot or its class), does not await a
-/// customs decision (`Declared`: [`Error::ItemAwaitingCustoms`]), and customs neither holds it
-/// (`OnHold`, `InspectionRequired`) nor refused it (`Refused`; goods customs then ordered
-/// re-exported move again).
-pub fn ensure_movable(storage: &impl StorageRead, id: &ItemId) -> Result<Item, DispatchError> {
-    let item = ITEMS.get(storage, id).ok_or(Error::ItemNotFound)?;
-    if item.status != ItemStatus::Active {
-        return Err(Error::ItemNotActive.into());
-    }
-    if recall_of(storage, &item).is_some() {
-        return Err(Error::ItemRecalled.into());
-    }
-    match item.customs {
-        CustomsState::Declared => Err(Error::ItemAwaitingCustoms.into()),
-        CustomsState::OnHold | CustomsState::InspectionRequired => Err(Error::ItemOnCustomsHold.into()),
-        CustomsState::Refused => Err(Error::ItemRefusedByCustoms.into()),
-        // A destroyed item's status is `Destroyed` already; this is the same answer.
-        CustomsState::Destroyed => Err(Error::ItemNotActive.into()),
-        CustomsState::None | CustomsState::Cleared | CustomsState::ReExported => Ok(item),
-    }
-}
-
-fn update_item(storage: &mut impl StorageWrite, id: &ItemId, change: impl FnOnce(&mut Item)) {
-    if let Some(mut item) = ITEMS.get(storage, id) {
-        change(&mut item);
-        ITEMS.insert(storage, id, &item);
-    }
-}
-
-/// Sets the item's custodian and location (custody accepted).
-pub fn set_custodian(storage: &mut impl StorageWrite, id: &ItemId, custodian: OrgId, location: Location) {
-    update_item(storage, id, |item| {
-        item.custodian = custodian;
-        item.location = location;
-    });
-}
-
-/// Sets the item's owner (ownership accepted).
-pub fn set_owner(storage: &mut impl StorageWrite, id: &ItemId, owner: OrgId) {
-    update_item(storage, id, |item| item.owner = owner);
-}
-
-/// Sets the item's location.
-pub fn set_location(storage: &mut impl StorageWrite, id: &ItemId, location: Location) {
-    update_item(storage, id, |item| item.location = location);
-}
-
-/// Sets the item's lifecycle status.
-pub fn set_status(storage: &mut impl StorageWrite, id: &ItemId, status: ItemStatus) {
-    update_item(storage, id, |item| item.status = status);
-}
-
-/// Sets the item's customs state.
-pub fn set_customs_state(storage: &mut impl StorageWrite, id: &ItemId, state: CustomsState) {
-    update_item(storage, id, |item| item.customs = state);
-}
-
-/// Sets (or clears) the aggregate the item is packed in.
-pub fn set_parent(storage: &mut impl StorageWrite, id: &ItemId, parent: Option<AggregateRef>) {
-    update_item(storage, id, |item| item.parent = parent);
 }

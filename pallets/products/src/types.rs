@@ -8,7 +8,7 @@ use parity_scale_codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use tracechain_primitives::{gs1, hashing::blake2_256_h, BlockNumber, Moment, H256};
 
-use crate::Error;
+use crate::{BrandName, Error, ProductName};
 
 /// An item's id: `blake2_256` of its canonical GS1 element string, `(01)<gtin14>(21)<serial>`
 /// for a serialised item, `(01)<gtin14>(10)<lot>` for a lot.
@@ -158,8 +158,44 @@ pub struct Document {
 }
 
 /// A product class (a trade item), keyed by its GTIN.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct ProductClass {
+    /// Its GTIN-14.
+    pub gtin: Gtin,
+    /// The registrant: the manufacturer organisation that owns the GTIN's company prefix.
+    pub brand_org: OrgId,
+    /// Its name, 1 to 128 bytes of UTF-8 (e.g. "Château X 2019, 750 ml").
+    pub name: ProductName,
+    /// Its brand, 1 to 64 bytes of UTF-8.
+    pub brand: BrandName,
+    /// Its Harmonized System code, 6 to 10 ASCII digits (e.g. `220421`).
+    pub hs_code: Vec<u8>,
+    /// Its country of origin.
+    pub origin: CountryCode,
+    /// Documents about it, at most [`crate::MAX_DOCUMENTS`].
+    pub documents: Vec<Document>,
+    /// The block it was registered in.
+    pub registered_at: BlockNumber,
+}
+
+/// The metadata's description of [`ProductClass`]: the type as it was declared with `Vec<u8>`
+/// text fields, so that storing them as [`crate::ProductName`] and [`crate::BrandName`] leaves
+/// the metadata byte for byte as it was (the derived `TypeInfo` would name the fields' types
+/// `ProductName` and `BrandName`). Only the name and the path are [`ProductClass`]'s; the fields
+/// and the docs are this twin's, derived, and must stay in step with [`ProductClass`].
+impl TypeInfo for ProductClass {
+    type Identity = Self;
+
+    fn type_info() -> scale_info::Type {
+        let layout = ProductClassLayout::type_info();
+        scale_info::Type { path: scale_info::Path::new("ProductClass", module_path!()), ..layout }
+    }
+}
+
+/// A product class (a trade item), keyed by its GTIN.
+#[derive(TypeInfo)]
+#[allow(dead_code)]
+struct ProductClassLayout {
     /// Its GTIN-14.
     pub gtin: Gtin,
     /// The registrant: the manufacturer organisation that owns the GTIN's company prefix.

@@ -24,6 +24,7 @@ use tracechain_primitives::{gs1::check_digit, BlockNumber, Moment};
 use tracechain_support::{dispatch::DispatchError, weight::DEFAULT_BLOCK_LIMITS, Context, ModuleError, Overlay};
 
 use super::*;
+use crate::weights::{BASE_WEIGHT, PER_UNIT_WEIGHT};
 
 mod aggregates;
 mod blocked_goods;

@@ -85,3 +85,34 @@ proptest! {
         prop_assert!(!is_valid_serial(with_bad.as_bytes()));
     }
 }
+
+/// A class's name and brand are stored as `BoundedText`: the same bytes as the `Vec<u8>` they
+/// were, the same metadata description, and a stored name longer than its bound does not decode.
+#[test]
+fn stored_class_text_is_bounded_and_described_as_bytes() {
+    use scale_info::{TypeDef, TypeInfo};
+
+    let state = BTreeMap::new();
+    let mut ctx = new_ctx(&state);
+    register_wine(&mut ctx);
+    let class = product_class(&ctx, &gtin(&wine_gtin())).unwrap();
+    assert_eq!(class.name, "Château X 2019, 750 ml".as_bytes());
+    let encoded = class.encode();
+    assert_eq!(ProductClass::decode(&mut &encoded[..]).unwrap(), class);
+
+    // The name's length prefix is the first byte after the GTIN (14 bytes) and the org (4).
+    let name_at = 14 + 4;
+    let long_name = vec![b'x'; MAX_NAME_LEN + 1];
+    let mut too_long = encoded[..name_at].to_vec();
+    long_name.encode_to(&mut too_long);
+    too_long.extend_from_slice(&encoded[name_at + 1 + class.name.len()..]);
+    assert!(ProductClass::decode(&mut &too_long[..]).is_err());
+
+    let info = ProductClass::type_info();
+    assert_eq!(info.path.segments, vec!["pallet_products", "types", "ProductClass"]);
+    let TypeDef::Composite(composite) = info.type_def else { panic!("a struct") };
+    let type_name = |field: &str| composite.fields.iter().find(|f| f.name == Some(field)).unwrap().type_name;
+    assert_eq!(type_name("name"), Some("Vec<u8>"));
+    assert_eq!(type_name("brand"), Some("Vec<u8>"));
+    assert_eq!(type_name("gtin"), Some("Gtin"));
+}
