@@ -223,21 +223,7 @@ pub fn epcis_at(client: &dyn NodeClient, header: &Header, item: &ItemRef) -> Res
             .collect();
         (prefixes, pallet_timestamp::now(state))
     })?;
-    let mut block_hashes = BTreeMap::new();
-    for step in &journey.steps {
-        if block_hashes.contains_key(&step.block) {
-            continue;
-        }
-        let hash = if step.block == header.number {
-            Some(header.hash())
-        } else {
-            client.hash_of(step.block).map_err(|error| state_error(error.to_string()))?
-        };
-        if let Some(hash) = hash {
-            block_hashes.insert(step.block, hash);
-        }
-    }
-    let context = EpcisContext { block_hashes, company_prefixes, creation_time };
+    let context = EpcisContext { company_prefixes, creation_time };
     epcis::epcis_document(&journey, &context)
         .map(Some)
         .map_err(|error| state_error(format!("the journey of {} cannot be exported as EPCIS: {error}", journey.item)))

@@ -53,7 +53,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
-use tracechain_primitives::{calendar::UtcDateTime, BlockNumber, Moment, H256};
+use tracechain_primitives::{calendar::UtcDateTime, BlockNumber, Moment};
 
 use crate::journey::{Journey, Party, Step, StepRecord};
 
@@ -70,9 +70,6 @@ pub const TIME_ZONE_OFFSET: &str = "+00:00";
 /// What the conversion needs besides the journey.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EpcisContext {
-    /// The hash of every block a step of the journey is in. Not used by the export since event
-    /// ids became content hashes (see [`event_hash`]); kept for callers, to be removed.
-    pub block_hashes: BTreeMap<BlockNumber, H256>,
     /// GS1 company prefixes registered on the chain (digits); those that the journey's GTIN,
     /// GLNs and SSCCs start with are enough (see [`gs1_key_digits`]).
     pub company_prefixes: BTreeSet<String>,

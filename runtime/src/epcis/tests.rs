@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::journey::{InspectionView, Notice};
+use tracechain_primitives::H256;
 
 fn party(id: u32, name: &str) -> Party {
     Party { id, name: name.into(), country: "FR".into(), roles: vec!["manufacturer".into()] }
@@ -116,7 +117,6 @@ fn journey() -> Journey {
 
 fn context() -> EpcisContext {
     EpcisContext {
-        block_hashes: (1..=10).map(|block| (block, H256::repeat_byte(block as u8))).collect(),
         company_prefixes: ["3760001".to_string(), "9521234".to_string()].into(),
         creation_time: 1_700_000_011_000,
     }
@@ -245,14 +245,13 @@ fn event_ids_are_the_canonical_hashes_of_the_events() {
         .expect("hash")
         .uri())
     );
-    // The same input gives the same bytes, and block hashes play no part.
+    // The same input gives the same bytes.
     let again = epcis_document(&journey, &context()).expect("export");
     assert_eq!(
         serde_json::to_string(&again).expect("json"),
         serde_json::to_string(&epcis_document(&journey, &context()).expect("export")).expect("json")
     );
-    let no_hashes = EpcisContext { block_hashes: BTreeMap::new(), ..context() };
-    assert_eq!(epcis_events(&journey, &no_hashes).expect("export"), events);
+    assert_eq!(epcis_events(&journey, &context()).expect("export"), events);
 }
 
 #[test]
