@@ -100,18 +100,31 @@ impl NodeConfig for EngineConfig {
     }
 }
 
+/// How long a validator waits for more prevotes once 2f+1 of any kind have arrived.
+pub const PREVOTE_TIMEOUT: Duration = Duration::from_millis(300);
+/// How long a validator waits for more precommits once 2f+1 of any kind have arrived, before
+/// the next round.
+pub const PRECOMMIT_TIMEOUT: Duration = Duration::from_millis(200);
+
 /// The round timeouts: a missing proposer costs [`LinearTimeouts::propose`] before the next
 /// round, which grows by the deltas so that slow networks still decide. The propose timeout is
 /// the proposer's wait for its block time (`block_time` at most) plus 2 s for building the block
 /// and for the validators' re-execution of it.
+///
+/// The prevote and precommit timeouts start only once 2f+1 votes of the step have arrived
+/// (Tendermint's lines 34 and 47), so they wait for stragglers, never for a quorum; safety does
+/// not depend on any of them. A round whose proposer lies (a block that fails re-execution, a
+/// second signed proposal) ends in 2f+1 nil precommits, and the engine then still waits out the
+/// precommit timeout before the next round: that wait is what one dishonest proposer costs per
+/// height it proposes, so it is kept to a few network round trips ([`PRECOMMIT_TIMEOUT`]).
 pub fn timeouts(block_time: Duration) -> LinearTimeouts {
     LinearTimeouts {
         propose: block_time + Duration::from_millis(2_000),
         propose_delta: Duration::from_millis(500),
-        prevote: Duration::from_millis(1_000),
-        prevote_delta: Duration::from_millis(500),
-        precommit: Duration::from_millis(1_000),
-        precommit_delta: Duration::from_millis(500),
+        prevote: PREVOTE_TIMEOUT,
+        prevote_delta: Duration::from_millis(250),
+        precommit: PRECOMMIT_TIMEOUT,
+        precommit_delta: Duration::from_millis(250),
         rebroadcast: Duration::from_millis(4_000),
         max_timeout: Duration::from_secs(30),
     }

@@ -162,8 +162,10 @@ fn pages_on_their_own_listener_never_reach_json_rpc() {
             .call()
             .is_err_and(|error| matches!(error, ureq::Error::Status(404, _)))
     });
-    // A page: the node's own "not registered" page, with the security headers.
-    let Err(ureq::Error::Status(404, response)) = ureq::get(&format!("http://{pages_addr}{page}")).call() else {
+    // A page: the node's own "not registered" page for a browser, with the security headers.
+    let Err(ureq::Error::Status(404, response)) =
+        ureq::get(&format!("http://{pages_addr}{page}")).set("Accept", "text/html").call()
+    else {
         panic!("the page was not answered as not registered");
     };
     assert!(response.header("content-security-policy").is_some_and(|csp| csp.contains("frame-ancestors 'none'")));
