@@ -82,6 +82,10 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use tracechain_primitives::{
+    calendar::{civil_from_days, days_from_civil},
+    gs1,
+};
 
 /// Nesting deeper than this (objects and arrays inside the event) is refused.
 pub const MAX_DEPTH: usize = 32;
@@ -1082,29 +1086,6 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
-/// Days since 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
@@ -1218,15 +1199,9 @@ pub fn canonical_gs1_uri(text: &str) -> Option<String> {
     None
 }
 
-/// The GS1 check digit of `digits` (weights 3, 1, 3… from the right).
+/// The GS1 check digit of `digits`, which are ASCII digits ([`gs1::check_digit`]).
 fn check_digit(digits: &str) -> char {
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(position, digit)| u32::from(digit - b'0') * if position % 2 == 0 { 3 } else { 1 })
-        .sum();
-    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
+    gs1::check_digit(digits.as_bytes()).map_or('0', |digit| char::from(b'0' + digit))
 }
 
 fn all_digits(text: &str) -> bool {
