@@ -12,9 +12,9 @@ modes=("$@")
 if [ ${#modes[@]} -eq 0 ]; then
     modes=(equivocate proposals streams,equivocate "proposals,equivocate,transactions" all)
 fi
-cargo test -q -p tracechain-node --features attack --test attacks --no-run --locked
+cargo test -q --profile dev -p tracechain-node --features attack --test attacks --no-run --locked
 for mode in "${modes[@]}"; do
     # Every run needs an equivocation on chain; modes without one fail that check by design.
-    ATTACK_MODES="$mode" cargo test -q -p tracechain-node --features attack --test attacks --locked -- --nocapture 2>&1 \
+    ATTACK_MODES="$mode" cargo test -q --profile dev -p tracechain-node --features attack --test attacks --locked -- --nocapture 2>&1 \
         | grep -E "^attack |panicked" || true
 done

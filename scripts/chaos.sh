@@ -18,5 +18,5 @@ while [ $# -gt 0 ]; do
 done
 source scripts/setup.sh
 CHAOS_SEED="$seed" CHAOS_MINUTES="$minutes" \
-    cargo test -q -p tracechain-node --test network_faults --locked -- --ignored chaos --nocapture 2>&1 \
+    cargo test -q --profile dev --workspace --test network_faults --locked -- --ignored chaos --nocapture 2>&1 \
     | grep -E "^chaos |panicked|test result"
